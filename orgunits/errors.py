@@ -1,0 +1,50 @@
+"""User-facing error messages of the unit tree, in one place so tests can assert on them.
+
+Each is a str.format template; the placeholders are named.
+"""
+
+CODE_BLANK = "代码不能为空。"
+CODE_HAS_SPACE = "代码“{code}”含有空格，代码中不能有空格。"
+CODE_TOO_LONG = "代码“{code}”过长，最多{limit}个字符。"
+CODE_ADMIN_LENGTH = "行政区划代码应为2、4、6、9或12位数字，“{code}”是{length}位。"
+CODE_USCC_CHARS = "统一社会信用代码“{code}”含有不允许的字符（不使用I、O、Z、S、V）。"
+CODE_USCC_CHECK = "统一社会信用代码“{code}”校验位错误：应为“{expected}”，实为“{actual}”。"
+CODE_DUPLICATE = "代码“{code}”已被单位“{name}”使用。"
+
+KIND_NOT_ALLOWED_UNDER = "“{kind}”不能设在“{parent_kind}”之下。允许的上级类型：{allowed}。"
+KIND_NEEDS_PARENT = "“{kind}”必须有上级单位。允许的上级类型：{allowed}。"
+KIND_CHANGE_ORPHANS_CHILDREN = "改为“{kind}”后，下级单位“{child}”（{child_kind}）不能再设在它之下。"
+
+MOVE_INTO_OWN_SUBTREE = "不能把“{unit}”移到它自己或它的下级单位“{target}”之下，这会形成循环。"
+MOVE_ALREADY_THERE = "“{unit}”已经在“{target}”之下。"
+
+OPENED_BEFORE_PARENT = "成立日期{opened_on}早于上级单位“{parent}”的成立日期{parent_opened_on}。"
+OPEN_AFTER_PARENT_CLOSED = "上级单位“{parent}”已于{parent_closed_on}撤销，本单位不能在此之后仍存续。"
+CHILD_OPENED_BEFORE = "下级单位“{child}”的成立日期{child_opened_on}早于本单位的成立日期{opened_on}。"
+CHILDREN_STILL_OPEN = "还有下级单位（如“{child}”）在{closed_on}之后仍存续；请用“撤销”操作一并撤销整个下级。"
+CLOSE_BEFORE_CHILD_OPENED = "下级单位“{child}”的成立日期{child_opened_on}晚于撤销日期{closed_on}，不能撤销。"
+CLOSE_BEFORE_OPENED = "撤销日期{closed_on}早于成立日期{opened_on}。"
+CLOSE_BEFORE_ORG_ESTABLISHED = "单位“{unit}”的妇女组织成立于{org_established_on}，晚于撤销日期{closed_on}。"
+ALREADY_CLOSED = "“{unit}”已于{closed_on}撤销。"
+
+# Date rules that also live in the database as CheckConstraints.
+DATES_CLOSED_BEFORE_OPENED = "撤销日期不能早于成立日期。"
+DATES_ORG_BEFORE_UNIT = "妇女组织成立日期不能早于单位成立日期。"
+DATES_ORG_DISSOLVED_BEFORE_ESTABLISHED = "妇女组织撤销日期不能早于妇女组织成立日期。"
+DATES_ORG_DISSOLVED_WITHOUT_ESTABLISHED = "填写了妇女组织撤销日期，就必须填写妇女组织成立日期。"
+DATES_ORG_OUTLIVES_UNIT = "单位已撤销，妇女组织撤销日期必须填写且不能晚于单位撤销日期。"
+
+DELETE_HAS_CHILDREN = "“{unit}”还有{count}个下级单位，不能删除；请改为撤销（设置撤销日期）。"
+DELETE_HAS_RECORDS = "“{unit}”还有{count}条{what}记录，不能删除；请改为撤销（设置撤销日期）。"
+
+# Bulk loading of the statistics division CSVs.
+CSV_MISSING_FILE = "目录{directory}中缺少文件{file}。"
+CSV_MISSING_COLUMNS = "{file}缺少列：{columns}（表头为：{header}）。"
+CSV_BLANK_VALUE = "{file}第{line}行，列{column}：不能为空。"
+CSV_BAD_CODE = "{file}第{line}行，列{column}：代码“{code}”应为{length}位数字。"
+CSV_DUPLICATE_CODE = "{file}第{line}行，列{column}：代码“{code}”重复，已出现在{first}。"
+CSV_UNKNOWN_PARENT = "{file}第{line}行，列{column}：上级代码“{code}”不存在。"
+CSV_UNDER_NOT_FOUND = "文件中没有代码为“{code}”的省、市或县。"
+LOAD_CONFLICT = "代码{code}：库中为“{db_name}”（{db_kind}，上级{db_parent}），文件中为“{file_name}”（{file_kind}，上级{file_parent}）。"
+LOAD_CONFLICTS = "库中已有{count}个代码相同但内容不同的单位，未写入任何数据：\n{details}"
+LOAD_NO_ROOT = "库中有多个顶层单位，无法确定全国节点；请先修复。"

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from orgunits.loader import DivisionLoadError, load_divisions, read_divisions
+from orgunits.models import UnitKind
+
+
+class Command(BaseCommand):
+    help = "载入国家统计局区划代码（provinces/cities/areas/streets/villages.csv）。可重复运行，不会重复写入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path, help="含五个CSV文件的目录")
+        parser.add_argument("--under", metavar="CODE", help="只载入该省、市或县（及其上级链）")
+
+    def handle(self, *args, directory: Path, under: str | None, **options):
+        if not directory.is_dir():
+            raise CommandError(f"目录不存在：{directory}")
+        try:
+            divisions = read_divisions(directory, under=under)
+            result = load_divisions(divisions)
+        except DivisionLoadError as exc:
+            raise CommandError("载入失败，未写入任何数据：\n" + "\n".join(exc.messages)) from exc
+        if not result.created:
+            self.stdout.write(f"没有变化：文件中的{result.unchanged}个单位都已在库中。")
+            return
+        names = dict(UnitKind.objects.values_list("code", "name"))
+        detail = "，".join(
+            f"{names[kind]}{count}个" for kind, count in sorted(result.created_by_kind.items())
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已新增{result.created}个单位（{detail}）；{result.unchanged}个已在库中，未改动。"
+            )
+        )

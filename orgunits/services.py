@@ -1,0 +1,280 @@
+"""Writes to the unit tree. The admin, the loaders and the importers all go through here."""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from orgunits import errors
+from orgunits.codes import normalize_code
+from orgunits.models import OrgUnit, UnitKind
+
+TREE_FIELDS = ("path", "depth", "numchild")
+EDITABLE_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "opened_on",
+    "closed_on",
+    "org_established_on",
+    "org_dissolved_on",
+    "org_form",
+    "eligibility",
+)
+
+
+def _allowed_parent_names(kind: UnitKind) -> str:
+    return "、".join(k.name for k in kind.allowed_parents.all()) or "无（只能作为顶层单位）"
+
+
+def placement_errors(*, unit: OrgUnit, parent: OrgUnit | None) -> dict[str, list[str]]:
+    """Rules between a unit and its (future) parent: kinds that fit, dates that nest."""
+    found: dict[str, list[str]] = defaultdict(list)
+    allowed_ids = {k.pk for k in unit.kind.allowed_parents.all()}
+    if parent is None:
+        if allowed_ids:
+            found["parent"].append(
+                errors.KIND_NEEDS_PARENT.format(kind=unit.kind.name, allowed=_allowed_parent_names(unit.kind))
+            )
+        return found
+    if parent.kind_id not in allowed_ids:
+        found["kind"].append(
+            errors.KIND_NOT_ALLOWED_UNDER.format(
+                kind=unit.kind.name, parent_kind=parent.kind.name, allowed=_allowed_parent_names(unit.kind)
+            )
+        )
+    if parent.opened_on and unit.opened_on and unit.opened_on < parent.opened_on:
+        found["opened_on"].append(
+            errors.OPENED_BEFORE_PARENT.format(
+                opened_on=unit.opened_on, parent=parent.name, parent_opened_on=parent.opened_on
+            )
+        )
+    if parent.closed_on and (unit.closed_on is None or unit.closed_on > parent.closed_on):
+        found["closed_on"].append(
+            errors.OPEN_AFTER_PARENT_CLOSED.format(parent=parent.name, parent_closed_on=parent.closed_on)
+        )
+    return found
+
+
+def children_errors(*, unit: OrgUnit) -> dict[str, list[str]]:
+    """Rules between a saved unit's new values and its current children."""
+    found: dict[str, list[str]] = defaultdict(list)
+    if not unit.pk or not unit.numchild:
+        return found
+    children = OrgUnit.objects.children_of(unit).select_related("kind")
+    misfit = children.exclude(kind__allowed_parents=unit.kind).first()
+    if misfit:
+        found["kind"].append(
+            errors.KIND_CHANGE_ORPHANS_CHILDREN.format(
+                kind=unit.kind.name, child=misfit.name, child_kind=misfit.kind.name
+            )
+        )
+    if unit.opened_on:
+        early = children.filter(opened_on__lt=unit.opened_on).first()
+        if early:
+            found["opened_on"].append(
+                errors.CHILD_OPENED_BEFORE.format(
+                    child=early.name, child_opened_on=early.opened_on, opened_on=unit.opened_on
+                )
+            )
+    if unit.closed_on:
+        still_open = children.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=unit.closed_on)).first()
+        if still_open:
+            found["closed_on"].append(
+                errors.CHILDREN_STILL_OPEN.format(child=still_open.name, closed_on=unit.closed_on)
+            )
+    return found
+
+
+def unit_validate(*, unit: OrgUnit, parent: OrgUnit | None) -> None:
+    """Every rule a unit must satisfy before it is written. Raises one ValidationError with all problems."""
+    found: dict[str, list[str]] = defaultdict(list)
+    try:
+        unit.full_clean(exclude=TREE_FIELDS, validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            found[field].extend(messages)
+    if unit.code and "code" not in found:
+        holder = OrgUnit.objects.filter(code=unit.code).exclude(pk=unit.pk).only("name").first()
+        if holder:
+            found["code"].append(errors.CODE_DUPLICATE.format(code=unit.code, name=holder.name))
+    if unit.kind_id:
+        for field, messages in placement_errors(unit=unit, parent=parent).items():
+            found[field].extend(messages)
+        for field, messages in children_errors(unit=unit).items():
+            found[field].extend(messages)
+    if found:
+        raise ValidationError(dict(found))
+
+
+def _raise_if_duplicate_code(unit: OrgUnit, exc: IntegrityError) -> None:
+    holder = OrgUnit.objects.filter(code=unit.code).exclude(pk=unit.pk).only("name").first()
+    if holder:
+        raise ValidationError(
+            {"code": [errors.CODE_DUPLICATE.format(code=unit.code, name=holder.name)]}
+        ) from exc
+
+
+def unit_create(
+    *,
+    parent: OrgUnit | None,
+    code: str,
+    name: str,
+    kind: UnitKind,
+    opened_on: datetime.date | None = None,
+    closed_on: datetime.date | None = None,
+    org_established_on: datetime.date | None = None,
+    org_dissolved_on: datetime.date | None = None,
+    org_form: str = "",
+    eligibility: str = "",
+) -> OrgUnit:
+    unit = OrgUnit(
+        code=normalize_code(code),
+        name=(name or "").strip(),
+        kind=kind,
+        opened_on=opened_on,
+        closed_on=closed_on,
+        org_established_on=org_established_on,
+        org_dissolved_on=org_dissolved_on,
+        org_form=org_form,
+        eligibility=eligibility,
+    )
+    unit_validate(unit=unit, parent=parent)
+    try:
+        # A savepoint, so that a duplicate-code race can be reported without breaking
+        # the caller's transaction. add_child locks the parent row, so concurrent
+        # inserts under one parent queue up instead of colliding on a path.
+        with transaction.atomic():
+            if parent is None:
+                return OrgUnit.objects.add_root(instance=unit)
+            return OrgUnit.objects.add_child(parent, instance=unit)
+    except IntegrityError as exc:
+        _raise_if_duplicate_code(unit, exc)
+        raise
+
+
+@transaction.atomic
+def unit_update(*, unit: OrgUnit, **changes) -> OrgUnit:
+    """Rename, recode, retype or redate a unit. Tree position changes go through unit_move."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unit_update() cannot change {sorted(unknown)}")
+    current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    for field, value in changes.items():
+        if field == "code":
+            value = normalize_code(value)
+        elif field == "name":
+            value = (value or "").strip()
+        setattr(current, field, value)
+    unit_validate(unit=current, parent=current.get_parent())
+    try:
+        with transaction.atomic():
+            current.save(update_fields=[*changes, "updated_at"])
+    except IntegrityError as exc:
+        _raise_if_duplicate_code(current, exc)
+        raise
+    return current
+
+
+@transaction.atomic
+def unit_move(*, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
+    """Move a unit with its whole subtree under new_parent, as its last child."""
+    unit = OrgUnit.objects.select_related("kind").get(pk=unit.pk)
+    new_parent = OrgUnit.objects.select_related("kind").get(pk=new_parent.pk)
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(
+            {"new_parent": [errors.MOVE_INTO_OWN_SUBTREE.format(unit=unit.name, target=new_parent.name)]}
+        )
+    if unit.is_child_of(new_parent):
+        raise ValidationError(
+            {"new_parent": [errors.MOVE_ALREADY_THERE.format(unit=unit.name, target=new_parent.name)]}
+        )
+    found = placement_errors(unit=unit, parent=new_parent)
+    if found:
+        raise ValidationError({"new_parent": [m for messages in found.values() for m in messages]})
+    old_parent_path = OrgUnit.parent_path_of(unit.path)
+    # Lock both parents (in a fixed order) so no insert under either picks a path
+    # while the branch is being rewritten.
+    list(
+        OrgUnit.objects.select_for_update()
+        .filter(Q(pk=new_parent.pk) | Q(path=old_parent_path) | Q(pk=unit.pk))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    OrgUnit.objects.move(unit, new_parent, "last-child")
+    OrgUnit.objects.filter(pk=unit.pk).update(updated_at=timezone.now())
+    return OrgUnit.objects.get(pk=unit.pk)
+
+
+@transaction.atomic
+def unit_close(*, unit: OrgUnit, closed_on: datetime.date) -> int:
+    """Close a unit and everything under it as of closed_on; their organisations are dissolved then too.
+
+    Returns the number of units closed.
+    """
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if unit.closed_on and unit.closed_on <= closed_on:
+        raise ValidationError(
+            {"closed_on": [errors.ALREADY_CLOSED.format(unit=unit.name, closed_on=unit.closed_on)]}
+        )
+    if unit.opened_on and unit.opened_on > closed_on:
+        raise ValidationError(
+            {"closed_on": [errors.CLOSE_BEFORE_OPENED.format(closed_on=closed_on, opened_on=unit.opened_on)]}
+        )
+    subtree = OrgUnit.objects.subtree(unit)
+    late = subtree.filter(opened_on__gt=closed_on).first()
+    if late:
+        raise ValidationError(
+            {
+                "closed_on": [
+                    errors.CLOSE_BEFORE_CHILD_OPENED.format(
+                        child=late.name, child_opened_on=late.opened_on, closed_on=closed_on
+                    )
+                ]
+            }
+        )
+    late_org = subtree.filter(org_established_on__gt=closed_on).first()
+    if late_org:
+        raise ValidationError(
+            {
+                "closed_on": [
+                    errors.CLOSE_BEFORE_ORG_ESTABLISHED.format(
+                        unit=late_org.name,
+                        org_established_on=late_org.org_established_on,
+                        closed_on=closed_on,
+                    )
+                ]
+            }
+        )
+    now = timezone.now()
+    subtree.filter(org_established_on__isnull=False).filter(
+        Q(org_dissolved_on__isnull=True) | Q(org_dissolved_on__gt=closed_on)
+    ).update(org_dissolved_on=closed_on, updated_at=now)
+    return subtree.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=closed_on)).update(
+        closed_on=closed_on, updated_at=now
+    )
+
+
+def _dependent_record_counts(unit: OrgUnit) -> list[tuple[str, int]]:
+    counts = []
+    for relation in OrgUnit._meta.related_objects:
+        if relation.many_to_many or relation.one_to_many or relation.one_to_one:
+            accessor = relation.related_model._default_manager.filter(**{relation.field.name: unit})
+            count = accessor.count()
+            if count:
+                counts.append((str(relation.related_model._meta.verbose_name), count))
+    return counts
+
+
+@transaction.atomic
+def unit_delete(*, unit: OrgUnit) -> None:
+    """Delete a unit entered by mistake. Units that have history are closed instead."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if unit.numchild:
+        raise ValidationError(errors.DELETE_HAS_CHILDREN.format(unit=unit.name, count=unit.numchild))
+    for what, count in _dependent_record_counts(unit):
+        raise ValidationError(errors.DELETE_HAS_RECORDS.format(unit=unit.name, count=count, what=what))
+    unit.delete()
