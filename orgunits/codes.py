@@ -39,9 +39,7 @@ def validate_unit_code(code: str) -> None:
     if len(code) == USCC_LENGTH and _ALNUM18.match(code):
         _validate_uscc(code)
     elif code.isdigit() and len(code) not in ADMIN_CODE_LENGTHS:
-        raise ValidationError(
-            errors.CODE_ADMIN_LENGTH.format(code=code, length=len(code)), code="code_admin_length"
-        )
+        raise ValidationError(errors.CODE_ADMIN_LENGTH.format(code=code, length=len(code)), code="code_admin_length")
 
 
 def _validate_uscc(code: str) -> None:

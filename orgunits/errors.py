@@ -45,6 +45,9 @@ CSV_BAD_CODE = "{file}第{line}行，列{column}：代码“{code}”应为{leng
 CSV_DUPLICATE_CODE = "{file}第{line}行，列{column}：代码“{code}”重复，已出现在{first}。"
 CSV_UNKNOWN_PARENT = "{file}第{line}行，列{column}：上级代码“{code}”不存在。"
 CSV_UNDER_NOT_FOUND = "文件中没有代码为“{code}”的省、市或县。"
-LOAD_CONFLICT = "代码{code}：库中为“{db_name}”（{db_kind}，上级{db_parent}），文件中为“{file_name}”（{file_kind}，上级{file_parent}）。"
+LOAD_CONFLICT = (
+    "代码{code}：库中为“{db_name}”（{db_kind}，上级{db_parent}），"
+    "文件中为“{file_name}”（{file_kind}，上级{file_parent}）。"
+)
 LOAD_CONFLICTS = "库中已有{count}个代码相同但内容不同的单位，未写入任何数据：\n{details}"
 LOAD_NO_ROOT = "库中有多个顶层单位，无法确定全国节点；请先修复。"

@@ -127,9 +127,7 @@ def _parse_row(level, record, code_at, name_at, parent_at, line, problems, first
         problems.add(errors.CSV_BAD_CODE.format(column="code", code=code, length=level.code_length, **where))
         ok = False
     if ok and code in first_seen:
-        problems.add(
-            errors.CSV_DUPLICATE_CODE.format(column="code", code=code, first=first_seen[code], **where)
-        )
+        problems.add(errors.CSV_DUPLICATE_CODE.format(column="code", code=code, first=first_seen[code], **where))
         ok = False
     if ok and parent_code is not None and parent_code not in first_seen:
         problems.add(errors.CSV_UNKNOWN_PARENT.format(column=level.parent_column, code=parent_code, **where))

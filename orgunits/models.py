@@ -92,9 +92,7 @@ class OrgUnit(MP_Node):
     steplen = 4
     node_order_by = []
 
-    code = models.CharField(
-        _("代码"), max_length=CODE_MAX_LENGTH, unique=True, validators=[validate_unit_code]
-    )
+    code = models.CharField(_("代码"), max_length=CODE_MAX_LENGTH, unique=True, validators=[validate_unit_code])
     name = models.CharField(_("名称"), max_length=100)
     kind = models.ForeignKey(UnitKind, verbose_name=_("类型"), on_delete=models.PROTECT, related_name="units")
     opened_on = models.DateField(_("成立日期"), null=True, blank=True)
@@ -170,9 +168,7 @@ class OrgUnit(MP_Node):
         return self.org_form or self.kind.org_form
 
     def is_open_on(self, day: datetime.date) -> bool:
-        return (self.opened_on is None or self.opened_on <= day) and (
-            self.closed_on is None or self.closed_on > day
-        )
+        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
 
     def ancestor_paths(self) -> list[str]:
         return [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]

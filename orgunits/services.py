@@ -113,9 +113,7 @@ def unit_validate(*, unit: OrgUnit, parent: OrgUnit | None) -> None:
 def _raise_if_duplicate_code(unit: OrgUnit, exc: IntegrityError) -> None:
     holder = OrgUnit.objects.filter(code=unit.code).exclude(pk=unit.pk).only("name").first()
     if holder:
-        raise ValidationError(
-            {"code": [errors.CODE_DUPLICATE.format(code=unit.code, name=holder.name)]}
-        ) from exc
+        raise ValidationError({"code": [errors.CODE_DUPLICATE.format(code=unit.code, name=holder.name)]}) from exc
 
 
 def unit_create(
@@ -217,9 +215,7 @@ def unit_close(*, unit: OrgUnit, closed_on: datetime.date) -> int:
     """
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if unit.closed_on and unit.closed_on <= closed_on:
-        raise ValidationError(
-            {"closed_on": [errors.ALREADY_CLOSED.format(unit=unit.name, closed_on=unit.closed_on)]}
-        )
+        raise ValidationError({"closed_on": [errors.ALREADY_CLOSED.format(unit=unit.name, closed_on=unit.closed_on)]})
     if unit.opened_on and unit.opened_on > closed_on:
         raise ValidationError(
             {"closed_on": [errors.CLOSE_BEFORE_OPENED.format(closed_on=closed_on, opened_on=unit.opened_on)]}
@@ -269,12 +265,20 @@ def _dependent_record_counts(unit: OrgUnit) -> list[tuple[str, int]]:
     return counts
 
 
+def unit_delete_problem(unit: OrgUnit) -> str | None:
+    """Why the unit cannot be deleted, or None when it can."""
+    if unit.numchild:
+        return errors.DELETE_HAS_CHILDREN.format(unit=unit.name, count=unit.numchild)
+    for what, count in _dependent_record_counts(unit):
+        return errors.DELETE_HAS_RECORDS.format(unit=unit.name, count=count, what=what)
+    return None
+
+
 @transaction.atomic
 def unit_delete(*, unit: OrgUnit) -> None:
-    """Delete a unit entered by mistake. Units that have history are closed instead."""
+    """Delete a unit entered by mistake. Units that have a history are closed instead."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    if unit.numchild:
-        raise ValidationError(errors.DELETE_HAS_CHILDREN.format(unit=unit.name, count=unit.numchild))
-    for what, count in _dependent_record_counts(unit):
-        raise ValidationError(errors.DELETE_HAS_RECORDS.format(unit=unit.name, count=count, what=what))
+    problem = unit_delete_problem(unit)
+    if problem:
+        raise ValidationError(problem, code="delete_refused")
     unit.delete()

@@ -25,11 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"没有变化：文件中的{result.unchanged}个单位都已在库中。")
             return
         names = dict(UnitKind.objects.values_list("code", "name"))
-        detail = "，".join(
-            f"{names[kind]}{count}个" for kind, count in sorted(result.created_by_kind.items())
-        )
+        detail = "，".join(f"{names[kind]}{count}个" for kind, count in sorted(result.created_by_kind.items()))
         self.stdout.write(
-            self.style.SUCCESS(
-                f"已新增{result.created}个单位（{detail}）；{result.unchanged}个已在库中，未改动。"
-            )
+            self.style.SUCCESS(f"已新增{result.created}个单位（{detail}）；{result.unchanged}个已在库中，未改动。")
         )

@@ -1,0 +1,358 @@
+from django.contrib import admin, messages
+from django.contrib.admin.options import ShowFacets
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
+from orgunits.forms import UNIT_FIELDS, CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
+from orgunits.models import OrgUnit, UnitKind
+from orgunits.services import (
+    EDITABLE_FIELDS,
+    unit_close,
+    unit_create,
+    unit_delete,
+    unit_delete_problem,
+    unit_move,
+    unit_update,
+)
+
+LEVEL_NAMES = {1: "全国", 2: "省级", 3: "市级", 4: "县级", 5: "乡级", 6: "村级", 7: "村以下"}
+CHILDREN_SHOWN_ON_CHANGE_PAGE = 50
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "org_form", "is_area", "eligible_by_default", "sort_order")
+    list_editable = ("sort_order",)
+    filter_horizontal = ("allowed_parents",)
+    search_fields = ("name", "code")
+
+
+def drilldown_chain(request) -> list[OrgUnit]:
+    """The unit being drilled into and its ancestors, root first; cached on the request."""
+    if not hasattr(request, "_unit_chain"):
+        chain = []
+        raw = request.GET.get(ParentFilter.parameter_name, "")
+        if raw.isdigit():
+            unit = OrgUnit.objects.filter(pk=raw).first()
+            if unit:
+                chain = [*OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"), unit]
+        request._unit_chain = chain
+    return request._unit_chain
+
+
+class ParentFilter(admin.SimpleListFilter):
+    title = "上级单位"
+    parameter_name = "parent"
+
+    def lookups(self, request, model_admin):
+        return [(str(unit.pk), unit.name) for unit in drilldown_chain(request)]
+
+    def queryset(self, request, queryset):
+        chain = drilldown_chain(request)
+        if not self.value():
+            return queryset
+        if not chain:
+            return queryset.none()
+        # While searching, look through the whole subtree rather than the direct children.
+        if request.GET.get("q", "").strip():
+            return queryset.subtree(chain[-1], include_self=False)
+        return queryset.children_of(chain[-1])
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = "类型"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.code, kind.name) for kind in UnitKind.objects.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind__code=self.value()) if self.value() else queryset
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = "层级"
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [(str(depth), name) for depth, name in LEVEL_NAMES.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(depth=int(self.value())) if (self.value() or "").isdigit() else queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "状态（今日）"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "存续"), ("closed", "已撤销")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "open":
+            return queryset.open_on(today)
+        if self.value() == "closed":
+            return queryset.closed_on_or_before(today)
+        return queryset
+
+
+class OrgFilter(admin.SimpleListFilter):
+    title = "妇女组织（今日）"
+    parameter_name = "org"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已建立"), ("no", "未建立")]
+
+    def queryset(self, request, queryset):
+        established = queryset.org_established_on(timezone.localdate())
+        if self.value() == "yes":
+            return established
+        if self.value() == "no":
+            return queryset.exclude(pk__in=established.values("pk"))
+        return queryset
+
+
+class UnitChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        locations = location_labels(self.result_list)
+        indent_base = min((unit.depth for unit in self.result_list), default=1)
+        flat = bool(self.query)
+        for unit in self.result_list:
+            unit.location_label = locations.get(unit.pk, "")
+            unit.indent = 0 if flat else unit.depth - indent_base
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    form = OrgUnitForm
+    list_display = ("tree_name", "code", "kind", "children", "location", "status", "org_status")
+    list_display_links = None
+    list_select_related = ("kind",)
+    list_filter = (ParentFilter, KindFilter, LevelFilter, StatusFilter, OrgFilter)
+    list_per_page = 50
+    sortable_by = ("tree_name", "code")
+    search_fields = ("code", "name")
+    search_help_text = "字母数字按代码前缀搜索（如 4313），汉字按名称搜索（如 青树坪）。"
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    actions = None
+    readonly_fields = ("ancestors", "direct_children", "path_info")
+    change_form_template = "admin/orgunits/orgunit/change_form.html"
+    change_list_template = "admin/orgunits/orgunit/change_list.html"
+
+    # ---- list ----
+    def get_changelist(self, request, **kwargs):
+        return UnitChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isascii() and term.replace("-", "").replace("_", "").isalnum():
+            return queryset.filter(code__startswith=term.upper()), False
+        return queryset.filter(name__contains=term), False
+
+    @admin.display(description="名称", ordering="path")
+    def tree_name(self, unit):
+        url = reverse("admin:orgunits_orgunit_change", args=[unit.pk])
+        indent = getattr(unit, "indent", 0)
+        return format_html(
+            '<span style="padding-left:{}em">{}<a href="{}">{}</a></span>',
+            indent * 1.5,
+            "└ " if indent else "",
+            url,
+            unit.name,
+        )
+
+    @admin.display(description="下级")
+    def children(self, unit):
+        if not unit.numchild:
+            return "—"
+        url = reverse("admin:orgunits_orgunit_changelist")
+        return format_html('<a href="{}?parent={}" title="查看下级单位">{} 个 ›</a>', url, unit.pk, unit.numchild)
+
+    @admin.display(description="所属")
+    def location(self, unit):
+        return getattr(unit, "location_label", "")
+
+    @admin.display(description="状态")
+    def status(self, unit):
+        return "存续" if unit.is_open_on(timezone.localdate()) else f"已撤销（{unit.closed_on}）"
+
+    @admin.display(description="妇女组织")
+    def org_status(self, unit):
+        today = timezone.localdate()
+        if unit.org_established_on and unit.org_established_on <= today:
+            if unit.org_dissolved_on and unit.org_dissolved_on <= today:
+                return f"已撤销（{unit.org_dissolved_on}）"
+            form = unit.get_org_form_display() or unit.kind.get_org_form_display()
+            return f"{form}（{unit.org_established_on}）"
+        return "未建立"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "unit_chain": drilldown_chain(request)}
+        return super().changelist_view(request, extra_context)
+
+    # ---- change form ----
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = OrgUnitForm if obj else OrgUnitAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        dates = ("opened_on", "closed_on")
+        org = ("org_form", "org_established_on", "org_dissolved_on", "eligibility")
+        if obj is None:
+            return [
+                (None, {"fields": ("parent", "code", "name", "kind")}),
+                ("存续期", {"fields": dates}),
+                ("妇女组织", {"fields": org}),
+            ]
+        return [
+            ("位置", {"fields": ("ancestors", "direct_children")}),
+            (None, {"fields": ("code", "name", "kind")}),
+            ("存续期", {"fields": dates, "description": "撤销整个下级请用右上角的“撤销”。"}),
+            ("妇女组织", {"fields": org}),
+            ("树结构", {"fields": ("path_info",), "classes": ("collapse",)}),
+        ]
+
+    @admin.display(description="上级单位")
+    def ancestors(self, unit):
+        chain = list(OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"))
+        if not chain:
+            return "（顶层单位）"
+        return format_html_join(
+            " › ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:orgunits_orgunit_change", args=[a.pk]), a.name) for a in chain),
+        )
+
+    @admin.display(description="直接下级")
+    def direct_children(self, unit):
+        if not unit.numchild:
+            return "（无）"
+        shown = OrgUnit.objects.children_of(unit).only("pk", "name")[:CHILDREN_SHOWN_ON_CHANGE_PAGE]
+        links = format_html_join(
+            "、",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:orgunits_orgunit_change", args=[c.pk]), c.name) for c in shown),
+        )
+        all_url = reverse("admin:orgunits_orgunit_changelist")
+        return format_html(
+            '{} <a href="{}?parent={}">（共{}个，列表查看 ›）</a>', links, all_url, unit.pk, unit.numchild
+        )
+
+    @admin.display(description="路径")
+    def path_info(self, unit):
+        return f"{unit.path}（第{unit.depth}层，{unit.numchild}个直接下级）"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # Only reached when another user changed the tree between validation and save.
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {field: form.cleaned_data[field] for field in form.changed_data if field in EDITABLE_FIELDS}
+            if changes:
+                unit_update(unit=obj, **changes)
+            return
+        created = unit_create(
+            parent=form.cleaned_data.get("parent"),
+            **{field: form.cleaned_data[field] for field in UNIT_FIELDS},
+        )
+        obj.pk, obj.path, obj.depth, obj.numchild = created.pk, created.path, created.depth, created.numchild
+
+    # ---- delete: only mistakes; real units are closed ----
+    def delete_view(self, request, object_id, extra_context=None):
+        unit = self.get_object(request, unquote(object_id))
+        if unit is not None and self.has_delete_permission(request, unit):
+            problem = unit_delete_problem(unit)
+            if problem:
+                messages.error(request, problem)
+                return HttpResponseRedirect(reverse("admin:orgunits_orgunit_change", args=[unit.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        unit_delete(unit=obj)
+
+    # ---- extra views: move, close, autocomplete ----
+    def get_urls(self):
+        own = [
+            path(
+                "choose/",
+                self.admin_site.admin_view(UnitChoiceView.as_view(admin_site=self.admin_site)),
+                name=URL_NAME,
+            ),
+            path(
+                "<path:object_id>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="orgunits_orgunit_move",
+            ),
+            path(
+                "<path:object_id>/close/",
+                self.admin_site.admin_view(self.close_view),
+                name="orgunits_orgunit_close",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _unit_for_action(self, request, object_id) -> OrgUnit:
+        unit = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        if not self.has_change_permission(request, unit):
+            raise PermissionDenied
+        return unit
+
+    def _action_page(self, request, unit, form, title, submit):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": str(unit),
+            "unit": unit,
+            "form": form,
+            "submit_label": submit,
+            "opts": self.opts,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/orgunits/orgunit/unit_action.html", context)
+
+    def move_view(self, request, object_id):
+        unit = self._unit_for_action(request, object_id)
+        form = MoveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = unit_move(unit=unit, new_parent=form.cleaned_data["new_parent"])
+            except ValidationError as exc:
+                form.add_error("new_parent", exc.messages)
+            else:
+                self.log_change(request, moved, f"移到“{form.cleaned_data['new_parent']}”之下")
+                messages.success(request, f"已把“{moved.name}”连同{moved.numchild}个直接下级移到新上级之下。")
+                return HttpResponseRedirect(reverse("admin:orgunits_orgunit_change", args=[moved.pk]))
+        return self._action_page(request, unit, form, f"移动“{unit.name}”", "移动")
+
+    def close_view(self, request, object_id):
+        unit = self._unit_for_action(request, object_id)
+        form = CloseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = unit_close(unit=unit, closed_on=form.cleaned_data["closed_on"])
+            except ValidationError as exc:
+                form.add_error("closed_on", exc.messages)
+            else:
+                self.log_change(request, unit, f"撤销于{form.cleaned_data['closed_on']}，共{count}个单位")
+                messages.success(request, f"已撤销“{unit.name}”及其下级，共{count}个单位。")
+                return HttpResponseRedirect(reverse("admin:orgunits_orgunit_change", args=[unit.pk]))
+        return self._action_page(request, unit, form, f"撤销“{unit.name}”", "撤销")

@@ -1,0 +1,89 @@
+"""Autocomplete for choosing a unit where there is no foreign key to hang Django's own on
+(the parent of a new unit, the target of a move). Never renders a <select> of all units."""
+
+import json
+
+from django import forms
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.urls import reverse
+
+from orgunits.models import OrgUnit
+
+URL_NAME = "orgunits_orgunit_choose"
+
+
+def location_labels(units) -> dict[int, str]:
+    """'湖南省 / 娄底市 / 双峰县' for each unit's ancestors, in one query for the whole batch."""
+    units = list(units)
+    wanted = {path for unit in units for path in unit.ancestor_paths()}
+    names = dict(OrgUnit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    return {
+        unit.pk: " / ".join(names[path] for path in unit.ancestor_paths() if path in names and len(path) > unit.steplen)
+        for unit in units
+    }
+
+
+class UnitChoiceView(AutocompleteJsonView):
+    """Search units as the unit admin does, within what the user may see."""
+
+    def process_request(self, request):
+        return request.GET.get("term", ""), self.admin_site._registry[OrgUnit], None, "pk"
+
+    def has_perm(self, request, obj=None):
+        return self.model_admin.has_view_permission(request, obj=obj)
+
+    def get_queryset(self):
+        qs = self.model_admin.get_queryset(self.request)
+        qs, _ = self.model_admin.get_search_results(self.request, qs, self.term)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.locations = location_labels(context["object_list"])
+        return context
+
+    def serialize_result(self, obj, to_field_name):
+        where = self.locations.get(obj.pk)
+        return {"id": str(obj.pk), "text": f"{obj}　{where}" if where else str(obj)}
+
+
+class UnitAutocompleteWidget(AutocompleteSelect):
+    def __init__(self, admin_site, attrs=None):
+        super().__init__(field=None, admin_site=admin_site, attrs=attrs)
+
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:{URL_NAME}")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = forms.Select.build_attrs(self, base_attrs, extra_attrs=extra_attrs)
+        css = attrs.get("class", "")
+        attrs.update(
+            {
+                "data-ajax--cache": "true",
+                "data-ajax--delay": 250,
+                "data-ajax--type": "GET",
+                "data-ajax--url": self.get_url(),
+                "data-theme": "admin-autocomplete",
+                "data-allow-clear": json.dumps(not self.is_required),
+                "data-placeholder": "输入代码或名称搜索",
+                "lang": self.i18n_name,
+                "class": f"{css} admin-autocomplete".strip(),
+            }
+        )
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        selected = [v for v in value if v not in ("", None)]
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        units = OrgUnit.objects.filter(pk__in=[v for v in selected if str(v).isdigit()])
+        for index, unit in enumerate(units, start=len(options)):
+            options.append(self.create_option(name, unit.pk, str(unit), True, index))
+        return [(None, options, 0)]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def __init__(self, admin_site, **kwargs):
+        super().__init__(queryset=OrgUnit.objects.all(), widget=UnitAutocompleteWidget(admin_site), **kwargs)
