@@ -37,7 +37,7 @@ class OrgUnitForm(forms.ModelForm):
         fields = UNIT_FIELDS
 
     def unit_parent(self) -> OrgUnit | None:
-        return self.instance.get_parent() if self.instance.pk else None
+        return self.instance.parent() if self.instance.pk else None
 
     def _post_clean(self):
         try:

@@ -170,6 +170,9 @@ class OrgUnit(MP_Node):
     def is_open_on(self, day: datetime.date) -> bool:
         return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
 
+    def parent(self) -> "OrgUnit | None":
+        return OrgUnit.objects.get_parent(self)
+
     def ancestor_paths(self) -> list[str]:
         return [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]
 

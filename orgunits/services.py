@@ -167,7 +167,7 @@ def unit_update(*, unit: OrgUnit, **changes) -> OrgUnit:
         elif field == "name":
             value = (value or "").strip()
         setattr(current, field, value)
-    unit_validate(unit=current, parent=current.get_parent())
+    unit_validate(unit=current, parent=current.parent())
     try:
         with transaction.atomic():
             current.save(update_fields=[*changes, "updated_at"])

@@ -1,0 +1,75 @@
+"""Shared test setup: a real slice of the division tree and the personas that use it."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import TestCase
+
+from orgunits.loader import load_divisions, read_divisions
+from orgunits.management.commands.load_demo import DEMO_DIR
+from orgunits.models import OrgUnit, UnitKind
+from orgunits.services import unit_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def kind(code: str) -> UnitKind:
+    return UnitKind.objects.get(code=code)
+
+
+def unit(code: str) -> OrgUnit:
+    return OrgUnit.objects.get(code=code)
+
+
+def load_demo_divisions():
+    load_divisions(read_divisions(DEMO_DIR / "divisions"))
+
+
+def make_user(username: str, *, staff=True, superuser=False, perms=()):
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD)
+    user.is_staff, user.is_superuser = staff, superuser
+    user.save()
+    if perms:
+        user.user_permissions.set(Permission.objects.filter(content_type__app_label="orgunits", codename__in=perms))
+    return user
+
+
+UNIT_PERMS = [
+    f"{action}_{model}" for action in ("view", "add", "change", "delete") for model in ("orgunit", "unitkind")
+]
+
+
+class TreeTestCase(TestCase):
+    """双峰县 and 香河县 with their province, city, townships and villages, built once per class.
+
+    Personas: a superuser; a county clerk and a township clerk (staff with unit permissions;
+    subtree scopes arrive with the access issue); an outsider who is staff without permissions;
+    and an anonymous visitor.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo_divisions()
+        cls.nation = OrgUnit.objects.get(depth=1)
+        cls.hunan, cls.loudi, cls.shuangfeng = unit("43"), unit("4313"), unit("431321")
+        cls.xianghe = unit("131024")
+        cls.yongfeng = unit("431321001")  # 永丰街道
+        cls.heye = unit("431321101")  # 荷叶镇
+        cls.shutang = unit("131024100")  # 淑阳镇
+        cls.superuser = make_user("root", superuser=True)
+        cls.county_clerk = make_user("county-clerk", perms=UNIT_PERMS)
+        cls.township_clerk = make_user("township-clerk", perms=UNIT_PERMS)
+        cls.outsider = make_user("outsider")
+
+    @pytest.fixture(autouse=True)
+    def _query_counter(self, django_assert_max_num_queries):
+        self.max_queries = django_assert_max_num_queries
+
+    def add_agency(self, parent: OrgUnit, code: str, name: str, **dates) -> OrgUnit:
+        return unit_create(parent=parent, code=code, name=name, kind=kind("agency"), **dates)
+
+
+def day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
