@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from orgunits import errors
 from orgunits.models import NATION_CODE, OrgUnit, UnitKind
+from orgunits.services import unit_create
 
 MAX_REPORTED_ERRORS = 30
 
@@ -168,7 +169,7 @@ def load_divisions(divisions: list[Division]) -> LoadResult:
             # Other writers wait for the few seconds of the load; readers are not blocked.
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {OrgUnit._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-        nation = _nation_root()
+        nation, nation_created = _nation_root()
         kinds = dict(UnitKind.objects.values_list("code", "pk"))
         existing = {
             code: (pk, path, name, kind_id)
@@ -178,23 +179,24 @@ def load_divisions(divisions: list[Division]) -> LoadResult:
         }
         code_of_path = {path: code for code, (_pk, path, _n, _k) in existing.items()}
         new, result = _compare(divisions, existing, code_of_path, nation, kinds)
+        if nation_created:
+            result.created += 1
+            result.created_by_kind["nation"] += 1
         if not new:
             return result
         rows, parent_increments = _plan_paths(new, existing, nation, kinds)
         _write(rows)
         for parent_pk, count in parent_increments.items():
             OrgUnit.objects.filter(pk=parent_pk).update(numchild=F("numchild") + count)
-        result.created = len(rows)
+        result.created += len(rows)
         return result
 
 
-def _nation_root() -> OrgUnit:
+def _nation_root() -> tuple[OrgUnit, bool]:
     nation = OrgUnit.objects.filter(depth=1, kind__code="nation").first()
     if nation:
-        return nation
-    from orgunits.services import unit_create
-
-    return unit_create(parent=None, code=NATION_CODE, name="全国", kind=UnitKind.objects.get(code="nation"))
+        return nation, False
+    return unit_create(parent=None, code=NATION_CODE, name="全国", kind=UnitKind.objects.get(code="nation")), True
 
 
 def _compare(divisions, existing, code_of_path, nation, kinds):

@@ -1,6 +1,7 @@
 """Shared test setup: a real slice of the division tree and the personas that use it."""
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,6 +22,13 @@ def kind(code: str) -> UnitKind:
 
 def unit(code: str) -> OrgUnit:
     return OrgUnit.objects.get(code=code)
+
+
+def ensure_kinds():
+    """TransactionTestCase flushes the seeded kinds; put them back the way the migration does."""
+    from django.apps import apps
+
+    importlib.import_module("orgunits.migrations.0002_seed_kinds").seed(apps, None)
 
 
 def load_demo_divisions():

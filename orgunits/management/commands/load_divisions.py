@@ -24,8 +24,10 @@ class Command(BaseCommand):
         if not result.created:
             self.stdout.write(f"没有变化：文件中的{result.unchanged}个单位都已在库中。")
             return
-        names = dict(UnitKind.objects.values_list("code", "name"))
-        detail = "，".join(f"{names[kind]}{count}个" for kind, count in sorted(result.created_by_kind.items()))
+        names = dict(UnitKind.objects.order_by("sort_order").values_list("code", "name"))
+        detail = "，".join(
+            f"{names[kind]}{result.created_by_kind[kind]}个" for kind in names if kind in result.created_by_kind
+        )
         self.stdout.write(
             self.style.SUCCESS(f"已新增{result.created}个单位（{detail}）；{result.unchanged}个已在库中，未改动。")
         )

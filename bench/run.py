@@ -1,0 +1,499 @@
+"""Benchmarks of the unit tree on PostgreSQL: the national load, single inserts, the admin pages.
+
+Run from the repo root (`make bench`):
+
+    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin]
+
+Every measure is set against a baseline taken in the same run on the same database (raw COPY,
+raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
+as Markdown and written to bench/results.md. Exits 1 when a budget is missed or a check fails.
+
+The database is BENCH_DATABASE_URL (never DATABASE_URL): the load step truncates the unit table.
+"""
+
+# ruff: noqa: E402 -- Django reads its settings from the environment, which must be set up before it is imported.
+
+import argparse
+import io
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://registry_ci:registry_ci@127.0.0.1:5432/registry_bench"
+
+
+def configure_environment() -> None:
+    # Forced, not defaulted: a DATABASE_URL left in the shell must never receive the TRUNCATE,
+    # and DEBUG=1 would keep every query in memory and skew both time and RSS.
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.update(
+        {
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "DJANGO_SETTINGS_MODULE": "registry.settings",
+        }
+    )
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
+    sys.path.insert(0, str(REPO_ROOT))
+
+
+configure_environment()
+
+import django
+
+django.setup()
+
+import psycopg
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from psycopg import sql
+
+from orgunits.models import OrgUnit, UnitKind
+from orgunits.services import unit_create
+
+UNIT_TABLE = OrgUnit._meta.db_table
+# Every column but the id, in model order: what a load writes and the COPY baseline replays.
+UNIT_COLUMNS = [f.column for f in OrgUnit._meta.concrete_fields if not f.primary_key]
+
+LOAD_RATIO_BUDGET = 2.0
+LOAD_RSS_BUDGET_MIB = 1024
+INSERT_COUNT = 200
+INSERT_SEED = 2026
+INSERT_P95_BUDGET_MS = 50
+BENCH_CODE_PREFIX = "BENCH"  # no national code starts with a letter, so these cannot clash or linger unseen
+ADMIN_REPEATS = 15
+ADMIN_MEDIAN_BUDGET_MS = 300
+ADMIN_USERNAME = "bench-admin"
+DRILLDOWN_COUNTY_CODE = "431321"  # 双峰县, the demo county: ~600 villages under 15 townships
+COPY_CHUNK_BYTES = 8 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class Row:
+    measure: str
+    result: str
+    baseline: str = "—"
+    ratio: str = "—"
+    budget: str = "—"
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, ok: bool, budget: str, failure: str) -> str:
+        """The budget cell; a miss is also remembered for the summary and the exit status."""
+        if not ok:
+            self.failures.append(failure)
+        return f"{budget} {'✅' if ok else '❌'}"
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Nearest-rank percentile: always one of the samples, so p95 of 15 samples is the slowest one."""
+    ordered = sorted(samples)
+    rank = max(1, -(-len(ordered) * pct // 100))  # ceil without float surprises
+    return ordered[int(rank) - 1]
+
+
+def ms(value: float) -> str:
+    return f"{value:.1f} ms"
+
+
+def times(result: float, baseline: float) -> str:
+    return f"{result / baseline:.1f}×" if baseline else "—"
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds the action took."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def samples_ms(action: Callable[[], object], repeats: int) -> list[float]:
+    action()  # warm-up: first-use costs (template loading, plan caching) are not what is measured
+    return [timed(action) * 1000 for _ in range(repeats)]
+
+
+def peak_rss_mib() -> float:
+    # ru_maxrss is in KiB on Linux and covers the whole process, Django and the ORM included.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------- database setup
+
+
+def ensure_database() -> None:
+    """Create the bench role and database on first use, as the cluster's postgres superuser."""
+    db = settings.DATABASES["default"]
+    try:
+        admin = psycopg.connect(
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+        )
+    except psycopg.OperationalError as exc:
+        # A remote or managed database: assume it exists; migrate will say so clearly if not.
+        print(f"（未能以 postgres 连接，跳过建库：{exc}）")
+        return
+    with admin:
+        if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [db["USER"]]).fetchone():
+            admin.execute(
+                sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}").format(
+                    sql.Identifier(db["USER"]), sql.Literal(db["PASSWORD"])
+                )
+            )
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db["NAME"]), sql.Identifier(db["USER"]))
+            )
+
+
+def execute(statement: str, params: list | None = None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def create_table_like_units(name: str) -> None:
+    # INCLUDING IDENTITY as well: without it the copied id column is a bare NOT NULL bigint
+    # and every insert that leaves the id out would fail.
+    execute(f"DROP TABLE IF EXISTS {name}")
+    execute(f"CREATE TABLE {name} (LIKE {UNIT_TABLE} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)")
+
+
+def run_command(name: str, *args: str) -> tuple[str, float]:
+    """A management command's output and its wall time in seconds."""
+    out = io.StringIO()
+    seconds = timed(lambda: call_command(name, *args, stdout=out))
+    return out.getvalue().strip(), seconds
+
+
+# ---------------------------------------------------------------- 1. national load
+
+
+def bench_load(divisions_dir: Path) -> Section:
+    section = Section("1. 全国区划载入 load_divisions")
+    execute(f"TRUNCATE {UNIT_TABLE} RESTART IDENTITY CASCADE")
+    rss_before = peak_rss_mib()
+    summary, load_seconds = run_command("load_divisions", str(divisions_dir))
+    rss_peak = peak_rss_mib()
+    again, reload_seconds = run_command("load_divisions", str(divisions_dir))
+    tree_report, check_seconds = run_command("check_tree")
+    units = OrgUnit.objects.count()
+    copy_seconds = time_copy_baseline()
+
+    ratio = load_seconds / copy_seconds
+    section.rows = [
+        Row(
+            f"首次载入（{units:,} 个单位）",
+            f"{load_seconds:.1f} s",
+            f"{copy_seconds:.1f} s（COPY 同样的行）",
+            f"{ratio:.1f}×",
+            section.check(
+                ratio <= LOAD_RATIO_BUDGET, f"≤ {LOAD_RATIO_BUDGET:g}×", f"载入耗时为 COPY 的 {ratio:.1f} 倍"
+            ),
+        ),
+        Row(
+            "进程峰值内存 RSS（含 Django）",
+            f"{rss_peak:.0f} MiB",
+            f"{rss_before:.0f} MiB（载入前）",
+            budget=section.check(
+                rss_peak <= LOAD_RSS_BUDGET_MIB, f"≤ {LOAD_RSS_BUDGET_MIB} MiB", f"峰值内存 {rss_peak:.0f} MiB"
+            ),
+        ),
+        Row("重复载入（应无变化）", f"{reload_seconds:.1f} s"),
+        Row("check_tree", f"{check_seconds:.1f} s"),
+    ]
+    if "没有变化" not in again:
+        section.failures.append(f"重复载入没有报告“没有变化”：{again}")
+    section.notes = [
+        f"首次载入输出：{summary}",
+        f"重复载入输出：{again}",
+        f"check_tree 输出：{tree_report}",
+        "基线为同库同次运行：把载入后的行 COPY TO 内存，再 COPY FROM 进一张 LIKE … INCLUDING INDEXES 的空表"
+        "（有同样的索引，但没有外键和 CHECK 约束，所以基线略偏乐观）。",
+    ]
+    return section
+
+
+def time_copy_baseline() -> float:
+    """Seconds to COPY the loaded rows into an empty table with the same indexes: the floor for any loader."""
+    table = "bench_copy_baseline"
+    columns = ", ".join(UNIT_COLUMNS)
+    payload = export_rows(f"COPY (SELECT {columns} FROM {UNIT_TABLE}) TO STDOUT")
+    create_table_like_units(table)
+    try:
+        return timed(lambda: copy_in(f"COPY {table} ({columns}) FROM STDIN", payload))
+    finally:
+        execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def export_rows(copy_out: str) -> bytes:
+    connection.ensure_connection()
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_out) as copy:
+        return b"".join(bytes(block) for block in copy)
+
+
+def copy_in(copy_from: str, payload: bytes) -> None:
+    view = memoryview(payload)
+    # One transaction, committed inside the timing, as the loader's is.
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copy_from) as copy:
+        for start in range(0, len(view), COPY_CHUNK_BYTES):
+            copy.write(view[start : start + COPY_CHUNK_BYTES])
+
+
+# ---------------------------------------------------------------- 2. single inserts
+
+
+def bench_inserts() -> Section:
+    section = Section("2. 单个新增 unit_create（随机挂在乡镇、街道下）")
+    remove_bench_units()  # leftovers of an interrupted run would clash on code
+    village = UnitKind.objects.get(code="village")
+    parents = pick_parents()
+    with CaptureQueriesContext(connection) as queries:
+        create_village(parents[0], 0, village)  # also the warm-up; not timed
+    service_ms = [timed_create(parent, n, village) for n, parent in enumerate(parents, start=1)]
+    plain_ms = time_plain_inserts(village.pk)
+    removed, _ = remove_bench_units()
+    tree_report, check_seconds = run_command("check_tree")
+
+    median, p95 = statistics.median(service_ms), percentile(service_ms, 95)
+    base_median, base_p95 = statistics.median(plain_ms), percentile(plain_ms, 95)
+    section.rows = [
+        Row("中位数", ms(median), ms(base_median), times(median, base_median)),
+        Row(
+            "p95",
+            ms(p95),
+            ms(base_p95),
+            times(p95, base_p95),
+            section.check(p95 <= INSERT_P95_BUDGET_MS, f"≤ {INSERT_P95_BUDGET_MS} ms", f"新增 p95 为 {ms(p95)}"),
+        ),
+        Row("每次新增的 SQL 查询数", str(len(queries)), "1（单条 INSERT）"),
+        Row("删除基准单位后 check_tree", f"完好（{check_seconds:.1f} s）"),
+    ]
+    section.notes = [
+        f"{INSERT_COUNT} 次 unit_create，random.Random({INSERT_SEED}) 选上级，每次自动提交（同一次网页请求）；"
+        "上级单位在计时之外读出（表单在调用服务之前已读出它）。",
+        f"基线：{INSERT_COUNT} 条单行 INSERT（自动提交）进 LIKE {UNIT_TABLE} INCLUDING INDEXES 的空表。",
+        f"之后用 OrgUnit.objects.filter(code__startswith={BENCH_CODE_PREFIX!r}).delete() 删掉了 {removed} 个基准单位"
+        f"（treebeard 的 delete 会同步上级的 numchild）。check_tree：{tree_report}",
+    ]
+    return section
+
+
+def pick_parents() -> list[OrgUnit]:
+    candidates = list(
+        OrgUnit.objects.filter(kind__code__in=("township", "street")).order_by("path").values_list("pk", flat=True)
+    )
+    chosen = random.Random(INSERT_SEED).choices(candidates, k=INSERT_COUNT + 1)
+    by_pk = OrgUnit.objects.in_bulk(chosen)
+    return [by_pk[pk] for pk in chosen]
+
+
+def create_village(parent: OrgUnit, n: int, kind: UnitKind) -> OrgUnit:
+    # Letters in the code keep it clear of the 2/4/6/9/12-digit division codes.
+    return unit_create(parent=parent, code=f"{BENCH_CODE_PREFIX}{n:09d}", name=f"基准村{n:03d}", kind=kind)
+
+
+def timed_create(parent: OrgUnit, n: int, kind: UnitKind) -> float:
+    return timed(lambda: create_village(parent, n, kind)) * 1000
+
+
+def remove_bench_units() -> tuple[int, dict]:
+    return OrgUnit.objects.filter(code__startswith=BENCH_CODE_PREFIX).delete()
+
+
+def time_plain_inserts(kind_id: int) -> list[float]:
+    """Single-row INSERTs in autocommit: what one new row costs the database, without any service."""
+    table = "bench_insert_baseline"
+    create_table_like_units(table)
+    statement = (
+        f"INSERT INTO {table} (path, depth, numchild, code, name, kind_id, org_form, eligibility,"
+        " created_at, updated_at) VALUES (%s, 6, 0, %s, %s, %s, '', '', now(), now())"
+    )
+    # Village-length paths (6 steps of 4), all distinct, worked out before the timing starts.
+    rows = [(f"BNCH{n:020d}", f"{BENCH_CODE_PREFIX}{n:09d}", f"基准村{n:03d}", kind_id) for n in range(INSERT_COUNT)]
+    try:
+        with connection.cursor() as cursor:
+            return [timed(lambda row=row: cursor.execute(statement, row)) * 1000 for row in rows]
+    finally:
+        execute(f"DROP TABLE IF EXISTS {table}")
+
+
+# ---------------------------------------------------------------- 3. admin pages
+
+
+def bench_admin() -> Section:
+    section = Section(f"3. 管理后台（每页预热 1 次后计时 {ADMIN_REPEATS} 次）")
+    county = OrgUnit.objects.get(code=DRILLDOWN_COUNTY_CODE)
+    changelist = "/admin/orgunits/orgunit/"
+    pages = [
+        ("列表首页", changelist),
+        ("代码搜索 ?q=4313", f"{changelist}?q=4313"),
+        ("名称搜索 ?q=青树坪", f"{changelist}?q=青树坪"),
+        (f"下钻到县 ?parent=（{county.name}）", f"{changelist}?parent={county.pk}"),
+        (f"县的修改页（{county.name}）", f"{changelist}{county.pk}/change/"),
+    ]
+    raw_page_ms = samples_ms(lambda: execute(f"SELECT * FROM {UNIT_TABLE} ORDER BY path LIMIT 50"), ADMIN_REPEATS)
+    raw_count_ms = samples_ms(lambda: execute(f"SELECT count(*) FROM {UNIT_TABLE}"), ADMIN_REPEATS)
+    # The changelist's own floor: one page of rows plus the count the paginator asks for.
+    floor = statistics.median(raw_page_ms) + statistics.median(raw_count_ms)
+    client = admin_client()
+    with static_files_without_manifest():
+        for label, url in pages:
+            section.rows.append(page_row(section, client, label, url, floor))
+    section.rows += [
+        Row("基线：SELECT * … ORDER BY path LIMIT 50", summary_ms(raw_page_ms)),
+        Row("基线：SELECT count(*)", summary_ms(raw_count_ms)),
+    ]
+    section.notes = [
+        f"结果列为“中位数 / p95”；页面的基线是两条原始 SQL 中位数之和（{ms(floor)}），"
+        "即列表页最少要做的事：取一页 50 行、数总行数。",
+        "django.test.Client 直接调用 WSGI 处理器，不含网络和 gunicorn；数据库连接在请求之间保持。",
+        "静态文件改用不带 manifest 的存储：DEBUG=0 的设置需要 collectstatic 生成的 manifest，"
+        "基准不为此写文件；查 manifest 只是一次字典查找，不影响结果。",
+    ]
+    return section
+
+
+def admin_client() -> Client:
+    user, _ = get_user_model().objects.get_or_create(
+        username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def static_files_without_manifest():
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return override_settings(STORAGES=storages)
+
+
+def page_row(section: Section, client: Client, label: str, url: str, floor: float) -> Row:
+    def get() -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise AssertionError(f"{url} 返回 {response.status_code}")
+
+    timings = samples_ms(get, ADMIN_REPEATS)
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    median = statistics.median(timings)
+    return Row(
+        f"{label}（{len(queries)} 条 SQL）",
+        summary_ms(timings),
+        ms(floor),
+        times(median, floor),
+        section.check(
+            median <= ADMIN_MEDIAN_BUDGET_MS, f"中位数 ≤ {ADMIN_MEDIAN_BUDGET_MS} ms", f"{label} 中位数 {ms(median)}"
+        ),
+    )
+
+
+def summary_ms(samples: list[float]) -> str:
+    return f"{ms(statistics.median(samples))} / {ms(percentile(samples, 95))}"
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine_lines() -> list[str]:
+    postgres = execute("SELECT version()")[0][0]
+    return [
+        f"- 时间：{datetime.now().isoformat(timespec='seconds')}",
+        f"- CPU：{os.cpu_count()} 个逻辑核；{platform.platform()}",
+        f"- Python {platform.python_version()}，Django {django.get_version()}",
+        f"- {postgres}",
+    ]
+
+
+def render_markdown(sections: list[Section], argv: list[str]) -> str:
+    command = " ".join(["bench/run.py", *argv])
+    lines = ["# 基准测试结果", "", f"`{command}`", "", *machine_lines()]
+    for section in sections:
+        lines += ["", f"## {section.title}", "", "| measure | result | baseline (same run) | ratio | budget |"]
+        lines.append("|---|---|---|---|---|")
+        lines += [f"| {r.measure} | {r.result} | {r.baseline} | {r.ratio} | {r.budget} |" for r in section.rows]
+        if section.notes:
+            lines.append("")
+            lines += [f"- {note}" for note in section.notes]
+    failures = [failure for section in sections for failure in section.failures]
+    lines += ["", "## 结论", ""]
+    lines += [f"- ❌ {failure}" for failure in failures] or ["- 全部在预算之内 ✅"]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-load", action="store_true", help="沿用已载入的全国树，跳过载入一节")
+    parser.add_argument("--only", choices=("load", "insert", "admin"), help="只跑这一节")
+    return parser.parse_args(argv)
+
+
+def require_loaded_tree() -> None:
+    if not OrgUnit.objects.filter(code=DRILLDOWN_COUNTY_CODE).exists():
+        sys.exit(f"库中没有全国区划（找不到 {DRILLDOWN_COUNTY_CODE}）：先不带 --skip-load / --only 运行一次。")
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if connection.vendor != "postgresql":
+        sys.exit("基准只在 PostgreSQL 上运行（BENCH_DATABASE_URL）。")
+    ensure_database()
+    call_command("migrate", verbosity=0)
+    divisions_dir = Path(os.environ.get("DIVISIONS_DIR", REPO_ROOT.parent / "shared" / "data" / "china-division"))
+
+    wanted = [args.only] if args.only else ["load", "insert", "admin"]
+    if args.skip_load and "load" in wanted:
+        wanted.remove("load")
+    if not wanted:
+        sys.exit("--skip-load 与 --only load 同时给出，没有可运行的部分。")
+    if "load" not in wanted:
+        require_loaded_tree()
+
+    runners = {"load": lambda: bench_load(divisions_dir), "insert": bench_inserts, "admin": bench_admin}
+    sections = []
+    for name in wanted:
+        sections.append(runners[name]())
+        print(f"（{sections[-1].title} 完成）", flush=True)
+
+    report = render_markdown(sections, argv)
+    print(report)
+    (REPO_ROOT / "bench" / "results.md").write_text(report, encoding="utf-8")
+    return 1 if any(section.failures for section in sections) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
