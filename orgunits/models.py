@@ -92,6 +92,11 @@ class OrgUnit(MP_Node):
     steplen = 4
     node_order_by = []
 
+    # treebeard's tree columns, redeclared only to give them names in Chinese.
+    path = models.CharField(_("路径"), max_length=255, unique=True)
+    depth = models.PositiveIntegerField(_("层级"))
+    numchild = models.PositiveIntegerField(_("直接下级数"), default=0)
+
     code = models.CharField(_("代码"), max_length=CODE_MAX_LENGTH, unique=True, validators=[validate_unit_code])
     name = models.CharField(_("名称"), max_length=100)
     kind = models.ForeignKey(UnitKind, verbose_name=_("类型"), on_delete=models.PROTECT, related_name="units")
