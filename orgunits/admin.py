@@ -121,6 +121,10 @@ class OrgFilter(admin.SimpleListFilter):
         return queryset
 
 
+def is_code_term(term: str) -> bool:
+    return bool(term) and term.isascii() and term.replace("-", "").replace("_", "").isalnum()
+
+
 class UnitChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
@@ -158,9 +162,23 @@ class OrgUnitAdmin(admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.isascii() and term.replace("-", "").replace("_", "").isalnum():
-            return queryset.filter(code__startswith=term.upper()), False
+        if is_code_term(term):
+            prefix = term.upper()
+            queryset = queryset.filter(code__startswith=prefix)
+            if prefix.isalnum():
+                # The range lets the code index return matches in code order; LIKE alone cannot use it
+                # under a C.UTF-8 collation, and the planner would walk the path index instead. Only for
+                # letters and digits: linguistic collations ignore "-" and "_", so the range could miss rows.
+                after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+                queryset = queryset.filter(code__gte=prefix, code__lt=after)
+            return queryset, False
         return queryset.filter(name__contains=term), False
+
+    def get_ordering(self, request):
+        # Code search results are shown flat, so code order reads as well as tree order.
+        if is_code_term(request.GET.get("q", "").strip()):
+            return ["code"]
+        return super().get_ordering(request)
 
     @admin.display(description="名称", ordering="path")
     def tree_name(self, unit):

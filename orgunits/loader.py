@@ -162,8 +162,20 @@ def _restrict(levels: list[list[Division]], under: str) -> list[list[Division]]:
     return restricted
 
 
+ANALYZE_AFTER_ROWS = 10_000
+
+
 def load_divisions(divisions: list[Division]) -> LoadResult:
     """Write the divisions into the tree under the national root; all or nothing."""
+    result = _load(divisions)
+    if result.created >= ANALYZE_AFTER_ROWS and connection.vendor == "postgresql":
+        # Fresh statistics right away, so the planner does not treat a big table as empty.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {OrgUnit._meta.db_table}")
+    return result
+
+
+def _load(divisions: list[Division]) -> LoadResult:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Other writers wait for the few seconds of the load; readers are not blocked.

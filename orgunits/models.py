@@ -49,12 +49,17 @@ class UnitKind(models.Model):
 
 class OrgUnitQuerySet(MP_NodeQuerySet):
     def subtree(self, unit: "OrgUnit", *, include_self: bool = True):
-        """The unit's descendants; the path is passed as a literal so the index is used."""
-        qs = self.filter(path__startswith=unit.path)
+        """The unit and its descendants, as a range on path.
+
+        A range (unlike LIKE 'prefix%') lets the unique path index return rows in path order,
+        so "ORDER BY path LIMIT 50" never walks the whole index.
+        """
+        last = unit.path + self.model.alphabet[-1] * (self.model._meta.get_field("path").max_length - len(unit.path))
+        qs = self.filter(path__range=(unit.path, last))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def children_of(self, unit: "OrgUnit"):
-        return self.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        return self.filter(path__range=self.model._get_children_path_interval(unit.path), depth=unit.depth + 1)
 
     def open_on(self, day: datetime.date):
         return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
@@ -99,7 +104,10 @@ class OrgUnit(MP_Node):
 
     code = models.CharField(_("代码"), max_length=CODE_MAX_LENGTH, unique=True, validators=[validate_unit_code])
     name = models.CharField(_("名称"), max_length=100)
-    kind = models.ForeignKey(UnitKind, verbose_name=_("类型"), on_delete=models.PROTECT, related_name="units")
+    # Indexed by orgunit_kind_depth, which starts with kind.
+    kind = models.ForeignKey(
+        UnitKind, verbose_name=_("类型"), on_delete=models.PROTECT, related_name="units", db_index=False
+    )
     opened_on = models.DateField(_("成立日期"), null=True, blank=True)
     closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
     org_established_on = models.DateField(_("妇女组织成立日期"), null=True, blank=True)
