@@ -142,3 +142,24 @@ def test_conflicting_units_are_named_and_nothing_is_written(fixtures_dir):
 def test_a_missing_directory_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="目录不存在"):
         load(tmp_path / "nope")
+
+
+@pytest.mark.postgres
+def test_a_large_load_puts_the_foreign_keys_back(fixtures_dir, monkeypatch):
+    from django.db import connection
+
+    from orgunits import loader
+
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'orgunits_orgunit'::regclass AND contype = 'f'"
+            )
+            return sorted(cursor.fetchall())
+
+    before = foreign_keys()
+    monkeypatch.setattr(loader, "RECHECK_FOREIGN_KEYS_AFTER_ROWS", 0)
+    load(fixtures_dir / "divisions/small")
+    assert before and foreign_keys() == before
+    assert OrgUnit.objects.count() == 13
