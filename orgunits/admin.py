@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
-from orgunits.forms import UNIT_FIELDS, CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
+from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import (
     EDITABLE_FIELDS,
@@ -290,7 +290,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
             return
         created = unit_create(
             parent=form.cleaned_data.get("parent"),
-            **{field: form.cleaned_data[field] for field in UNIT_FIELDS},
+            **{field: form.cleaned_data[field] for field in EDITABLE_FIELDS},
         )
         obj.pk, obj.path, obj.depth, obj.numchild = created.pk, created.path, created.depth, created.numchild
 
@@ -334,10 +334,22 @@ class OrgUnitAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return unit
 
-    def _action_page(self, request, unit, form, title, submit):
+    def _action_view(self, request, object_id, *, form_class, submit, perform):
+        """A one-form page that runs a service on the unit; perform returns the log and success messages."""
+        unit = self._unit_for_action(request, object_id)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                log_message, success_message = perform(unit, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(next(iter(form.fields)), exc.messages)
+            else:
+                self.log_change(request, unit, log_message)
+                messages.success(request, success_message)
+                return HttpResponseRedirect(reverse("admin:orgunits_orgunit_change", args=[unit.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": title,
+            "title": f"{submit}“{unit.name}”",
             "subtitle": str(unit),
             "unit": unit,
             "form": form,
@@ -348,29 +360,15 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/orgunits/orgunit/unit_action.html", context)
 
     def move_view(self, request, object_id):
-        unit = self._unit_for_action(request, object_id)
-        form = MoveForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                moved = unit_move(unit=unit, new_parent=form.cleaned_data["new_parent"])
-            except ValidationError as exc:
-                form.add_error("new_parent", exc.messages)
-            else:
-                self.log_change(request, moved, f"移到“{form.cleaned_data['new_parent']}”之下")
-                messages.success(request, f"已把“{moved.name}”连同{moved.numchild}个直接下级移到新上级之下。")
-                return HttpResponseRedirect(reverse("admin:orgunits_orgunit_change", args=[moved.pk]))
-        return self._action_page(request, unit, form, f"移动“{unit.name}”", "移动")
+        def perform(unit, new_parent):
+            moved = unit_move(unit=unit, new_parent=new_parent)
+            return f"移到“{new_parent}”之下", f"已把“{moved.name}”连同其全部下级移到“{new_parent.name}”之下。"
+
+        return self._action_view(request, object_id, form_class=MoveForm, submit="移动", perform=perform)
 
     def close_view(self, request, object_id):
-        unit = self._unit_for_action(request, object_id)
-        form = CloseForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                count = unit_close(unit=unit, closed_on=form.cleaned_data["closed_on"])
-            except ValidationError as exc:
-                form.add_error("closed_on", exc.messages)
-            else:
-                self.log_change(request, unit, f"撤销于{form.cleaned_data['closed_on']}，共{count}个单位")
-                messages.success(request, f"已撤销“{unit.name}”及其下级，共{count}个单位。")
-                return HttpResponseRedirect(reverse("admin:orgunits_orgunit_change", args=[unit.pk]))
-        return self._action_page(request, unit, form, f"撤销“{unit.name}”", "撤销")
+        def perform(unit, closed_on):
+            count = unit_close(unit=unit, closed_on=closed_on)
+            return f"撤销于{closed_on}，共{count}个单位", f"已撤销“{unit.name}”及其下级，共{count}个单位。"
+
+        return self._action_view(request, object_id, form_class=CloseForm, submit="撤销", perform=perform)

@@ -5,19 +5,7 @@ from django.forms.models import construct_instance
 
 from orgunits.autocomplete import UnitChoiceField
 from orgunits.models import OrgUnit
-from orgunits.services import unit_validate
-
-UNIT_FIELDS = [
-    "code",
-    "name",
-    "kind",
-    "opened_on",
-    "closed_on",
-    "org_established_on",
-    "org_form",
-    "org_dissolved_on",
-    "eligibility",
-]
+from orgunits.services import EDITABLE_FIELDS, unit_validate
 
 
 def _errors_for(form: forms.Form, exc: ValidationError) -> dict:
@@ -34,7 +22,7 @@ class OrgUnitForm(forms.ModelForm):
 
     class Meta:
         model = OrgUnit
-        fields = UNIT_FIELDS
+        fields = EDITABLE_FIELDS
 
     def unit_parent(self) -> OrgUnit | None:
         return self.instance.parent() if self.instance.pk else None
