@@ -2,6 +2,7 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -192,3 +193,16 @@ class OrgUnit(MP_Node):
     @classmethod
     def parent_path_of(cls, path: str) -> str:
         return path[: -cls.steplen]
+
+    @classmethod
+    def branch_of(cls, unit: "OrgUnit", via: str = ""):
+        """An expression that names, for any unit in unit's subtree, the child branch it lies in.
+
+        It equals child.branch_key for the units under that child, and unit.branch_key for unit
+        itself. `via` reaches the unit through a relation, e.g. "unit__" from a figure.
+        """
+        return Substr(f"{via}path", 1, (unit.depth + 1) * cls.steplen)
+
+    @property
+    def branch_key(self) -> str:
+        return self.path

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "妇联组织信息管理系统"
@@ -8,5 +8,6 @@ admin.site.index_title = "管理首页"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/statistics/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,35 @@
+"""Figures the way the reports write them: 19.7%, 10%, 100%, 26.82%."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+MISSING = "—"
+
+
+def format_number(value: Decimal | int | None, decimals: int = 1) -> str:
+    """Rounded half up to at most `decimals` places, trailing zeros dropped."""
+    if value is None:
+        return MISSING
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_rate(value: Decimal | None, decimals: int = 1) -> str:
+    return MISSING if value is None else f"{format_number(value, decimals)}%"
+
+
+def format_change(value: Decimal | None, decimals: int = 1, unit: str = "") -> str:
+    """+1.5 / −2 / 0, for year-over-year columns."""
+    if value is None:
+        return MISSING
+    text = format_number(abs(value), decimals)
+    sign = "+" if value > 0 and text != "0" else ("−" if value < 0 and text != "0" else "")
+    return f"{sign}{text}{unit}"
+
+
+def percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)

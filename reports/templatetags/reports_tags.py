@@ -1,0 +1,22 @@
+from django import template
+from django.utils.http import urlencode
+
+from reports.coverage import CoverageComparison
+from reports.tables import branch_table, summary_table
+
+register = template.Library()
+
+
+@register.simple_tag
+def coverage_tables(result):
+    current = result.current if isinstance(result, CoverageComparison) else result
+    query = {"on": current.on.isoformat()}
+    if isinstance(result, CoverageComparison):
+        query["compare"] = "on"
+    return {
+        "unit": current.unit,
+        "on": current.on,
+        "summary": summary_table(result),
+        "branches": branch_table(result),
+        "link_query": urlencode(query),
+    }

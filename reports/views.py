@@ -1,0 +1,88 @@
+"""Admin pages for statistics: data entry, coverage and indicators for any unit."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from orgunits.models import OrgUnit
+from reports.coverage import coverage, coverage_with_previous_year
+from reports.forms import CoverageForm, FiguresForm, UnitYearForm
+from reports.indicators import indicator_values
+from reports.models import DataElement
+from reports.statistics import completeness, datavalues_save, own_values
+
+
+def _page(request, template, title, **context):
+    return TemplateResponse(request, template, {**admin.site.each_context(request), "title": title, **context})
+
+
+def _require(request, *perms):
+    if not request.user.has_perms(perms):
+        raise PermissionDenied
+
+
+def _selection(request, form_class, defaults):
+    """The unit/date form from the query string, falling back to the top of the tree."""
+    data = request.GET.copy()
+    for key, value in defaults.items():
+        data.setdefault(key, value)
+    if "unit" not in data:
+        root = OrgUnit.objects.filter(depth=1).first()
+        data["unit"] = root.pk if root else ""
+    return form_class(data)
+
+
+def coverage_view(request):
+    _require(request, "orgunits.view_orgunit")
+    form = _selection(request, CoverageForm, CoverageForm.defaults())
+    result = None
+    if form.is_valid():
+        unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
+        result = coverage_with_previous_year(unit, on) if form.cleaned_data["compare"] else coverage(unit, on)
+    return _page(request, "admin/reports/coverage.html", "组建率", form=form, result=result, media=form.media)
+
+
+def indicators_view(request):
+    _require(request, "orgunits.view_orgunit", "reports.view_datavalue")
+    form = _selection(request, UnitYearForm, {"year": timezone.localdate().year - 1})
+    values = None
+    if form.is_valid():
+        values = indicator_values(form.cleaned_data["unit"], form.period())
+    return _page(request, "admin/reports/indicators.html", "指标", form=form, values=values, media=form.media)
+
+
+def entry_view(request):
+    _require(request, "orgunits.view_orgunit", "reports.add_datavalue", "reports.change_datavalue")
+    chooser = _selection(request, UnitYearForm, {"year": timezone.localdate().year - 1})
+    if not chooser.is_valid():
+        return _page(request, "admin/reports/entry.html", "数据填报", chooser=chooser, media=chooser.media)
+    unit, period = chooser.cleaned_data["unit"], chooser.period()
+    elements = list(DataElement.objects.all())
+    if request.method == "POST":
+        figures = FiguresForm(request.POST, elements=elements)
+        if figures.is_valid():
+            try:
+                changed = datavalues_save(unit=unit, period=period, values=figures.raw_values())
+            except ValidationError as exc:
+                figures.add_service_errors(exc)
+            else:
+                messages.success(request, f"已保存{unit.name}{period.label}的数据（{changed}项有变化）。")
+                return HttpResponseRedirect(request.get_full_path())
+    else:
+        initial = {}
+        for code, (total, female) in own_values(unit, period).items():
+            initial[f"{code}__total"], initial[f"{code}__female"] = total, female
+        figures = FiguresForm(initial=initial, elements=elements)
+    return _page(
+        request,
+        "admin/reports/entry.html",
+        f"数据填报：{unit.name} {period.label}",
+        chooser=chooser,
+        figures=figures,
+        unit=unit,
+        period=period,
+        completeness=completeness(unit, period) if unit.numchild else None,
+        media=chooser.media,
+    )
