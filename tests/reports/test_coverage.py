@@ -1,0 +1,173 @@
+import datetime
+
+from django.test import TestCase
+
+from orgunits.models import OrgUnit
+from orgunits.services import unit_close, unit_create, unit_update
+from reports.coverage import HOST_GROUP_LABELS, OWN_LEVEL_LABEL, Tally, coverage, coverage_with_previous_year
+from reports.formatting import format_rate
+from reports.models import DataElement, EligibilityRule
+from reports.statistics import datavalues_save
+from reports.tables import branch_table, summary_table
+from tests.base import TreeTestCase, day, kind
+from tests.reports.county6 import AGENCIES, COMMUNITIES, TOWNSHIPS, VILLAGES, build_county6
+
+ON = datetime.date(2012, 12, 31)
+
+
+class Report6CoverageTests(TreeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.county = build_county6()
+
+    def test_the_seed_figures_come_out_exactly(self):
+        result = coverage(self.county, ON)
+        expected = {"township": TOWNSHIPS, "village": VILLAGES, "community": COMMUNITIES, "agency": AGENCIES}
+        for code, count in expected.items():
+            tally = result.summary.tally(kind(code))
+            assert tally == Tally(count, count), code
+            assert format_rate(tally.rate) == "100%"
+        assert [k.code for k in result.kinds] == ["county", "township", "village", "community", "agency"]
+
+    def test_one_row_per_township_and_one_for_the_county_agencies(self):
+        result = coverage(self.county, ON)
+        labels = [row.label for row in result.rows]
+        assert labels[0] == OWN_LEVEL_LABEL
+        assert labels[1:-1] == [f"第{i}镇" for i in range(1, TOWNSHIPS + 1)]
+        assert labels[-1] == HOST_GROUP_LABELS["county"] == "县直单位"
+        assert result.rows[-1].tally(kind("agency")) == Tally(AGENCIES, AGENCIES)
+        first_township = result.rows[1]
+        assert first_township.total == Tally(1 + 44 + 2, 1 + 44 + 2)  # itself, 44 villages, 2 communities
+        assert sum((row.total for row in result.rows), Tally()) == result.summary.total
+
+    def test_the_cost_does_not_grow_with_the_number_of_children(self):
+        with self.max_queries(6):
+            coverage(self.county, ON)
+        with self.max_queries(6):
+            coverage(OrgUnit.objects.get(depth=1), ON)
+        with self.max_queries(12):
+            coverage_with_previous_year(self.county, ON)
+
+    def test_before_anything_was_established_nothing_is_covered(self):
+        result = coverage(self.county, datetime.date(2010, 3, 7))
+        assert result.summary.total.established == 0
+        assert format_rate(result.summary.total.rate) == "0%"
+
+    def test_tables_for_the_page_and_exports(self):
+        result = coverage_with_previous_year(self.county, datetime.date(2011, 1, 1))
+        summary = summary_table(result)
+        township_line = next(row for row in summary.rows if row[0].text == "乡镇")
+        assert [cell.text for cell in township_line] == ["乡镇", "15", "15", "100%", "15", "0", "0%", "+15", "+100"]
+        branches = branch_table(result)
+        assert branches.headers[:3] == ["单位", "县已建/应建", "县组建率"]
+        assert branches.rows[-1][0].text == "合计"
+
+
+class DatedScenarioTests(TreeTestCase):
+    """Units opening and closing and organisations dissolving, inside 荷叶镇 of 双峰县."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        OrgUnit.objects.subtree(cls.heye).update(org_established_on=day("2015-01-01"))
+        village = kind("village")
+        cls.villages = OrgUnit.objects.children_of(cls.heye).filter(kind=village).count()  # established ones
+        cls.county_villages = OrgUnit.objects.subtree(cls.shuangfeng).filter(kind=village).count()
+
+    def heye_village(self, index=0):
+        return OrgUnit.objects.children_of(self.heye).filter(kind=kind("village"))[index]
+
+    def tally(self, on, code="village"):
+        return coverage(self.shuangfeng, day(on)).summary.tally(kind(code))
+
+    def test_a_unit_opened_mid_year_counts_from_its_opening_day(self):
+        unit_update(unit=self.shuangfeng, opened_on=day("1950-01-01"))
+        unit_create(
+            parent=self.heye, code="431321101990", name="新设村", kind=kind("village"), opened_on=day("2024-07-01")
+        )
+        assert self.tally("2024-06-30") == Tally(self.county_villages, self.villages)
+        assert self.tally("2024-07-01") == Tally(self.county_villages + 1, self.villages)
+
+    def test_a_closed_unit_stops_counting_on_its_closing_day(self):
+        unit_close(unit=self.heye_village(), closed_on=day("2024-03-01"))
+        assert self.tally("2024-02-29") == Tally(self.county_villages, self.villages)
+        assert self.tally("2024-03-01") == Tally(self.county_villages - 1, self.villages - 1)
+
+    def test_a_dissolved_organisation_is_eligible_but_not_established(self):
+        unit_update(unit=self.heye_village(), org_dissolved_on=day("2024-05-01"))
+        before, after = self.tally("2024-04-30"), self.tally("2024-05-01")
+        assert after.eligible == before.eligible
+        assert after.established == before.established - 1
+
+    def test_per_unit_overrides(self):
+        villages = [self.heye_village(0), self.heye_village(1)]
+        unit_update(unit=villages[0], eligibility=OrgUnit.Eligibility.EXCLUDED)
+        assert self.tally("2024-01-01") == Tally(self.county_villages - 1, self.villages - 1)
+        kind_row = kind("village")
+        kind_row.eligible_by_default = False
+        kind_row.save()
+        unit_update(unit=villages[1], eligibility=OrgUnit.Eligibility.INCLUDED)
+        assert self.tally("2024-01-01") == Tally(1, 1)
+
+    def test_year_over_year(self):
+        comparison = coverage_with_previous_year(self.shuangfeng, day("2015-06-30"))
+        change = comparison.summary_change(kind("village"))
+        assert (change.before.established, change.now.established) == (0, self.villages)
+        assert change.established == self.villages
+        assert change.points == change.now.rate
+        township = next(row for row in comparison.current.rows if row.unit == self.heye)
+        assert comparison.row_change(township).points == 100
+
+
+class EligibilityRuleTests(TreeTestCase):
+    """'有6名以上女干部职工的县直机关单位均建立了妇委会': agencies count only from 6 female staff."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.big = cls.add_agency(cls, cls.shuangfeng, "XH-BIG", "大局", org_established_on=day("2015-01-01"))
+        cls.small = cls.add_agency(cls, cls.shuangfeng, "XH-SMALL", "小局")
+        cls.silent = cls.add_agency(cls, cls.shuangfeng, "XH-SILENT", "未报局")
+        datavalues_save(unit=cls.big, period="2023", values={"staff": (40, 9)})
+        datavalues_save(unit=cls.small, period="2023", values={"staff": (30, 5)})
+        EligibilityRule.objects.create(
+            kind=kind("agency"), element=DataElement.objects.get(code="staff"), part="female", minimum=6
+        )
+
+    def agencies(self, on="2024-06-30"):
+        return coverage(self.shuangfeng, day(on)).summary.tally(kind("agency"))
+
+    def test_only_agencies_with_six_or_more_female_staff_count(self):
+        assert self.agencies() == Tally(1, 1)
+
+    def test_the_latest_figure_up_to_the_year_is_used(self):
+        datavalues_save(unit=self.small, period="2024", values={"staff": (30, 7)})
+        assert self.agencies("2024-06-30") == Tally(2, 1)
+        assert self.agencies("2023-06-30") == Tally(1, 1)
+
+    def test_a_unit_override_beats_the_rule(self):
+        unit_update(unit=self.silent, eligibility=OrgUnit.Eligibility.INCLUDED)
+        assert self.agencies() == Tally(2, 1)
+
+    def test_the_rule_costs_no_extra_queries_per_unit(self):
+        with self.max_queries(6):
+            coverage(self.shuangfeng, day("2024-06-30"))
+
+
+class FormattingTests(TestCase):
+    def test_rates_have_at_most_one_decimal_and_no_trailing_zero(self):
+        from decimal import Decimal
+
+        from reports.formatting import format_change, format_number, percent
+
+        assert format_rate(percent(458, 2325)) == "19.7%"
+        assert format_rate(percent(27, 270)) == "10%"
+        assert format_rate(percent(1, 1)) == "100%"
+        assert format_rate(percent(139, 2325)) == "6%"
+        assert format_rate(percent(0, 5)) == "0%"
+        assert format_rate(None) == "—"
+        assert format_number(Decimal("26.8200"), 2) == "26.82"
+        assert format_number(Decimal("0.05"), 1) == "0.1"
+        assert format_change(Decimal("-2.04")) == "−2"
+        assert format_change(Decimal("0.01")) == "0"

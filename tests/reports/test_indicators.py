@@ -1,0 +1,46 @@
+import datetime
+
+from reports.indicators import indicator_values
+from reports.models import Indicator
+from reports.periods import Period
+from tests.base import TreeTestCase
+from tests.reports.county6 import build_county6
+
+
+class Report6IndicatorTests(TreeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.county = build_county6()
+
+    def shown(self, year=2012):
+        return {item.indicator.code: item for item in indicator_values(self.county, Period(year))}
+
+    def test_the_seed_percentages(self):
+        found = self.shown()
+        assert found["female_cadres_share"].shown == "19.7%"
+        assert found["female_section_cadres_share"].shown == "6%"
+        assert found["female_npc_share"].shown == "10%"
+        assert found["female_cppcc_share"].shown == "11%"
+        assert found["female_party_members_share"].shown == "14%"
+        assert found["female_population_share"].shown == "47.2%"
+        assert found["coverage_village"].shown == "100%"
+        assert found["coverage_agency"].shown == "100%"
+        assert found["complaints_resolved_rate"].shown == "—"
+
+    def test_year_over_year_in_percentage_points(self):
+        found = self.shown(2013)
+        assert found["coverage_township"].shown_change == "0个百分点"
+        found = self.shown(2012)
+        assert found["female_cadres_share"].shown_change == "—"  # nothing in 2011
+        assert found["coverage_township"].previous == 100  # established 2010
+
+    def test_a_constant_number_of_queries(self):
+        with self.max_queries(15):
+            indicator_values(self.county, Period(2012))
+        assert Indicator.objects.count() > 15
+
+    def test_coverage_indicators_use_the_end_of_the_year(self):
+        found = self.shown(2009)
+        assert found["coverage_village"].shown == "0%"
+        assert datetime.date(2010, 3, 8) > Period(2009).end
