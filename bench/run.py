@@ -2,7 +2,7 @@
 
 Run from the repo root (`make bench`):
 
-    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin]
+    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin|coverage]
 
 Every measure is set against a baseline taken in the same run on the same database (raw COPY,
 raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
@@ -25,7 +25,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -444,6 +444,74 @@ def summary_ms(samples: list[float]) -> str:
     return f"{ms(statistics.median(samples))} / {ms(percentile(samples, 95))}"
 
 
+# ---------------------------------------------------------------- 4. coverage
+
+
+COVERAGE_REPEATS = 15
+COVERAGE_COUNTY_BUDGET_MS = 20
+COVERAGE_NATION_BUDGET_MS = 500
+COVERAGE_DATE = date(2024, 12, 31)
+
+
+def bench_coverage() -> Section:
+    from reports.coverage import coverage
+
+    section = Section(f"4. 组建率（预热 1 次后计时 {COVERAGE_REPEATS} 次）")
+    section.notes.append(mark_organisations_established())
+    county = OrgUnit.objects.select_related("kind").get(code=DRILLDOWN_COUNTY_CODE)
+    nation = OrgUnit.objects.select_related("kind").get(depth=1)
+    client = admin_client()
+    for label, unit, budget in (
+        (
+            f"一个县按乡镇分行（{county.name}，{OrgUnit.objects.subtree(county).count()} 个单位）",
+            county,
+            COVERAGE_COUNTY_BUDGET_MS,
+        ),
+        (f"全国按省分行（{OrgUnit.objects.count()} 个单位）", nation, COVERAGE_NATION_BUDGET_MS),
+    ):
+        engine = samples_ms(lambda unit=unit: coverage(unit, COVERAGE_DATE), COVERAGE_REPEATS)
+        raw = samples_ms(lambda unit=unit: grouped_index_scan(unit), COVERAGE_REPEATS)
+        with CaptureQueriesContext(connection) as queries:
+            coverage(unit, COVERAGE_DATE)
+        median = statistics.median(engine)
+        section.rows.append(
+            Row(
+                f"{label}（{len(queries)} 条 SQL）",
+                summary_ms(engine),
+                f"{ms(statistics.median(raw))}（同范围按下级、类型分组计数的原始 SQL）",
+                times(median, statistics.median(raw)),
+                section.check(median <= budget, f"中位数 ≤ {budget} ms", f"{label} 中位数 {ms(median)}"),
+            )
+        )
+    page = f"/admin/statistics/coverage/?unit={county.pk}&on={COVERAGE_DATE}&compare=on"
+    with static_files_without_manifest():
+        timings = samples_ms(lambda: client.get(page), COVERAGE_REPEATS)
+    section.rows.append(Row(f"组建率页面，{county.name}，含上年同期比较", summary_ms(timings)))
+    section.notes.append(
+        "引擎一次分组查询算出各下级、各类型的应建与已建（含纳入统计的覆盖规则和日期判断）；"
+        "基线只按同一路径范围分组计数，不做这些判断。"
+    )
+    return section
+
+
+def mark_organisations_established() -> str:
+    """Give four in five units an organisation, once, so established counts are not all zero."""
+    if OrgUnit.objects.filter(org_established_on__isnull=False).exists():
+        return "沿用库中已有的妇女组织成立日期。"
+    seconds = timed(lambda: execute(f"UPDATE {UNIT_TABLE} SET org_established_on = '2018-03-08' WHERE id % 5 <> 0"))
+    execute(f"VACUUM (ANALYZE) {UNIT_TABLE}") if connection.get_autocommit() else None
+    return f"先给五分之四的单位设了妇女组织成立日期（{seconds:.1f} s，不计入结果）。"
+
+
+def grouped_index_scan(unit: OrgUnit) -> list[tuple]:
+    prefix = (unit.depth + 1) * OrgUnit.steplen
+    low, high = unit.path, unit.path + "Z" * (255 - len(unit.path))
+    return execute(
+        f"SELECT substr(path, 1, %s), kind_id, count(*) FROM {UNIT_TABLE} WHERE path BETWEEN %s AND %s GROUP BY 1, 2",
+        [prefix, low, high],
+    )
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -481,7 +549,7 @@ def render_markdown(sections: list[Section], preamble: list[str], argv: list[str
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-load", action="store_true", help="沿用已载入的全国树，跳过载入一节")
-    parser.add_argument("--only", choices=("load", "insert", "admin"), help="只跑这一节")
+    parser.add_argument("--only", choices=("load", "insert", "admin", "coverage"), help="只跑这一节")
     return parser.parse_args(argv)
 
 
@@ -498,7 +566,7 @@ def main(argv: list[str]) -> int:
     call_command("migrate", verbosity=0)
     divisions_dir = Path(os.environ.get("DIVISIONS_DIR", REPO_ROOT.parent / "shared" / "data" / "china-division"))
 
-    wanted = [args.only] if args.only else ["load", "insert", "admin"]
+    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage"]
     if args.skip_load and "load" in wanted:
         wanted.remove("load")
     if not wanted:
@@ -510,7 +578,7 @@ def main(argv: list[str]) -> int:
     if "load" in wanted:
         sections.append(bench_load(divisions_dir))
         print(f"（{sections[-1].title} 完成）", flush=True)
-    later = {"insert": bench_inserts, "admin": bench_admin}
+    later = {"insert": bench_inserts, "admin": bench_admin, "coverage": bench_coverage}
     if any(name in later for name in wanted):
         preamble.append(settle_unit_table())
     for name in wanted:
