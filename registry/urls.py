@@ -8,6 +8,7 @@ admin.site.index_title = "管理首页"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/statistics/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

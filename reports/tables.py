@@ -60,25 +60,26 @@ def summary_table(result: Coverage | CoverageComparison) -> Table:
 
 def branch_table(result: Coverage | CoverageComparison) -> Table:
     """The table a federation sends up: one line per child area (and the host units together),
-    已建/应建 and the rate per kind, then the total."""
+    one column per kind with 已建/应建 and the rate, then the total."""
     current, comparison = _split(result)
-    headers = ["单位"]
-    for kind in current.kinds:
-        headers += [f"{kind.name}已建/应建", f"{kind.name}组建率"]
-    headers += ["合计已建/应建", "合计组建率"] + (["上年组建率", "变化（百分点）"] if comparison else [])
+    headers = ["单位", *(kind.name for kind in current.kinds), "合计"]
+    headers += ["上年组建率", "变化（百分点）"] if comparison else []
     rows = [_branch_cells(row, current, comparison) for row in current.rows]
     rows.append(_branch_cells(current.summary, current, comparison, label="合计"))
     return Table(headers, rows)
 
 
+def _ratio_cell(tally: Tally) -> Cell:
+    if not tally.eligible:
+        return Cell("—")
+    return Cell(f"{tally.established}/{tally.eligible}（{format_rate(tally.rate)}）", tally.rate)
+
+
 def _branch_cells(row: CoverageRow, current: Coverage, comparison, label: str | None = None) -> list[Cell]:
     link = row.unit.pk if row.unit and row.unit.pk != current.unit.pk else None
     cells = [Cell(label or row.label, unit_id=link)]
-    for tally in [*(row.tally(kind) for kind in current.kinds), row.total]:
-        cells += [
-            Cell(f"{tally.established}/{tally.eligible}" if tally.eligible else "—", tally.established),
-            Cell(format_rate(tally.rate), tally.rate),
-        ]
+    cells += [_ratio_cell(row.tally(kind)) for kind in current.kinds]
+    cells.append(_ratio_cell(row.total))
     if comparison:
         change = comparison.summary_change() if label else comparison.row_change(row)
         cells += [

@@ -60,8 +60,11 @@ class Report6CoverageTests(TreeTestCase):
         township_line = next(row for row in summary.rows if row[0].text == "乡镇")
         assert [cell.text for cell in township_line] == ["乡镇", "15", "15", "100%", "15", "0", "0%", "+15", "+100"]
         branches = branch_table(result)
-        assert branches.headers[:3] == ["单位", "县已建/应建", "县组建率"]
+        assert branches.headers == ["单位", "县", "乡镇", "村", "社区", "机关", "合计", "上年组建率", "变化（百分点）"]
+        first_township = branches.rows[1]
+        assert [c.text for c in first_township[:4]] == ["第1镇", "—", "1/1（100%）", "44/44（100%）"]
         assert branches.rows[-1][0].text == "合计"
+        assert branches.rows[-1][6].text == f"{1 + 15 + 651 + 28 + 93}/{1 + 15 + 651 + 28 + 93}（100%）"
 
 
 class DatedScenarioTests(TreeTestCase):
