@@ -197,7 +197,12 @@ class OrgUnitAdmin(admin.ModelAdmin):
         if not unit.numchild:
             return "—"
         url = reverse("admin:orgunits_orgunit_changelist")
-        return format_html('<a href="{}?parent={}" title="查看下级单位">{} 个 ›</a>', url, unit.pk, unit.numchild)
+        return format_html(
+            '<a href="{}?parent={}" title="查看下级单位" style="white-space:nowrap">{} 个 ›</a>',
+            url,
+            unit.pk,
+            unit.numchild,
+        )
 
     @admin.display(description="所属")
     def location(self, unit):

@@ -24,10 +24,17 @@ class IndicatorValue:
             return None
         return self.value - self.previous
 
+    def _show(self, value: Decimal | None) -> str:
+        text = format_number(value, self.indicator.decimals)
+        return text if value is None else f"{text}{self.indicator.suffix}"
+
     @property
     def shown(self) -> str:
-        value = format_number(self.value, self.indicator.decimals)
-        return value if self.value is None else f"{value}{self.indicator.suffix}"
+        return self._show(self.value)
+
+    @property
+    def shown_previous(self) -> str:
+        return self._show(self.previous)
 
     @property
     def shown_change(self) -> str:

@@ -94,7 +94,8 @@ class ChangelistTests(TreeTestCase):
         html = response.content.decode()
         assert f'href="?parent={self.loudi.pk}"' in html  # 娄底市 in the trail and as "up"
         assert "↑ 上一级" in html
-        assert f'href="{admin_url("orgunit_changelist")}?parent={self.heye.pk}" title="查看下级单位"' in html
+        children_link = f'href="{admin_url("orgunit_changelist")}?parent={self.heye.pk}" title="查看下级单位"'
+        assert children_link in html
 
     def test_code_search_is_a_prefix_search(self):
         codes, _ = self.listed_codes("?q=43132110")

@@ -34,6 +34,7 @@ class Report6IndicatorTests(TreeTestCase):
         found = self.shown(2012)
         assert found["female_cadres_share"].shown_change == "—"  # nothing in 2011
         assert found["coverage_township"].previous == 100  # established 2010
+        assert found["coverage_township"].shown_previous == "100%"
 
     def test_a_constant_number_of_queries(self):
         with self.max_queries(15):
