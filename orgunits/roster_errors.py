@@ -1,0 +1,23 @@
+"""User-facing error messages of people, posts, terms and appointments (str.format templates)."""
+
+ID_SHAPE = "身份证号“{value}”格式不对：应为18位，前17位是数字，最后一位是数字或X。"
+ID_CHECK = "身份证号“{value}”校验位错误：应为“{expected}”，实为“{actual}”。"
+ID_BAD_DATE = "身份证号“{value}”中的出生日期不存在。"
+ID_BIRTH_MISMATCH = "身份证号中的出生日期是{encoded}，与填写的出生日期{given}不符。"
+ID_SEX_MISMATCH = "身份证号表明性别为{encoded}，与填写的性别{given}不符。"
+ID_DUPLICATE = "身份证号{value}已属于“{name}”。"
+PHONE_FORMAT = "手机号“{value}”不对：应为1开头的11位数字。"
+
+APPOINTMENT_END_BEFORE_START = "任职结束日期{end_on}早于开始日期{start_on}。"
+APPOINTMENT_OVERLAP = "“{person}”在“{unit}”任“{post}”已有{start_on}至{end_on}的任职，与本次任职时间重叠。"
+APPOINTMENT_BEFORE_UNIT_OPENED = "任职开始日期{start_on}早于“{unit}”的成立日期{opened_on}。"
+APPOINTMENT_AFTER_UNIT_CLOSED = "“{unit}”已于{closed_on}撤销，任职必须在此之前结束。"
+APPOINTMENT_NO_ORGANISATION = "“{unit}”在{on}没有已建立的妇女组织，不能任职。"
+APPOINTMENT_OUTLIVES_ORGANISATION = "“{unit}”的妇女组织已于{dissolved_on}撤销，任职必须在此之前结束。"
+APPOINTMENT_TERM_OTHER_UNIT = "所选届次“{term}”不属于“{unit}”。"
+SEATS_EXCEEDED = "“{unit}”的“{post}”已有{count}人在任，超过默认职数{seats}人（仅提醒，已保存）。"
+
+TERM_DUE_BEFORE_ELECTED = "届满日期{due_on}不能早于选举日期{elected_on}。"
+TERM_CLOSED_BEFORE_ELECTED = "换届结束日期{closed_on}不能早于选举日期{elected_on}。"
+TERM_ELECTED_BEFORE_PREVIOUS = "选举日期{elected_on}不能早于上一届（第{ordinal}届）的选举日期{previous}。"
+TERM_ONE_OPEN = "“{unit}”已有未结束的届次。"
