@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
+from orgunits.roster_admin import CurrentRosterInline
 from orgunits.services import (
     EDITABLE_FIELDS,
     unit_close,
@@ -227,6 +228,9 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     # ---- change form ----
+    def get_inlines(self, request, obj):
+        return [CurrentRosterInline] if obj else []
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = OrgUnitForm if obj else OrgUnitAddForm
         return super().get_form(request, obj, change=change, **kwargs)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/statistics/", include("reports.urls")),
+    path("admin/worklists/", include("orgunits.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,114 @@
+"""Worklist pages: each a paginated list with its count, for a subtree and a date."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from orgunits.models import OrgUnit
+from orgunits.roster_forms import WorklistForm
+from orgunits.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
+
+PER_PAGE = 50
+
+
+def _unit_link(unit):
+    return format_html('<a href="{}">{}</a>', reverse("admin:orgunits_orgunit_change", args=[unit.pk]), unit.name)
+
+
+def _without_chair(unit, on, months):
+    rows = organisations_without_chair(unit, on)
+    return (
+        ["单位", "代码", "类型", "妇女组织成立"],
+        rows,
+        lambda u: [_unit_link(u), u.code, u.kind.name, u.org_established_on],
+    )
+
+
+def _terms_due(unit, on, months):
+    rows = terms_due(unit, on, months)
+    return (
+        ["单位", "届次", "选举日期", "届满日期", "状态"],
+        rows,
+        lambda t: [
+            _unit_link(t.unit),
+            f"第{t.ordinal}届",
+            t.elected_on,
+            t.due_on,
+            "已逾期" if t.overdue else "即将到期",
+        ],
+    )
+
+
+def _busy(unit, on, months):
+    rows = busy_people(unit, on)
+    return (
+        ["姓名", "出生日期", "在任职务数", "兼任数", "合计"],
+        rows,
+        lambda p: [
+            format_html('<a href="{}">{}</a>', reverse("admin:orgunits_person_change", args=[p.pk]), p.name),
+            p.birth_date,
+            p.posts,
+            p.roles,
+            p.load,
+        ],
+    )
+
+
+def _vacant(unit, on, months):
+    posts, rows = vacant_seats(unit, on)
+    return (
+        ["单位", "类型", *[f"{p.name}空缺" for p in posts], "合计空缺"],
+        rows,
+        lambda u: [
+            _unit_link(u),
+            u.kind.name,
+            *[getattr(u, f"vacant_{p.pk}") or "" for p in posts],
+            u.vacant_total,
+        ],
+    )
+
+
+WORKLISTS = {
+    "without-chair": (
+        "有组织无人员",
+        "已建立妇女组织、但当日没有主席（或妇女主任、妇代会主任）在任的单位。",
+        _without_chair,
+    ),
+    "terms-due": ("换届到期", "未结束、在所选月数内到期或已逾期的届次。", _terms_due),
+    "busy": ("身兼数职", "当日在任职务与兼任合计三项及以上的人员。", _busy),
+    "vacant-seats": ("职数空缺", "在任人数少于职务默认职数的组织（只计适用该类型单位的职务）。", _vacant),
+}
+
+
+def worklist_view(request, name: str):
+    if not request.user.has_perms(["orgunits.view_orgunit", "orgunits.view_appointment"]):
+        raise PermissionDenied
+    if name not in WORKLISTS:
+        raise Http404(name)
+    title, description, build = WORKLISTS[name]
+    data = request.GET.copy()
+    for key, value in WorklistForm.defaults().items():
+        data.setdefault(key, value)
+    if "unit" not in data:
+        root = OrgUnit.objects.filter(depth=1).first()
+        data["unit"] = root.pk if root else ""
+    form = WorklistForm(data)
+    context = {
+        **admin.site.each_context(request),
+        "title": title,
+        "description": description,
+        "form": form,
+        "media": form.media,
+        "worklists": [(key, entry[0]) for key, entry in WORKLISTS.items()],
+        "current": name,
+    }
+    if form.is_valid():
+        unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
+        headers, queryset, cells = build(unit, on, form.cleaned_data.get("months") or 0)
+        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+        context.update(headers=headers, page=page, rows=[cells(item) for item in page.object_list], unit=unit, on=on)
+    return TemplateResponse(request, "admin/orgunits/worklist.html", context)
