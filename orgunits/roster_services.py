@@ -82,8 +82,12 @@ class Saved:
     warnings: list[str] = field(default_factory=list)
 
 
-def appointment_errors(appointment: Appointment) -> dict[str, list[str]]:
-    """Every rule an appointment must meet, against the unit's dates and the person's other posts."""
+def appointment_errors(appointment: Appointment, *, others=None) -> dict[str, list[str]]:
+    """Every rule an appointment must meet, against the unit's dates and the person's other posts.
+
+    `others`: the person's other appointments to the same post in the same unit; read from the
+    database when not given (bulk imports pass what they already hold in memory).
+    """
     found: dict[str, list[str]] = defaultdict(list)
     start, end = appointment.start_on, appointment.end_on
     unit = appointment.unit
@@ -105,7 +109,7 @@ def appointment_errors(appointment: Appointment) -> dict[str, list[str]]:
         )
     if appointment.term_id and appointment.term.unit_id != unit.pk:
         found["term"].append(errors.APPOINTMENT_TERM_OTHER_UNIT.format(term=appointment.term, unit=unit.name))
-    clash = _overlapping(appointment).first()
+    clash = _first_overlap(appointment, others)
     if clash:
         found["start_on"].append(
             errors.APPOINTMENT_OVERLAP.format(
@@ -117,6 +121,18 @@ def appointment_errors(appointment: Appointment) -> dict[str, list[str]]:
             )
         )
     return found
+
+
+def _first_overlap(appointment: Appointment, others) -> Appointment | None:
+    if others is None:
+        return _overlapping(appointment).first()
+    end = appointment.end_on
+    for other in others:
+        if other is appointment or (other.pk and other.pk == appointment.pk):
+            continue
+        if (other.end_on is None or other.end_on >= appointment.start_on) and (end is None or other.start_on <= end):
+            return other
+    return None
 
 
 def _overlapping(appointment: Appointment):

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from orgunits.officers import SpreadsheetError, check_rows, read_spreadsheet, write
+
+
+class Command(BaseCommand):
+    help = "导入人员任职表（.xlsx 或 .csv）。任何一行有错，整个文件都不导入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"文件不存在：{file}")
+        try:
+            rows = read_spreadsheet(file.read_bytes(), file.name)
+        except SpreadsheetError as exc:
+            raise CommandError(str(exc)) from exc
+        report = check_rows(rows)
+        if not report.valid:
+            raise CommandError("文件有错，未导入任何数据：\n" + "\n".join(report.messages()))
+        summary = f"新增任职{report.count('new')}条，更新{report.count('update')}条，未变{report.count('skip')}条"
+        if dry_run:
+            self.stdout.write(f"检查通过（未写入）：{summary}。")
+            return
+        write(report)
+        self.stdout.write(
+            self.style.SUCCESS(f"已导入：{summary}；新增人员{report.people_created}人，更新{report.people_updated}人。")
+        )

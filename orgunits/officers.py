@@ -1,0 +1,399 @@
+"""Officer spreadsheets: read, check every row, then write all rows or none.
+
+One row is one appointment of one person. A person is matched by identity number when the row
+has one, otherwise by name and birth date, so two people who share a name stay apart. Rows are
+checked with the same rules as the services, against data fetched in bulk up front.
+"""
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from orgunits import roster_errors as errors
+from orgunits.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
+from orgunits.models import Appointment, AppointmentMode, ConcurrentRole, OrgUnit, Person, Post, Sex
+from orgunits.roster_services import PERSON_FIELDS, appointment_errors, person_validate
+
+# field, Chinese header (what we write), English alias (also accepted)
+COLUMNS = [
+    ("name", "姓名"),
+    ("sex", "性别"),
+    ("birth_date", "出生日期"),
+    ("ethnicity", "民族"),
+    ("education", "学历"),
+    ("political_status", "政治面貌"),
+    ("phone", "手机"),
+    ("id_number", "身份证号"),
+    ("unit_code", "单位代码"),
+    ("post", "职务"),
+    ("start_on", "任职开始"),
+    ("end_on", "任职结束"),
+    ("mode", "任职方式"),
+    ("concurrent_roles", "兼任"),
+]
+HEADER_OF = dict(COLUMNS)
+REQUIRED = ("name", "birth_date", "unit_code", "post", "start_on")
+APPOINTMENT_FIELD_COLUMNS = {"start_on": "start_on", "end_on": "end_on", "term": "unit_code"}
+MASK = "*"
+
+UNKNOWN_UNIT = "单位代码“{value}”不存在。"
+UNKNOWN_POST = "职务“{value}”不存在，可选：{choices}。"
+UNKNOWN_ROLE = "兼任职务“{value}”不存在，可选：{choices}。"
+UNKNOWN_CHOICE = "“{value}”不是有效的{what}，可选：{choices}。"
+BAD_DATE = "“{value}”不是日期，应写成 2021-03-08。"
+REQUIRED_VALUE = "不能为空。"
+MISSING_COLUMNS = "缺少列：{columns}。表头应为：{expected}。"
+AMBIGUOUS_PERSON = "库中有{count}位“{name}”（{birth_date}出生），请填写身份证号以区分。"
+SAME_ROW_TWICE = "与第{other}行是同一人、同一单位、同一职务的任职，时间重叠。"
+ROW_ERROR = "第{row}行，列“{column}”：{message}"
+ROW_ERROR_NO_COLUMN = "第{row}行：{message}"
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_ROLE_SPLIT = re.compile(r"[、,，;；]")
+
+
+@dataclass
+class RowOutcome:
+    number: int  # the spreadsheet row, header = 1
+    values: dict
+    kind: str = "new"  # new | update | skip | invalid
+    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # header -> messages
+    appointment: Appointment | None = None
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowOutcome]
+    people_created: int = 0
+    people_updated: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return not any(row.errors for row in self.rows)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    def messages(self) -> list[str]:
+        found = []
+        for row in self.rows:
+            for header, messages in row.errors.items():
+                for message in messages:
+                    template = ROW_ERROR if header else ROW_ERROR_NO_COLUMN
+                    found.append(template.format(row=row.number, column=header, message=message))
+        return found
+
+
+def normalize_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Column index per field, from Chinese headers or English aliases; and the missing required ones."""
+    index = {}
+    for position, header in enumerate(headers):
+        text = (header or "").strip()
+        for name, chinese in COLUMNS:
+            if text in (chinese, name):
+                index[name] = position
+    missing = [HEADER_OF[name] for name in REQUIRED if name not in index]
+    return index, missing
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value, problems, header) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = _DATE.match(_text(value))
+    try:
+        if match:
+            return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        pass
+    problems[header].append(BAD_DATE.format(value=_text(value)))
+    return None
+
+
+def _choice(value: str, choices, what: str, problems, header, default=""):
+    if not value:
+        return default
+    for stored, label in choices:
+        if value in (stored, str(label)):
+            return stored
+    problems[header].append(
+        UNKNOWN_CHOICE.format(value=value, what=what, choices="、".join(str(label) for _s, label in choices))
+    )
+    return default
+
+
+class _Lookups:
+    """Everything rows refer to, fetched once for the whole file."""
+
+    def __init__(self, rows: list[dict]):
+        codes = {_text(row.get("unit_code")).upper() for row in rows}
+        self.units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)}
+        self.posts = {post.name: post for post in Post.objects.all()}
+        self.roles = list(ConcurrentRole.objects.all())
+        ids = {normalize_id_number(_text(row.get("id_number"))) for row in rows} - {""}
+        names = {_text(row.get("name")) for row in rows}
+        self.people_by_id = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+        self.people_by_name = defaultdict(list)
+        for person in Person.objects.filter(name__in=names):
+            self.people_by_name[(person.name, person.birth_date)].append(person)
+        people = list(self.people_by_id.values()) + [p for group in self.people_by_name.values() for p in group]
+        self.appointments = defaultdict(list)  # (person, unit, post) -> appointments
+        for appointment in Appointment.objects.filter(person__in=people).prefetch_related("concurrent_roles"):
+            key = (appointment.person_id, appointment.unit_id, appointment.post_id)
+            self.appointments[key].append(appointment)
+
+    def role(self, text: str) -> ConcurrentRole | None:
+        return next((r for r in self.roles if text in (r.name, r.code)), None)
+
+
+def check_rows(raw_rows: list[dict], first_row_number: int = 2) -> ImportReport:
+    """Check every row and plan the writes; nothing is written."""
+    lookups = _Lookups(raw_rows)
+    report = ImportReport([])
+    new_people: dict[tuple, Person] = {}
+    for offset, raw in enumerate(raw_rows):
+        outcome = RowOutcome(first_row_number + offset, raw)
+        report.rows.append(outcome)
+        _check_row(outcome, lookups, new_people)
+    return report
+
+
+def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None:
+    raw, problems = outcome.values, outcome.errors
+    text = {name: _text(raw.get(name)) for name, _header in COLUMNS}
+    for name in REQUIRED:
+        if not text[name]:
+            problems[HEADER_OF[name]].append(REQUIRED_VALUE)
+    birth_date = _date(raw.get("birth_date"), problems, HEADER_OF["birth_date"])
+    start_on = _date(raw.get("start_on"), problems, HEADER_OF["start_on"])
+    end_on = _date(raw.get("end_on"), problems, HEADER_OF["end_on"])
+    unit = lookups.units.get(text["unit_code"].upper())
+    if text["unit_code"] and unit is None:
+        problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(value=text["unit_code"]))
+    post = lookups.posts.get(text["post"])
+    if text["post"] and post is None:
+        problems[HEADER_OF["post"]].append(UNKNOWN_POST.format(value=text["post"], choices="、".join(lookups.posts)))
+    roles = []
+    for part in filter(None, (p.strip() for p in _ROLE_SPLIT.split(text["concurrent_roles"]))):
+        found = lookups.role(part)
+        if found is None:
+            names = "、".join(r.name for r in lookups.roles)
+            problems[HEADER_OF["concurrent_roles"]].append(UNKNOWN_ROLE.format(value=part, choices=names))
+        else:
+            roles.append(found)
+    mode = _choice(text["mode"], AppointmentMode.choices, "任职方式", problems, HEADER_OF["mode"], default="part")
+    if problems:
+        outcome.kind = "invalid"
+        return
+    person = _person_for(outcome, text, birth_date, lookups, new_people)
+    if person is None:
+        outcome.kind = "invalid"
+        return
+    _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles, lookups)
+
+
+def _person_fields(text: dict, birth_date, problems) -> dict:
+    return {
+        "name": text["name"],
+        "sex": _choice(text["sex"], Sex.choices, "性别", problems, HEADER_OF["sex"], default=Sex.FEMALE),
+        "birth_date": birth_date,
+        "ethnicity": text["ethnicity"] or "汉族",
+        "education": _choice(
+            text["education"], Person._meta.get_field("education").choices, "学历", problems, HEADER_OF["education"]
+        ),
+        "political_status": _choice(
+            text["political_status"],
+            Person._meta.get_field("political_status").choices,
+            "政治面貌",
+            problems,
+            HEADER_OF["political_status"],
+        ),
+        "phone": normalize_phone(text["phone"]),
+        "id_number": normalize_id_number(text["id_number"]) or None,
+    }
+
+
+def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) -> Person | None:
+    problems = outcome.errors
+    fields = _person_fields(text, birth_date, problems)
+    masked = {name for name in ("phone", "id_number") if MASK in (fields[name] or "")}
+    for name in masked:  # a masked export read back: keep what is stored
+        fields.pop(name)
+    key = ("id", fields["id_number"]) if fields.get("id_number") else ("name", fields["name"], birth_date)
+    if key in new_people:
+        return new_people[key]
+    if fields.get("id_number"):
+        person = lookups.people_by_id.get(fields["id_number"])
+    else:
+        matches = lookups.people_by_name.get((fields["name"], birth_date), [])
+        if len(matches) > 1:
+            problems[HEADER_OF["id_number"]].append(
+                AMBIGUOUS_PERSON.format(count=len(matches), name=fields["name"], birth_date=birth_date)
+            )
+            return None
+        person = matches[0] if matches else None
+    if person is None:
+        if masked:
+            problems[HEADER_OF["id_number"]].append(errors.ID_SHAPE.format(value=text["id_number"]))
+            return None
+        person = Person(**fields)
+    else:
+        # Blank cells leave stored values alone; only what the row states is compared.
+        stated = {name: value for name, value in fields.items() if text.get(name)}
+        changed = {name: value for name, value in stated.items() if value != getattr(person, name)}
+        for name, value in changed.items():
+            setattr(person, name, value)
+        person._import_changed = bool(changed)
+    try:
+        person_validate(person)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            problems[HEADER_OF.get(name, "")].extend(messages)
+        return None
+    new_people[key] = person
+    return person
+
+
+def _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles, lookups: _Lookups) -> None:
+    key = (person.pk, unit.pk, post.pk) if person.pk else (id(person), unit.pk, post.pk)
+    siblings = lookups.appointments[key]
+    same = next((a for a in siblings if a.pk and a.start_on == start_on), None)
+    appointment = same or Appointment(start_on=start_on)
+    appointment.person, appointment.unit, appointment.post = person, unit, post
+    before = (
+        (appointment.end_on, appointment.mode, {r.pk for r in appointment.concurrent_roles.all()}) if same else None
+    )
+    appointment.end_on, appointment.mode = end_on, mode
+    appointment._import_roles = roles
+    for name, messages in appointment_errors(appointment, others=siblings).items():
+        header = HEADER_OF.get(APPOINTMENT_FIELD_COLUMNS.get(name, name), "")
+        outcome.errors[header].extend(messages)
+    if outcome.errors:
+        outcome.kind = "invalid"
+        return
+    if same is None:
+        siblings.append(appointment)
+        outcome.kind = "new"
+    elif before == (end_on, mode, {r.pk for r in roles}) and not getattr(person, "_import_changed", False):
+        outcome.kind = "skip"
+    else:
+        outcome.kind = "update"
+    outcome.appointment = appointment
+
+
+@transaction.atomic
+def write(report: ImportReport) -> ImportReport:
+    """Write a checked report in bulk. Refuses a report with any error."""
+    if not report.valid:
+        raise ValidationError(report.messages())
+    people = {id(row.appointment.person): row.appointment.person for row in report.rows if row.appointment}
+    new_people = [p for p in people.values() if p.pk is None]
+    changed_people = [p for p in people.values() if p.pk and getattr(p, "_import_changed", False)]
+    Person.objects.bulk_create(new_people, batch_size=2000)
+    Person.objects.bulk_update(changed_people, list(PERSON_FIELDS))
+    report.people_created, report.people_updated = len(new_people), len(changed_people)
+    fresh = [row.appointment for row in report.rows if row.kind == "new"]
+    updated = [row.appointment for row in report.rows if row.kind == "update"]
+    for appointment in fresh:
+        appointment.person_id = appointment.person.pk  # set after the people got their keys
+    Appointment.objects.bulk_create(fresh, batch_size=2000)
+    Appointment.objects.bulk_update(updated, ["end_on", "mode"])
+    through = Appointment.concurrent_roles.through
+    through.objects.filter(appointment__in=updated).delete()
+    through.objects.bulk_create(
+        [through(appointment_id=a.pk, concurrentrole_id=role.pk) for a in fresh + updated for role in a._import_roles],
+        batch_size=5000,
+    )
+    return report
+
+
+def export_rows(appointments, *, reveal_personal_data: bool) -> tuple[list[str], list[list]]:
+    """Header and rows in the import layout; identity numbers and phones masked unless revealed."""
+    headers = [header for _name, header in COLUMNS]
+    rows = []
+    for a in appointments:
+        person = a.person
+        rows.append(
+            [
+                person.name,
+                person.get_sex_display(),
+                person.birth_date,
+                person.ethnicity,
+                person.education,
+                person.political_status,
+                person.phone if reveal_personal_data else mask_phone(person.phone),
+                (person.id_number or "") if reveal_personal_data else mask_id_number(person.id_number),
+                a.unit.code,
+                a.post.name,
+                a.start_on,
+                a.end_on,
+                a.get_mode_display(),
+                "、".join(role.name for role in a.concurrent_roles.all()),
+            ]
+        )
+    return headers, rows
+
+
+class SpreadsheetError(Exception):
+    pass
+
+
+def read_spreadsheet(content: bytes, filename: str) -> list[dict]:
+    """Rows as dicts keyed by field name, from .xlsx or .csv (UTF-8 or GBK)."""
+    import tablib
+
+    suffix = filename.rsplit(".", 1)[-1].lower()
+    if suffix == "xlsx":
+        dataset = tablib.Dataset().load(content, format="xlsx")
+    elif suffix == "csv":
+        dataset = tablib.Dataset().load(_decode(content), format="csv")
+    else:
+        raise SpreadsheetError(f"不支持的文件类型“.{suffix}”，请用 .xlsx 或 .csv。")
+    return rows_from_dataset(dataset)
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SpreadsheetError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+
+
+def rows_from_dataset(dataset) -> list[dict]:
+    index, missing = normalize_headers(list(dataset.headers or []))
+    if missing:
+        raise SpreadsheetError(
+            MISSING_COLUMNS.format(columns="、".join(missing), expected="、".join(h for _n, h in COLUMNS))
+        )
+    rows = []
+    for record in dataset:
+        if not any(_text(cell) for cell in record):
+            continue
+        rows.append({name: record[position] for name, position in index.items()})
+    return rows
+
+
+def export_xlsx(appointments, *, reveal_personal_data: bool) -> bytes:
+    """The roster as an .xlsx in the import layout, so it can be edited and imported back."""
+    import tablib
+
+    headers, rows = export_rows(appointments, reveal_personal_data=reveal_personal_data)
+    dataset = tablib.Dataset(*rows, headers=headers, title="任职")
+    return dataset.export("xlsx")

@@ -1,0 +1,157 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from orgunits import roster_errors as errors
+from orgunits.models import Appointment, OrgUnit, Person
+from orgunits.officers import (
+    AMBIGUOUS_PERSON,
+    BAD_DATE,
+    UNKNOWN_POST,
+    UNKNOWN_UNIT,
+    check_rows,
+    export_xlsx,
+    read_spreadsheet,
+    write,
+)
+from tests.base import TreeTestCase, day
+from tests.conftest import FIXTURES
+
+
+def snapshot():
+    people = list(Person.objects.order_by("pk").values_list())
+    appointments = list(
+        Appointment.objects.order_by("pk").values_list("pk", "person", "unit", "post", "start_on", "end_on", "mode")
+    )
+    roles = list(
+        Appointment.concurrent_roles.through.objects.order_by("pk").values_list("appointment", "concurrentrole")
+    )
+    return people, appointments, roles
+
+
+class OfficerImportTests(TreeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        OrgUnit.objects.subtree(cls.heye).update(org_established_on=day("2016-03-08"))
+
+    def run_import(self, name, *args):
+        out = StringIO()
+        call_command("import_officers", str(FIXTURES / "officers" / name), *args, stdout=out)
+        return out.getvalue()
+
+    def test_an_xlsx_made_by_openpyxl_imports(self):
+        output = self.run_import("officers.xlsx")
+        assert "新增任职5条" in output and "新增人员4人" in output
+        li = Person.objects.get(name="李秀英")
+        assert li.appointments.count() == 2
+        assert [p.ethnicity for p in Person.objects.filter(name="张丽").order_by("birth_date")] == ["苗族", "汉族"]
+        wang = Appointment.objects.get(person__name="王桂兰")
+        assert sorted(r.code for r in wang.concurrent_roles.all()) == ["family_planning", "maternal_child_health"]
+        assert wang.unit.code == "431321101208" and wang.mode == "part"
+
+    def test_a_gbk_csv_with_english_headers_and_chinese_dates(self):
+        self.run_import("officers_gbk.csv")
+        zhao = Appointment.objects.get(person__name="赵敏")
+        assert (zhao.person.birth_date, zhao.start_on) == (day("1995-11-30"), day("2022-03-01"))
+
+    def test_dry_run_writes_nothing(self):
+        assert "检查通过（未写入）：新增任职5条" in self.run_import("officers.xlsx", "--dry-run")
+        assert not Person.objects.exists()
+
+    def test_a_second_import_changes_nothing(self):
+        self.run_import("officers.xlsx")
+        before = snapshot()
+        assert "新增任职0条，更新0条，未变5条" in self.run_import("officers.xlsx")
+        assert snapshot() == before
+
+    def exported(self, *, reveal: bool) -> bytes:
+        appointments = Appointment.objects.select_related("person", "unit", "post").prefetch_related("concurrent_roles")
+        return export_xlsx(appointments, reveal_personal_data=reveal)
+
+    def test_export_then_import_changes_nothing(self):
+        self.run_import("officers.xlsx")
+        self.run_import("officers_gbk.csv")
+        before = snapshot()
+        report = check_rows(read_spreadsheet(self.exported(reveal=True), "roster.xlsx"))
+        assert report.valid and report.count("skip") == 6
+        write(report)
+        assert snapshot() == before
+
+    def test_a_masked_export_read_back_keeps_the_stored_numbers(self):
+        self.run_import("officers.xlsx")
+        before = snapshot()
+        content = self.exported(reveal=False)
+        rows = read_spreadsheet(content, "roster.xlsx")
+        assert {row["phone"] for row in rows} >= {"138****1234"}
+        assert not any(str(row["phone"]) == "13800001234" for row in rows)
+        report = check_rows(rows)
+        assert report.valid, report.messages()
+        write(report)
+        assert snapshot() == before
+
+    def test_two_people_with_the_same_name_stay_apart_and_ambiguity_is_refused(self):
+        self.run_import("officers.xlsx")
+        Person.objects.create(name="王桂兰", sex="F", birth_date=day("1968-07-01"))
+        report = check_rows(
+            [
+                {
+                    "name": "王桂兰",
+                    "birth_date": "1968-07-01",
+                    "unit_code": "431321101208",
+                    "post": "执委",
+                    "start_on": "2020-01-01",
+                }
+            ]
+        )
+        assert report.messages() == [
+            "第2行，列“身份证号”：" + AMBIGUOUS_PERSON.format(count=2, name="王桂兰", birth_date="1968-07-01")
+        ]
+
+
+BAD_FILES = {
+    "bad_check_digit.csv": ("身份证号", "校验位错误"),
+    "bad_id_contradicts_birth.csv": (
+        "身份证号",
+        errors.ID_BIRTH_MISMATCH.format(encoded="1988-06-30", given="1988-06-29"),
+    ),
+    "bad_id_contradicts_sex.csv": ("身份证号", errors.ID_SEX_MISMATCH.format(encoded="女", given="男")),
+    "bad_unknown_unit.csv": ("单位代码", UNKNOWN_UNIT.format(value="431321999999")),
+    "bad_unknown_post.csv": (
+        "职务",
+        UNKNOWN_POST.format(value="秘书长", choices="主席、副主席、执委、妇女主任、妇代会主任、委员"),
+    ),
+    "bad_end_before_start.csv": (
+        "任职结束",
+        errors.APPOINTMENT_END_BEFORE_START.format(end_on="2021-12-31", start_on="2022-01-01"),
+    ),
+    "bad_phone_letters.csv": ("手机", errors.PHONE_FORMAT.format(value="1350000abcd")),
+    "bad_bad_date.csv": ("任职开始", BAD_DATE.format(value="2022-13-01")),
+    "bad_overlap.csv": ("任职开始", "时间重叠"),
+}
+
+
+class BadOfficerFilesTests(TreeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        OrgUnit.objects.subtree(cls.heye).update(org_established_on=day("2016-03-08"))
+
+    def test_each_bad_file_names_the_row_and_column_and_nothing_is_written(self):
+        for name, (column, message) in BAD_FILES.items():
+            with self.subTest(name), pytest.raises(CommandError) as exc:
+                call_command("import_officers", str(FIXTURES / "officers" / name), stdout=StringIO())
+            assert f"第3行，列“{column}”：" in str(exc.value), str(exc.value)
+            assert message in str(exc.value)
+            assert snapshot() == ([], [], [])
+
+    def test_a_missing_column_is_named(self):
+        with pytest.raises(CommandError) as exc:
+            call_command("import_officers", str(FIXTURES / "officers" / "bad_missing_column.csv"), stdout=StringIO())
+        assert "缺少列：单位代码、任职开始" in str(exc.value)
+
+    def test_an_unsupported_file_type_is_refused(self):
+        with pytest.raises(Exception, match="不支持的文件类型"):
+            read_spreadsheet(b"x", "roster.ods")
