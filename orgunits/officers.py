@@ -391,9 +391,30 @@ def rows_from_dataset(dataset) -> list[dict]:
 
 
 def export_xlsx(appointments, *, reveal_personal_data: bool) -> bytes:
-    """The roster as an .xlsx in the import layout, so it can be edited and imported back."""
-    import tablib
+    """The roster as an .xlsx in the import layout, so it can be edited and imported back.
+
+    Text is stored as text even when it starts with "=", so a name can never become a formula.
+    """
+    from io import BytesIO
+
+    from openpyxl import Workbook
 
     headers, rows = export_rows(appointments, reveal_personal_data=reveal_personal_data)
-    dataset = tablib.Dataset(*rows, headers=headers, title="任职")
-    return dataset.export("xlsx")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("任职")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([_literal(sheet, value) for value in row])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _literal(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value

@@ -3,12 +3,18 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from orgunits.identity import mask_id_number, mask_phone
-from orgunits.models import Appointment, ConcurrentRole, Person, Post, Term
+from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, Term
+from orgunits.officers import export_xlsx
+from orgunits.resources import OfficerResource
 from orgunits.roster_forms import AppointmentForm, PersonForm
 from orgunits.roster_services import (
     PERSON_FIELDS,
@@ -211,12 +217,36 @@ class TermAdmin(admin.ModelAdmin):
             obj.pk, obj.ordinal = created.pk, created.ordinal
 
 
+class SubtreeFilter(admin.SimpleListFilter):
+    """Appointments in a unit and everything under it (?subtree=<unit id>), as linked from the unit page."""
+
+    title = "单位范围"
+    parameter_name = "subtree"
+
+    def lookups(self, request, model_admin):
+        unit = self._unit(request)
+        return [(str(unit.pk), f"{unit.name}及下级")] if unit else []
+
+    def _unit(self, request):
+        raw = request.GET.get(self.parameter_name, "")
+        return OrgUnit.objects.filter(pk=raw).first() if raw.isdigit() else None
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = self._unit(request)
+        return queryset.in_subtree(unit) if unit else queryset.none()
+
+
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ImportMixin, admin.ModelAdmin):
     form = AppointmentForm
+    resource_classes = [OfficerResource]
+    import_formats = [XLSX, CSV]
+    change_list_template = "admin/orgunits/appointment/change_list.html"
     list_display = ("person", "unit", "post", "start_on", "end_on", "mode", "roles")
     list_select_related = ("person", "unit", "post")
-    list_filter = (AsOfDateFilter, "post", "mode")
+    list_filter = (SubtreeFilter, AsOfDateFilter, "post", "mode")
     autocomplete_fields = ("person", "unit", "term")
     search_fields = ("person__name", "unit__name")
     show_full_result_count = False
@@ -240,6 +270,22 @@ class AppointmentAdmin(admin.ModelAdmin):
             obj.pk = saved.appointment.pk
         for warning in saved.warnings:
             messages.warning(request, warning)
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="orgunits_appointment_export")
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The list as filtered on screen, as an .xlsx that imports back unchanged."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_changelist_instance(request).get_queryset(request).prefetch_related("concurrent_roles")
+        content = export_xlsx(queryset, reveal_personal_data=may_see_personal_data(request))
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%BB%E8%81%8C.xlsx"
+        return response
 
     def save_related(self, request, form, formsets, change):
         # The roles were set by the service; only the inlines, if any, are left.

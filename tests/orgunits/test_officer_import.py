@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from orgunits import roster_errors as errors
 from orgunits.models import Appointment, OrgUnit, Person
@@ -155,3 +156,80 @@ class BadOfficerFilesTests(TreeTestCase):
     def test_an_unsupported_file_type_is_refused(self):
         with pytest.raises(Exception, match="不支持的文件类型"):
             read_spreadsheet(b"x", "roster.ods")
+
+
+class OfficerAdminFlowTests(TreeTestCase):
+    """Upload, preview and confirm through django-import-export's admin pages; export back."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        OrgUnit.objects.subtree(cls.heye).update(org_established_on=day("2016-03-08"))
+
+    def setUp(self):
+        self.client.force_login(self.superuser)
+
+    def upload(self, name):
+        with (FIXTURES / "officers" / name).open("rb") as handle:
+            fmt = "0" if name.endswith(".xlsx") else "1"
+            return self.client.post(
+                reverse("admin:orgunits_appointment_import"), {"import_file": handle, "format": fmt}
+            )
+
+    def test_upload_preview_and_confirm(self):
+        preview = self.upload("officers.xlsx")
+        assert preview.status_code == 200
+        result = preview.context["result"]
+        assert not result.has_validation_errors() and result.totals["new"] == 5
+        assert not Appointment.objects.exists()  # the preview wrote nothing
+        confirm = preview.context["confirm_form"].initial
+        response = self.client.post(reverse("admin:orgunits_appointment_process_import"), confirm)
+        assert response.status_code == 302
+        assert Appointment.objects.count() == 5
+
+    def test_a_bad_file_shows_row_and_column_errors_and_cannot_be_confirmed(self):
+        preview = self.upload("bad_unknown_unit.csv")
+        result = preview.context["result"]
+        assert result.has_validation_errors()
+        invalid = result.invalid_rows[0]
+        assert invalid.number == 3
+        assert invalid.field_specific_errors == {"单位代码": [UNKNOWN_UNIT.format(value="431321999999")]}
+        assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
+        assert not Appointment.objects.exists()
+
+    def test_the_export_of_a_subtree_is_masked_without_the_permission(self):
+        call_command("import_officers", str(FIXTURES / "officers" / "officers.xlsx"), stdout=StringIO())
+        clerk = self.county_clerk
+        from django.contrib.auth.models import Permission
+
+        clerk.user_permissions.add(Permission.objects.get(codename="view_appointment"))
+        self.client.force_login(clerk)
+        village = OrgUnit.objects.get(code="431321101208")
+        response = self.client.get(reverse("admin:orgunits_appointment_export") + f"?subtree={village.pk}")
+        rows = read_spreadsheet(response.content, "export.xlsx")
+        assert [row["name"] for row in rows] == ["王桂兰"]
+        self.client.force_login(self.superuser)
+        rows = read_spreadsheet(self.client.get(reverse("admin:orgunits_appointment_export")).content, "all.xlsx")
+        assert len(rows) == 5 and "13800001234" in {str(row["phone"]) for row in rows}
+
+    def test_the_outsider_cannot_import_or_export(self):
+        self.client.force_login(self.outsider)
+        assert self.client.get(reverse("admin:orgunits_appointment_import")).status_code == 403
+        assert self.client.get(reverse("admin:orgunits_appointment_export")).status_code == 403
+
+
+class ExportSafetyTests(TreeTestCase):
+    def test_a_name_that_looks_like_a_formula_stays_text(self):
+        from io import BytesIO
+
+        import openpyxl
+
+        from orgunits.roster_services import appointment_create, person_create
+        from tests.orgunits.test_roster import post
+
+        OrgUnit.objects.filter(pk=self.heye.pk).update(org_established_on=day("2016-03-08"))
+        person = person_create(name='=HYPERLINK("http://x")', sex="F", birth_date=day("1990-01-01"))
+        appointment_create(person=person, unit=self.heye, post=post("执委"), start_on=day("2020-01-01"))
+        content = export_xlsx(Appointment.objects.all(), reveal_personal_data=False)
+        cell = openpyxl.load_workbook(BytesIO(content)).active["A2"]
+        assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
