@@ -2,7 +2,7 @@
 
 Run from the repo root (`make bench`):
 
-    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin|coverage]
+    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin|coverage|officers]
 
 Every measure is set against a baseline taken in the same run on the same database (raw COPY,
 raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
@@ -23,9 +23,10 @@ import statistics
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -512,6 +513,122 @@ def grouped_index_scan(unit: OrgUnit) -> list[tuple]:
     )
 
 
+# ---------------------------------------------------------------- 5. officer import
+
+
+OFFICER_COUNT = 20_000
+OFFICER_SEED = 2026
+OFFICER_NAME_PREFIX = "基准官"
+
+
+def bench_officers() -> Section:
+    from orgunits.models import Appointment, Person, Post
+    from orgunits.officers import check_rows, read_spreadsheet, write
+
+    section = Section(f"5. 导入 {OFFICER_COUNT:,} 名人员任职（{DRILLDOWN_COUNTY_CODE} 双峰县）")
+    mark_organisations_established()
+    remove_bench_officers()
+    content, rows = officer_workbook()
+    started = time.perf_counter()
+    parsed = read_spreadsheet(content, "officers.xlsx")
+    read_s = time.perf_counter() - started
+    report = check_rows(parsed)
+    check_s = time.perf_counter() - started - read_s
+    if not report.valid:
+        section.failures.append("基准文件未通过检查：" + "；".join(report.messages()[:3]))
+        return section
+    write(report)
+    total_s = time.perf_counter() - started
+    remove_bench_officers()
+    baseline_s = timed(lambda: bulk_create_officers(rows, Person, Appointment, Post))
+    remove_bench_officers()
+    section.rows = [
+        Row(
+            "读 xlsx + 逐行检查 + 批量写入",
+            f"{total_s:.1f} s（读 {read_s:.1f} s，检查 {check_s:.1f} s，写 {total_s - read_s - check_s:.1f} s）",
+            f"{baseline_s:.1f} s（同样的人员和任职直接 bulk_create）",
+            times(total_s, baseline_s),
+        ),
+        Row("每秒行数", f"{OFFICER_COUNT / total_s:,.0f}", f"{OFFICER_COUNT / baseline_s:,.0f}"),
+    ]
+    section.notes.append(
+        "一半人员有身份证号（按身份证号匹配），一半没有（按姓名+出生日期匹配）；每人一条任职，分布在双峰县已建组织的单位。"
+        "检查包括：身份证校验位及与出生日期、性别一致，手机号，单位、职务、兼任是否存在，任职日期与单位存续期、组织成立期，"
+        "同人同职重叠。基线不做任何检查。"
+    )
+    return section
+
+
+def officer_workbook() -> tuple[bytes, list[list]]:
+    from openpyxl import Workbook
+
+    from orgunits.identity import id_check_char
+    from orgunits.officers import COLUMNS
+
+    rng = random.Random(OFFICER_SEED)
+    county = OrgUnit.objects.get(code=DRILLDOWN_COUNTY_CODE)
+    units = list(
+        OrgUnit.objects.subtree(county).filter(org_established_on__lte=date(2020, 1, 1)).values_list("code", flat=True)
+    )
+    rows, sequence = [], Counter()
+    for n in range(OFFICER_COUNT):
+        birth = date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 40))
+        sequence[birth] += 1
+        first17 = f"431321{birth:%Y%m%d}{sequence[birth] * 2:03d}"
+        id_number = first17 + id_check_char(first17) if n % 2 else ""
+        rows.append(
+            [
+                f"{OFFICER_NAME_PREFIX}{n:05d}",
+                "女",
+                birth,
+                "汉族",
+                "高中",
+                "群众",
+                f"139{n:08d}",
+                id_number,
+                rng.choice(units),
+                "执委",
+                date(2021, 4, 1),
+                None,
+                "兼职",
+                "村委会委员" if n % 3 == 0 else "",
+            ]
+        )
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("任职")
+    sheet.append([header for _field, header in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), rows
+
+
+def bulk_create_officers(rows, Person, Appointment, Post) -> None:
+    with transaction.atomic():
+        people = Person.objects.bulk_create(
+            [Person(name=r[0], sex="F", birth_date=r[2], phone=r[6], id_number=r[7] or None) for r in rows],
+            batch_size=2000,
+        )
+        units = dict(OrgUnit.objects.filter(code__in={r[8] for r in rows}).values_list("code", "pk"))
+        post = Post.objects.get(name="执委")
+        Appointment.objects.bulk_create(
+            [
+                Appointment(person=p, unit_id=units[r[8]], post=post, start_on=r[10])
+                for p, r in zip(people, rows, strict=True)
+            ],
+            batch_size=2000,
+        )
+
+
+def remove_bench_officers() -> None:
+    from orgunits.models import Appointment, Person
+
+    with transaction.atomic():
+        Appointment.objects.filter(person__name__startswith=OFFICER_NAME_PREFIX).delete()
+        Person.objects.filter(name__startswith=OFFICER_NAME_PREFIX).delete()
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -549,7 +666,7 @@ def render_markdown(sections: list[Section], preamble: list[str], argv: list[str
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-load", action="store_true", help="沿用已载入的全国树，跳过载入一节")
-    parser.add_argument("--only", choices=("load", "insert", "admin", "coverage"), help="只跑这一节")
+    parser.add_argument("--only", choices=("load", "insert", "admin", "coverage", "officers"), help="只跑这一节")
     return parser.parse_args(argv)
 
 
@@ -566,7 +683,7 @@ def main(argv: list[str]) -> int:
     call_command("migrate", verbosity=0)
     divisions_dir = Path(os.environ.get("DIVISIONS_DIR", REPO_ROOT.parent / "shared" / "data" / "china-division"))
 
-    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage"]
+    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage", "officers"]
     if args.skip_load and "load" in wanted:
         wanted.remove("load")
     if not wanted:
@@ -578,7 +695,7 @@ def main(argv: list[str]) -> int:
     if "load" in wanted:
         sections.append(bench_load(divisions_dir))
         print(f"（{sections[-1].title} 完成）", flush=True)
-    later = {"insert": bench_inserts, "admin": bench_admin, "coverage": bench_coverage}
+    later = {"insert": bench_inserts, "admin": bench_admin, "coverage": bench_coverage, "officers": bench_officers}
     if any(name in later for name in wanted):
         preamble.append(settle_unit_table())
     for name in wanted:

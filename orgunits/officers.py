@@ -48,7 +48,7 @@ BAD_DATE = "“{value}”不是日期，应写成 2021-03-08。"
 REQUIRED_VALUE = "不能为空。"
 MISSING_COLUMNS = "缺少列：{columns}。表头应为：{expected}。"
 AMBIGUOUS_PERSON = "库中有{count}位“{name}”（{birth_date}出生），请填写身份证号以区分。"
-SAME_ROW_TWICE = "与第{other}行是同一人、同一单位、同一职务的任职，时间重叠。"
+SAME_PERSON_DIFFERS = "与第{other}行是同一人（身份证号或姓名+出生日期相同），但这一项不同。"
 ROW_ERROR = "第{row}行，列“{column}”：{message}"
 ROW_ERROR_NO_COLUMN = "第{row}行：{message}"
 
@@ -125,16 +125,24 @@ def _date(value, problems, header) -> datetime.date | None:
     return None
 
 
-def _choice(value: str, choices, what: str, problems, header, default=""):
-    if not value:
-        return default
-    for stored, label in choices:
-        if value in (stored, str(label)):
-            return stored
-    problems[header].append(
-        UNKNOWN_CHOICE.format(value=value, what=what, choices="、".join(str(label) for _s, label in choices))
-    )
-    return default
+class _Choices:
+    """A choice list as a lookup from what a spreadsheet may say (stored value or label) to the stored value."""
+
+    def __init__(self, choices, what: str, default: str = ""):
+        self.accepted = {}
+        for stored, label in choices:
+            self.accepted[str(stored)] = stored
+            self.accepted[str(label)] = stored
+        self.labels = "、".join(dict.fromkeys(str(label) for _stored, label in choices))
+        self.what, self.default = what, default
+
+    def __call__(self, value: str, problems, header: str):
+        if not value:
+            return self.default
+        if value in self.accepted:
+            return self.accepted[value]
+        problems[header].append(UNKNOWN_CHOICE.format(value=value, what=self.what, choices=self.labels))
+        return self.default
 
 
 class _Lookups:
@@ -145,6 +153,10 @@ class _Lookups:
         self.units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)}
         self.posts = {post.name: post for post in Post.objects.all()}
         self.roles = list(ConcurrentRole.objects.all())
+        self.sex = _Choices(Sex.choices, "性别", default=Sex.FEMALE)
+        self.mode = _Choices(AppointmentMode.choices, "任职方式", default=AppointmentMode.PART_TIME)
+        self.education = _Choices(Person._meta.get_field("education").choices, "学历")
+        self.political_status = _Choices(Person._meta.get_field("political_status").choices, "政治面貌")
         ids = {normalize_id_number(_text(row.get("id_number"))) for row in rows} - {""}
         names = {_text(row.get("name")) for row in rows}
         self.people_by_id = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
@@ -196,7 +208,7 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
             problems[HEADER_OF["concurrent_roles"]].append(UNKNOWN_ROLE.format(value=part, choices=names))
         else:
             roles.append(found)
-    mode = _choice(text["mode"], AppointmentMode.choices, "任职方式", problems, HEADER_OF["mode"], default="part")
+    mode = lookups.mode(text["mode"], problems, HEADER_OF["mode"])
     if problems:
         outcome.kind = "invalid"
         return
@@ -207,22 +219,14 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
     _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles, lookups)
 
 
-def _person_fields(text: dict, birth_date, problems) -> dict:
+def _person_fields(text: dict, birth_date, problems, lookups: _Lookups) -> dict:
     return {
         "name": text["name"],
-        "sex": _choice(text["sex"], Sex.choices, "性别", problems, HEADER_OF["sex"], default=Sex.FEMALE),
+        "sex": lookups.sex(text["sex"], problems, HEADER_OF["sex"]),
         "birth_date": birth_date,
         "ethnicity": text["ethnicity"] or "汉族",
-        "education": _choice(
-            text["education"], Person._meta.get_field("education").choices, "学历", problems, HEADER_OF["education"]
-        ),
-        "political_status": _choice(
-            text["political_status"],
-            Person._meta.get_field("political_status").choices,
-            "政治面貌",
-            problems,
-            HEADER_OF["political_status"],
-        ),
+        "education": lookups.education(text["education"], problems, HEADER_OF["education"]),
+        "political_status": lookups.political_status(text["political_status"], problems, HEADER_OF["political_status"]),
         "phone": normalize_phone(text["phone"]),
         "id_number": normalize_id_number(text["id_number"]) or None,
     }
@@ -230,13 +234,17 @@ def _person_fields(text: dict, birth_date, problems) -> dict:
 
 def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) -> Person | None:
     problems = outcome.errors
-    fields = _person_fields(text, birth_date, problems)
+    fields = _person_fields(text, birth_date, problems, lookups)
     masked = {name for name in ("phone", "id_number") if MASK in (fields[name] or "")}
     for name in masked:  # a masked export read back: keep what is stored
         fields.pop(name)
     key = ("id", fields["id_number"]) if fields.get("id_number") else ("name", fields["name"], birth_date)
     if key in new_people:
-        return new_people[key]
+        person, first_row = new_people[key]
+        for name, value in fields.items():
+            if text.get(name) and value != getattr(person, name):
+                problems[HEADER_OF[name]].append(SAME_PERSON_DIFFERS.format(other=first_row))
+        return None if problems else person
     if fields.get("id_number"):
         person = lookups.people_by_id.get(fields["id_number"])
     else:
@@ -260,12 +268,13 @@ def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) 
             setattr(person, name, value)
         person._import_changed = bool(changed)
     try:
-        person_validate(person)
+        # Every number in the file was looked up in bulk: a known one matched its person above.
+        person_validate(person, check_duplicate_id=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             problems[HEADER_OF.get(name, "")].extend(messages)
         return None
-    new_people[key] = person
+    new_people[key] = (person, outcome.number)
     return person
 
 
@@ -359,8 +368,8 @@ def read_spreadsheet(content: bytes, filename: str) -> list[dict]:
 
     suffix = filename.rsplit(".", 1)[-1].lower()
     if suffix == "xlsx":
-        dataset = tablib.Dataset().load(content, format="xlsx")
-    elif suffix == "csv":
+        return _rows_from_xlsx(content)
+    if suffix == "csv":
         dataset = tablib.Dataset().load(_decode(content), format="csv")
     else:
         raise SpreadsheetError(f"不支持的文件类型“.{suffix}”，请用 .xlsx 或 .csv。")
@@ -376,14 +385,36 @@ def _decode(content: bytes) -> str:
     raise SpreadsheetError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
 
 
+def _rows_from_xlsx(content: bytes) -> list[dict]:
+    """The first sheet, streamed (openpyxl read-only mode is several times faster than a full load)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a damaged or non-xlsx file
+        raise SpreadsheetError(f"无法读取 xlsx 文件：{exc}") from exc
+    try:
+        records = book.worksheets[0].iter_rows(values_only=True)
+        headers = [_text(cell) for cell in next(records, ())]
+        return rows_from_table(headers, records)
+    finally:
+        book.close()
+
+
 def rows_from_dataset(dataset) -> list[dict]:
-    index, missing = normalize_headers(list(dataset.headers or []))
+    return rows_from_table(list(dataset.headers or []), dataset)
+
+
+def rows_from_table(headers: list[str], records) -> list[dict]:
+    index, missing = normalize_headers(headers)
     if missing:
         raise SpreadsheetError(
             MISSING_COLUMNS.format(columns="、".join(missing), expected="、".join(h for _n, h in COLUMNS))
         )
     rows = []
-    for record in dataset:
+    for record in records:
         if not any(_text(cell) for cell in record):
             continue
         rows.append({name: record[position] for name, position in index.items()})

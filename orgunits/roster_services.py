@@ -21,7 +21,8 @@ def _collect(exc: ValidationError, found: dict) -> None:
         found[key].extend(messages)
 
 
-def person_validate(person: Person) -> None:
+def person_validate(person: Person, *, check_duplicate_id: bool = True) -> None:
+    """check_duplicate_id=False for callers that already looked the number up (bulk imports)."""
     found: dict[str, list[str]] = defaultdict(list)
     try:
         person.full_clean(validate_unique=False)
@@ -35,7 +36,11 @@ def person_validate(person: Person) -> None:
             found["id_number"].append(
                 errors.ID_SEX_MISMATCH.format(encoded=Sex(encoded_sex).label, given=Sex(person.sex).label)
             )
-        holder = Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).first()
+        holder = (
+            Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).first()
+            if check_duplicate_id
+            else None
+        )
         if holder:
             found["id_number"].append(errors.ID_DUPLICATE.format(value=person.id_number, name=holder.name))
     if found:

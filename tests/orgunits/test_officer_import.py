@@ -10,6 +10,7 @@ from orgunits.models import Appointment, OrgUnit, Person
 from orgunits.officers import (
     AMBIGUOUS_PERSON,
     BAD_DATE,
+    SAME_PERSON_DIFFERS,
     UNKNOWN_POST,
     UNKNOWN_UNIT,
     check_rows,
@@ -233,3 +234,14 @@ class ExportSafetyTests(TreeTestCase):
         content = export_xlsx(Appointment.objects.all(), reveal_personal_data=False)
         cell = openpyxl.load_workbook(BytesIO(content)).active["A2"]
         assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+
+
+class SamePersonTwiceTests(TreeTestCase):
+    def test_one_identity_number_with_two_names_is_refused(self):
+        OrgUnit.objects.filter(pk=self.heye.pk).update(org_established_on=day("2016-03-08"))
+        from tests.orgunits.test_roster import id_number
+
+        number = id_number("19850312")
+        base = {"birth_date": "1985-03-12", "id_number": number, "unit_code": "431321101", "start_on": "2021-01-01"}
+        report = check_rows([{**base, "name": "李秀英", "post": "主席"}, {**base, "name": "李秀瑛", "post": "执委"}])
+        assert report.messages() == ["第3行，列“姓名”：" + SAME_PERSON_DIFFERS.format(other=2)]
