@@ -8,24 +8,14 @@ from orgunits.models import OrgUnit
 from orgunits.services import EDITABLE_FIELDS, unit_validate
 
 
-def _errors_for(form: forms.Form, exc: ValidationError) -> dict:
-    """Service errors keyed by model field; anything the form does not show goes to the top."""
-    mapped: dict[str, list] = {}
-    for field, messages in exc.message_dict.items():
-        key = field if field in form.fields else NON_FIELD_ERRORS
-        mapped.setdefault(key, []).extend(messages)
-    return mapped
+class ServiceValidatedForm(forms.ModelForm):
+    """A model form whose validation is the service's own, so the form and the save agree.
 
+    Errors keyed by a field the form shows go to that field; the rest go to the top of the form.
+    """
 
-class OrgUnitForm(forms.ModelForm):
-    """Validates with the same service rules that the save will apply."""
-
-    class Meta:
-        model = OrgUnit
-        fields = EDITABLE_FIELDS
-
-    def unit_parent(self) -> OrgUnit | None:
-        return self.instance.parent() if self.instance.pk else None
+    def service_validate(self) -> None:
+        raise NotImplementedError
 
     def _post_clean(self):
         try:
@@ -36,9 +26,22 @@ class OrgUnitForm(forms.ModelForm):
         if self.errors:
             return
         try:
-            unit_validate(unit=self.instance, parent=self.unit_parent())
+            self.service_validate()
         except ValidationError as exc:
-            self.add_error(None, _errors_for(self, exc))
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else NON_FIELD_ERRORS, messages)
+
+
+class OrgUnitForm(ServiceValidatedForm):
+    class Meta:
+        model = OrgUnit
+        fields = EDITABLE_FIELDS
+
+    def unit_parent(self) -> OrgUnit | None:
+        return self.instance.parent() if self.instance.pk else None
+
+    def service_validate(self) -> None:
+        unit_validate(unit=self.instance, parent=self.unit_parent())
 
 
 class OrgUnitAddForm(OrgUnitForm):

@@ -81,3 +81,31 @@ class TreeTestCase(TestCase):
 
 def day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+class AdminPagesSmokeMixin:
+    """Every page from pages() answers the superuser and the county clerk, refuses the outsider
+    and sends anonymous visitors to the login."""
+
+    def pages(self) -> list[str]:
+        raise NotImplementedError
+
+    def test_every_page_answers_for_the_superuser_and_the_county_clerk(self):
+        for user in (self.superuser, self.county_clerk):
+            self.client.force_login(user)
+            for url in self.pages():
+                with self.subTest(user=user.username, url=url):
+                    assert self.client.get(url).status_code == 200
+
+    def test_the_outsider_is_refused_everywhere(self):
+        self.client.force_login(self.outsider)
+        for url in self.pages():
+            with self.subTest(url=url):
+                assert self.client.get(url).status_code == 403
+
+    def test_anonymous_visitors_are_sent_to_the_login(self):
+        for url in self.pages():
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                assert response.status_code == 302
+                assert response["Location"].startswith("/admin/login/")
