@@ -14,6 +14,8 @@ from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.roster_admin import CurrentRosterInline
+from orgunits.scope import OUT_OF_SCOPE, scope_of
+from orgunits.scoped_admin import ScopedAdminMixin
 from orgunits.services import (
     EDITABLE_FIELDS,
     unit_close,
@@ -36,15 +38,39 @@ class UnitKindAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+def ancestors_field(request):
+    """The change page's ancestor trail, linking only the ancestors the user may open.
+
+    A callable per request (readonly_fields accept callables), since the admin instance is shared.
+    """
+    if not hasattr(request, "_ancestors_field"):
+        scope = scope_of(request)
+
+        @admin.display(description="上级单位")
+        def ancestors(unit):
+            chain = list(OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"))
+            if not chain:
+                return "（顶层单位）"
+            links = (
+                format_html('<a href="{}">{}</a>', reverse("admin:orgunits_orgunit_change", args=[a.pk]), a.name)
+                if scope.can_view(a)
+                else format_html("{}", a.name)
+                for a in chain
+            )
+            return format_html_join(" › ", "{}", ((link,) for link in links))
+
+        request._ancestors_field = ancestors
+    return request._ancestors_field
+
+
 def drilldown_chain(request) -> list[OrgUnit]:
     """The unit being drilled into and its ancestors, root first; cached on the request."""
     if not hasattr(request, "_unit_chain"):
         chain = []
         raw = request.GET.get(ParentFilter.parameter_name, "")
-        if raw.isdigit():
-            unit = OrgUnit.objects.filter(pk=raw).first()
-            if unit:
-                chain = [*OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"), unit]
+        unit = OrgUnit.objects.filter(pk=raw).first() if raw.isdigit() else None
+        if unit and scope_of(request).can_view(unit):
+            chain = [*OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"), unit]
         request._unit_chain = chain
     return request._unit_chain
 
@@ -138,7 +164,8 @@ class UnitChangeList(ChangeList):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_via = ""
     form = OrgUnitForm
     list_display = ("tree_name", "code", "kind", "children", "location", "status", "org_status")
     list_display_links = None
@@ -151,7 +178,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     actions = None
-    readonly_fields = ("ancestors", "direct_children", "path_info")
+    readonly_fields = ("direct_children", "path_info")
     change_form_template = "admin/orgunits/orgunit/change_form.html"
     change_list_template = "admin/orgunits/orgunit/change_list.html"
 
@@ -228,11 +255,14 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     # ---- change form ----
+    def get_readonly_fields(self, request, obj=None):
+        return (ancestors_field(request), *self.readonly_fields)
+
     def get_inlines(self, request, obj):
         return [CurrentRosterInline] if obj else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = OrgUnitForm if obj else OrgUnitAddForm
+        kwargs["form"] = OrgUnitForm if obj else type("ScopedAddForm", (OrgUnitAddForm,), {"scope": scope_of(request)})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -245,23 +275,12 @@ class OrgUnitAdmin(admin.ModelAdmin):
                 ("妇女组织", {"fields": org}),
             ]
         return [
-            ("位置", {"fields": ("ancestors", "direct_children")}),
+            ("位置", {"fields": (ancestors_field(request), "direct_children")}),
             (None, {"fields": ("code", "name", "kind")}),
             ("存续期", {"fields": dates, "description": "撤销整个下级请用右上角的“撤销”。"}),
             ("妇女组织", {"fields": org}),
             ("树结构", {"fields": ("path_info",), "classes": ("collapse",)}),
         ]
-
-    @admin.display(description="上级单位")
-    def ancestors(self, unit):
-        chain = list(OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"))
-        if not chain:
-            return "（顶层单位）"
-        return format_html_join(
-            " › ",
-            '<a href="{}">{}</a>',
-            ((reverse("admin:orgunits_orgunit_change", args=[a.pk]), a.name) for a in chain),
-        )
 
     @admin.display(description="直接下级")
     def direct_children(self, unit):
@@ -370,6 +389,8 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
     def move_view(self, request, object_id):
         def perform(unit, new_parent):
+            if not scope_of(request).can_edit(new_parent):
+                raise ValidationError(OUT_OF_SCOPE.format(unit=new_parent.name))
             moved = unit_move(unit=unit, new_parent=new_parent)
             return f"移到“{new_parent}”之下", f"已把“{moved.name}”连同其全部下级移到“{new_parent.name}”之下。"
 

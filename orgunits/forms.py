@@ -5,6 +5,7 @@ from django.forms.models import construct_instance
 
 from orgunits.autocomplete import UnitChoiceField
 from orgunits.models import OrgUnit
+from orgunits.scope import OUT_OF_SCOPE
 from orgunits.services import EDITABLE_FIELDS, unit_validate
 
 
@@ -49,8 +50,16 @@ class OrgUnitAddForm(OrgUnitForm):
         admin.site, label="上级单位", required=False, help_text="输入代码或名称搜索；只有“全国”可以不选上级。"
     )
 
+    scope = None  # set per request by the admin
+
     def unit_parent(self) -> OrgUnit | None:
         return self.cleaned_data.get("parent")
+
+    def service_validate(self) -> None:
+        parent = self.unit_parent()
+        if self.scope is not None and not (self.scope.can_edit(parent) if parent else self.scope.unrestricted):
+            raise ValidationError({"parent": [OUT_OF_SCOPE.format(unit=parent.name if parent else "全国")]})
+        super().service_validate()
 
 
 class MoveForm(forms.Form):

@@ -17,6 +17,7 @@ from orgunits import roster_errors as errors
 from orgunits.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 from orgunits.models import Appointment, AppointmentMode, ConcurrentRole, OrgUnit, Person, Post, Sex
 from orgunits.roster_services import PERSON_FIELDS, appointment_errors, person_validate
+from orgunits.scope import OUT_OF_SCOPE
 
 # field, Chinese header (what we write), English alias (also accepted)
 COLUMNS = [
@@ -173,9 +174,13 @@ class _Lookups:
         return next((r for r in self.roles if text in (r.name, r.code)), None)
 
 
-def check_rows(raw_rows: list[dict], first_row_number: int = 2) -> ImportReport:
-    """Check every row and plan the writes; nothing is written."""
+def check_rows(raw_rows: list[dict], first_row_number: int = 2, *, scope=None) -> ImportReport:
+    """Check every row and plan the writes; nothing is written.
+
+    With a scope, rows for units the user may not edit are errors.
+    """
     lookups = _Lookups(raw_rows)
+    lookups.scope = scope
     report = ImportReport([])
     new_people: dict[tuple, Person] = {}
     for offset, raw in enumerate(raw_rows):
@@ -197,6 +202,8 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
     unit = lookups.units.get(text["unit_code"].upper())
     if text["unit_code"] and unit is None:
         problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(value=text["unit_code"]))
+    elif unit is not None and lookups.scope is not None and not lookups.scope.can_edit(unit):
+        problems[HEADER_OF["unit_code"]].append(OUT_OF_SCOPE.format(unit=unit.name))
     post = lookups.posts.get(text["post"])
     if text["post"] and post is None:
         problems[HEADER_OF["post"]].append(UNKNOWN_POST.format(value=text["post"], choices="、".join(lookups.posts)))

@@ -11,6 +11,7 @@ from import_export.results import Error, Result, RowResult
 
 from orgunits.models import Appointment
 from orgunits.officers import COLUMNS, SpreadsheetError, check_rows, rows_from_dataset, write
+from orgunits.scope import Scope
 
 IMPORT_TYPES = {
     "new": RowResult.IMPORT_TYPE_NEW,
@@ -35,7 +36,8 @@ class OfficerResource(resources.ModelResource):
         except SpreadsheetError as exc:
             result.append_base_error(Error(exc))
             return result
-        report = check_rows(rows)
+        user = kwargs.get("user")
+        report = check_rows(rows, scope=Scope.for_user(user) if user is not None else None)
         for outcome in report.rows:
             values = [_shown(outcome.values.get(field)) for field, _header in COLUMNS]
             row = RowResult()

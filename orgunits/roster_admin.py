@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,6 +26,8 @@ from orgunits.roster_services import (
     term_close,
     term_open,
 )
+from orgunits.scope import scope_of
+from orgunits.scoped_admin import NotFoundMixin, ScopedAdminMixin
 
 PERSONAL_DATA_PERM = "orgunits.view_personal_data"
 
@@ -69,7 +72,8 @@ class AppointmentHistoryInline(admin.TabularInline):
     verbose_name_plural = "历任职务"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "post").order_by("-start_on")
+        appointments = super().get_queryset(request).select_related("unit", "post").order_by("-start_on")
+        return scope_of(request).filter(appointments, "unit__")
 
     @admin.display(description="单位")
     def unit_link(self, appointment):
@@ -120,7 +124,7 @@ class CurrentRosterInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(NotFoundMixin, admin.ModelAdmin):
     form = PersonForm
     list_display = (
         "name",
@@ -136,6 +140,30 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     show_full_result_count = False
     inlines = [AppointmentHistoryInline]
+
+    def get_queryset(self, request):
+        people = super().get_queryset(request)
+        scope = scope_of(request)
+        if scope.unrestricted:
+            return people
+        holding = scope.filter(Appointment.objects.all(), "unit__").values("person")
+        return people.filter(Q(pk__in=holding) | Q(registered_in__in=scope.units()))
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and scope_of(request).can_edit_anything
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def _may_edit(self, request, person) -> bool:
+        scope = scope_of(request)
+        if person is None or scope.unrestricted:
+            return scope.can_edit_anything
+        holds = scope.filter(Appointment.objects.filter(person=person), "unit__", editable=True).exists()
+        return holds or scope.can_edit(person.registered_in)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -170,7 +198,8 @@ class PersonAdmin(admin.ModelAdmin):
         if change:
             person_update(person=obj, **fields)
         else:
-            obj.pk = person_create(**fields).pk
+            home = scope_of(request).units(editable=True).order_by("path").first()
+            obj.pk = person_create(registered_in=home, **fields).pk
 
 
 @admin.register(Post)
@@ -187,7 +216,7 @@ class ConcurrentRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "ordinal", "elected_on", "due_on", "closed_on")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
@@ -239,7 +268,7 @@ class SubtreeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ImportMixin, admin.ModelAdmin):
+class AppointmentAdmin(ScopedAdminMixin, ImportMixin, admin.ModelAdmin):
     form = AppointmentForm
     resource_classes = [OfficerResource]
     import_formats = [XLSX, CSV]

@@ -59,11 +59,11 @@ def _normalized(fields: dict) -> dict:
 
 
 @transaction.atomic
-def person_create(**fields) -> Person:
+def person_create(*, registered_in: OrgUnit | None = None, **fields) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_create() got unexpected fields {sorted(unknown)}")
-    person = Person(**_normalized(fields))
+    person = Person(registered_in=registered_in, **_normalized(fields))
     person_validate(person)
     person.save()
     return person

@@ -8,8 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from orgunits.models import OrgUnit
 from orgunits.roster_forms import WorklistForm
+from orgunits.scope import scope_of
+from orgunits.scoped_admin import require_view
 from orgunits.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
 
 PER_PAGE = 50
@@ -94,8 +95,8 @@ def worklist_view(request, name: str):
     for key, value in WorklistForm.defaults().items():
         data.setdefault(key, value)
     if "unit" not in data:
-        root = OrgUnit.objects.filter(depth=1).first()
-        data["unit"] = root.pk if root else ""
+        home = scope_of(request).home()
+        data["unit"] = home.pk if home else ""
     form = WorklistForm(data)
     context = {
         **admin.site.each_context(request),
@@ -108,6 +109,7 @@ def worklist_view(request, name: str):
     }
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
+        require_view(request, unit)
         headers, queryset, cells = build(unit, on, form.cleaned_data.get("months") or 0)
         page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
         context.update(headers=headers, page=page, rows=[cells(item) for item in page.object_list], unit=unit, on=on)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from orgunits.scoped_admin import ScopedAdminMixin
 from reports.forms import IndicatorForm, ValidationRuleForm
 from reports.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
 
@@ -15,7 +16,7 @@ class DataElementAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(admin.ModelAdmin):
+class DataValueAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Figures are read here; they are written on the data-entry page, where every rule applies."""
 
     list_display = ("unit", "element", "period", "total", "female", "entry_link")

@@ -6,7 +6,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from orgunits.models import OrgUnit
+from orgunits.scope import READ_ONLY_SCOPE, scope_of
+from orgunits.scoped_admin import require_view
 from reports.coverage import coverage, coverage_with_previous_year
 from reports.forms import CoverageForm, FiguresForm, UnitYearForm
 from reports.indicators import indicator_values
@@ -24,14 +25,17 @@ def _require(request, *perms):
 
 
 def _selection(request, form_class, defaults):
-    """The unit/date form from the query string, falling back to the top of the tree."""
+    """The unit/date form from the query string; the unit defaults to the top of the user's scope."""
     data = request.GET.copy()
     for key, value in defaults.items():
         data.setdefault(key, value)
     if "unit" not in data:
-        root = OrgUnit.objects.filter(depth=1).first()
-        data["unit"] = root.pk if root else ""
-    return form_class(data)
+        home = scope_of(request).home()
+        data["unit"] = home.pk if home else ""
+    form = form_class(data)
+    if form.is_valid():
+        require_view(request, form.cleaned_data["unit"])
+    return form
 
 
 def coverage_view(request):
@@ -59,6 +63,9 @@ def entry_view(request):
     if not chooser.is_valid():
         return _page(request, "admin/reports/entry.html", "数据填报", chooser=chooser, media=chooser.media)
     unit, period = chooser.cleaned_data["unit"], chooser.period()
+    may_edit = scope_of(request).can_edit(unit)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied(READ_ONLY_SCOPE.format(unit=unit.name))
     elements = list(DataElement.objects.all())
     if request.method == "POST":
         figures = FiguresForm(request.POST, elements=elements)
@@ -84,5 +91,6 @@ def entry_view(request):
         unit=unit,
         period=period,
         completeness=completeness(unit, period) if unit.numchild else None,
+        may_edit=may_edit,
         media=chooser.media,
     )

@@ -9,12 +9,13 @@ from orgunits.models.roster import (
     Sex,
     Term,
 )
-from orgunits.models.units import NATION_CODE, OrgForm, OrgUnit, OrgUnitQuerySet, UnitKind
+from orgunits.models.units import NATION_CODE, Assignment, OrgForm, OrgUnit, OrgUnitQuerySet, UnitKind
 
 __all__ = [
     "NATION_CODE",
     "Appointment",
     "AppointmentMode",
+    "Assignment",
     "ConcurrentRole",
     "Education",
     "OrgForm",

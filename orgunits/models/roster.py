@@ -110,6 +110,15 @@ class Person(models.Model):
     id_number = models.CharField(
         _("身份证号"), max_length=18, null=True, blank=True, unique=True, validators=[validate_id_number]
     )
+    registered_in = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("登记单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("录入此人的单位；此人尚无任职时，据此决定谁能看到。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

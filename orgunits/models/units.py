@@ -55,8 +55,7 @@ class OrgUnitQuerySet(MP_NodeQuerySet):
         A range (unlike LIKE 'prefix%') lets the unique path index return rows in path order,
         so "ORDER BY path LIMIT 50" never walks the whole index.
         """
-        last = unit.path + self.model.alphabet[-1] * (self.model._meta.get_field("path").max_length - len(unit.path))
-        qs = self.filter(path__range=(unit.path, last))
+        qs = self.filter(path__range=self.model.subtree_range(unit.path))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def children_of(self, unit: "OrgUnit"):
@@ -191,6 +190,11 @@ class OrgUnit(MP_Node):
         return [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]
 
     @classmethod
+    def subtree_range(cls, path: str) -> tuple[str, str]:
+        """The first and last path of the subtree rooted at `path`."""
+        return path, path + cls.alphabet[-1] * (cls._meta.get_field("path").max_length - len(path))
+
+    @classmethod
     def parent_path_of(cls, path: str) -> str:
         return path[: -cls.steplen]
 
@@ -206,3 +210,25 @@ class OrgUnit(MP_Node):
     @property
     def branch_key(self) -> str:
         return self.path
+
+
+class Assignment(models.Model):
+    """A user's scope: the subtree of `unit`, with a role."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", _("查看")
+        EDITOR = "editor", _("填报")
+        MANAGER = "manager", _("管理")
+
+    user = models.ForeignKey("auth.User", verbose_name=_("用户"), on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("管辖范围")
+        verbose_name_plural = _("管辖范围")
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="assignment_one_per_user_unit")]
+
+    def __str__(self):
+        return f"{self.user}：{self.unit.name}（{self.get_role_display()}）"

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from orgunits import errors
 from orgunits.models import OrgUnit
+from orgunits.scope import OUT_OF_SCOPE
 from orgunits.services import unit_close, unit_update
 from tests.base import AdminPagesSmokeMixin, TreeTestCase, day, kind, unit
 
@@ -62,10 +63,17 @@ class ChangelistTests(TreeTestCase):
         return [u.code for u in response.context["cl"].result_list], response
 
     def test_the_default_list_is_the_tree_in_order_with_indentation(self):
+        self.client.force_login(self.superuser)
         codes, response = self.listed_codes()
         assert codes[:4] == ["100000", "13", "1310", "131024"]
         assert response.context["cl"].result_list[3].indent == 3
         assert len(codes) == 50  # paginated
+
+    def test_the_county_clerk_sees_her_county_only(self):
+        codes, response = self.listed_codes()
+        assert codes[:3] == ["431321", "431321001", "431321001001"]
+        assert response.context["cl"].result_list[0].indent == 0
+        assert all(code.startswith("431321") for code in codes)
 
     def test_drill_down_shows_the_children_with_a_way_back_up(self):
         codes, response = self.listed_codes(f"?parent={self.shuangfeng.pk}")
@@ -94,7 +102,7 @@ class ChangelistTests(TreeTestCase):
         codes, _ = self.listed_codes("?kind=street")
         assert set(codes) == {"431321001", "431321002"}
         codes, _ = self.listed_codes("?level=4")
-        assert set(codes) == {"131024", "431321"}
+        assert set(codes) == {"431321"}
         unit_close(unit=self.heye, closed_on=day("2020-01-01"))
         codes, _ = self.listed_codes("?status=closed&level=5")
         assert codes == ["431321101"]
@@ -149,7 +157,14 @@ class ChangeFormTests(TreeTestCase):
         assert created.parent() == self.heye
         assert LogEntry.objects.filter(object_id=str(created.pk)).exists()
 
+    def test_a_parent_outside_the_scope_is_refused(self):
+        response = self.post_add(parent=self.xianghe.pk, code="XH-NEW", name="越界机关", kind=kind("agency").pk)
+        assert response.status_code == 200
+        assert OUT_OF_SCOPE.format(unit="香河县") in response.content.decode()
+        assert not OrgUnit.objects.filter(code="XH-NEW").exists()
+
     def test_a_wrong_parent_kind_is_shown_in_chinese_and_nothing_is_saved(self):
+        self.client.force_login(self.superuser)
         response = self.post_add(parent=self.hunan.pk, code="430000000001", name="错位村", kind=kind("village").pk)
         assert response.status_code == 200
         message = errors.KIND_NOT_ALLOWED_UNDER.format(kind="村", parent_kind="省", allowed="乡镇、街道")
@@ -175,11 +190,17 @@ class ChangeFormTests(TreeTestCase):
         assert not OrgUnit.objects.filter(code="XH-D").exists()
 
     def test_the_change_page_shows_ancestors_and_children_as_links(self):
+        self.client.force_login(self.superuser)
         html = self.client.get(admin_url("orgunit_change", self.shuangfeng.pk)).content.decode()
         for ancestor in (self.nation, self.hunan, self.loudi):
             assert f'<a href="{admin_url("orgunit_change", ancestor.pk)}">{ancestor.name}</a>' in html
         assert f'<a href="{admin_url("orgunit_change", self.heye.pk)}">荷叶镇</a>' in html
         assert admin_url("orgunit_move", self.shuangfeng.pk) in html
+
+    def test_ancestors_outside_the_scope_are_plain_breadcrumbs(self):
+        html = self.client.get(admin_url("orgunit_change", self.shuangfeng.pk)).content.decode()
+        assert "全国 › 湖南省 › 娄底市" in html
+        assert admin_url("orgunit_change", self.loudi.pk) not in html
 
     def test_renaming_through_the_change_form(self):
         data = {

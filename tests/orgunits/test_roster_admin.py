@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from orgunits import roster_errors as errors
 from orgunits.identity import mask_id_number
-from orgunits.models import Appointment, Person
+from orgunits.models import Appointment, Assignment, Person
 from tests.base import AdminPagesSmokeMixin, make_user
 from tests.orgunits.test_roster import RosterTestCase, post, role
 
@@ -66,8 +66,18 @@ class RosterAdminPagesTests(AdminPagesSmokeMixin, RosterTestCase):
 
 
 class PersonalDataTests(RosterTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.appoint(cls, cls.li, cls.heye)
+
+    def clerk(self, username, *codenames):
+        user = grant(make_user(username, perms=["view_orgunit"]), *codenames)
+        Assignment.objects.create(user=user, unit=self.shuangfeng, role=Assignment.Role.EDITOR)
+        return user
+
     def test_identity_numbers_and_phones_are_masked_without_the_permission(self):
-        clerk = grant(make_user("masked-clerk", perms=["view_orgunit"]), "view_person", "change_person")
+        clerk = self.clerk("masked-clerk", "view_person", "change_person")
         self.client.force_login(clerk)
         listing = self.client.get(reverse("admin:orgunits_person_changelist")).content.decode()
         assert self.li.id_number not in listing and mask_id_number(self.li.id_number) in listing
@@ -76,7 +86,7 @@ class PersonalDataTests(RosterTestCase):
         assert self.li.id_number not in page and "13800001234" not in page
 
     def test_shown_in_full_with_the_permission(self):
-        clerk = grant(make_user("trusted-clerk"), "view_person", "view_personal_data")
+        clerk = self.clerk("trusted-clerk", "view_person", "view_personal_data")
         self.client.force_login(clerk)
         listing = self.client.get(reverse("admin:orgunits_person_changelist")).content.decode()
         assert self.li.id_number in listing and "13800001234" in listing

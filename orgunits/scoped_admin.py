@@ -1,0 +1,58 @@
+"""Admin classes that obey the user's scope (see orgunits.scope)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from orgunits.models import OrgUnit
+from orgunits.scope import OUT_OF_SCOPE, scope_of
+
+
+class NotFoundMixin:
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Out of scope looks exactly like missing: no redirect that confirms the id exists.
+        raise Http404
+
+
+class ScopedAdminMixin(NotFoundMixin):
+    """Rows reach their unit through `scope_via` ("" for units themselves, "unit__" for rows with a unit)."""
+
+    scope_via = "unit__"
+
+    def unit_of(self, obj) -> OrgUnit | None:
+        return obj if not self.scope_via else getattr(obj, self.scope_via.removesuffix("__"))
+
+    def get_queryset(self, request):
+        return scope_of(request).filter(super().get_queryset(request), self.scope_via)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or scope_of(request).can_view(self.unit_of(obj))
+        )
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and scope_of(request).can_edit_anything
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def _may_edit(self, request, obj) -> bool:
+        scope = scope_of(request)
+        return scope.can_edit_anything if obj is None else scope.can_edit(self.unit_of(obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is OrgUnit:
+            kwargs["queryset"] = scope_of(request).units(editable=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def require_view(request, unit: OrgUnit) -> None:
+    if not scope_of(request).can_view(unit):
+        raise PermissionDenied(OUT_OF_SCOPE.format(unit=unit.name))
+
+
+def require_edit(request, unit: OrgUnit) -> None:
+    if not scope_of(request).can_edit(unit):
+        raise PermissionDenied(OUT_OF_SCOPE.format(unit=unit.name))
