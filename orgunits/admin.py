@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from orgunits.assignment_admin import AssignmentAdmin  # noqa: F401  (registers it)
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind

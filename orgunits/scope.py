@@ -52,15 +52,15 @@ class Scope:
     def can_manage(self, unit: OrgUnit | None) -> bool:
         return unit is not None and (self.unrestricted or _inside(unit.path, self.manage_paths))
 
-    def units(self, queryset=None, *, editable: bool = False):
+    def units(self, queryset=None, *, editable: bool = False, managed: bool = False):
         queryset = OrgUnit.objects.all() if queryset is None else queryset
-        return self.filter(queryset, via="", editable=editable)
+        return self.filter(queryset, via="", editable=editable, managed=managed)
 
-    def filter(self, queryset, via: str, *, editable: bool = False):
+    def filter(self, queryset, via: str, *, editable: bool = False, managed: bool = False):
         """Rows whose unit (reached through `via`, e.g. "unit__") lies in the scope."""
         if self.unrestricted:
             return queryset
-        paths = self.edit_paths if editable else self.view_paths
+        paths = self.manage_paths if managed else self.edit_paths if editable else self.view_paths
         if not paths:
             return queryset.none()
         condition = Q()

@@ -1,0 +1,175 @@
+"""Each persona sees and changes only her subtrees, on every kind of page; ids from elsewhere are refused."""
+
+import json
+
+from django.urls import reverse
+
+from orgunits.assignment_admin import OWN_ASSIGNMENT
+from orgunits.models import Appointment, Assignment, OrgUnit
+from orgunits.officers import check_rows
+from orgunits.roster_services import appointment_create, person_create
+from orgunits.scope import OUT_OF_SCOPE, Scope
+from reports.models import DataValue
+from reports.statistics import datavalues_save
+from tests.base import TreeTestCase, day, kind
+from tests.orgunits.test_roster import post
+from tests.orgunits.test_roster_admin import ROSTER_PERMS, grant
+from tests.reports.test_admin_pages import with_report_perms
+
+
+def url(name, *args):
+    return reverse(f"admin:orgunits_{name}", args=args)
+
+
+class ScopeTestCase(TreeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for user in (cls.county_clerk, cls.township_clerk, cls.city_viewer):
+            with_report_perms(user)
+            grant(user, *ROSTER_PERMS, "view_assignment", "add_assignment", "change_assignment", "delete_assignment")
+        OrgUnit.objects.subtree(cls.shuangfeng).update(org_established_on=day("2016-03-08"))
+        cls.heye_village = OrgUnit.objects.children_of(cls.heye).first()
+        cls.yongfeng_village = OrgUnit.objects.children_of(cls.yongfeng).first()
+        datavalues_save(unit=cls.heye, period="2023", values={"cadres": (10, 3)})
+        datavalues_save(unit=cls.yongfeng, period="2023", values={"cadres": (20, 5)})
+        person = person_create(name="荷叶的人", sex="F", birth_date=day("1980-01-01"))
+        cls.heye_appointment = appointment_create(
+            person=person, unit=cls.heye, post=post("主席"), start_on=day("2021-01-01")
+        ).appointment
+
+
+class TownshipClerkTests(ScopeTestCase):
+    """Editor of 永丰街道: nothing of 荷叶镇, next door, is hers."""
+
+    def setUp(self):
+        self.client.force_login(self.township_clerk)
+
+    def test_the_unit_list_is_her_street(self):
+        response = self.client.get(url("orgunit_changelist"))
+        codes = [u.code for u in response.context["cl"].result_list]
+        assert codes[0] == "431321001" and all(code.startswith("431321001") for code in codes)
+
+    def test_pages_of_another_township_are_not_found(self):
+        for page in (
+            url("orgunit_change", self.heye.pk),
+            url("orgunit_history", self.heye.pk),
+            url("orgunit_delete", self.heye_village.pk),
+            url("orgunit_move", self.heye.pk),
+            url("orgunit_close", self.heye.pk),
+            url("appointment_change", self.heye_appointment.pk),
+            reverse("admin:reports_datavalue_change", args=[DataValue.objects.get(unit=self.heye).pk]),
+        ):
+            with self.subTest(page):
+                assert self.client.get(page).status_code == 404
+
+    def test_the_autocomplete_finds_nothing_outside(self):
+        results = json.loads(self.client.get(url("orgunit_choose") + "?term=荷叶").content)["results"]
+        assert results == []
+        results = json.loads(self.client.get(url("orgunit_choose") + "?term=431321001").content)["results"]
+        assert results and all("永丰" in r["text"] or "431321001" in r["text"] for r in results)
+
+    def test_a_foreign_parent_in_a_form_is_refused(self):
+        data = {"parent": self.heye.pk, "code": "XH-IDOR", "name": "越界", "kind": kind("agency").pk}
+        data.update(
+            dict.fromkeys(
+                ["opened_on", "closed_on", "org_established_on", "org_dissolved_on", "org_form", "eligibility"], ""
+            )
+        )
+        response = self.client.post(url("orgunit_add"), data)
+        assert OUT_OF_SCOPE.format(unit="荷叶镇") in response.content.decode()
+        assert not OrgUnit.objects.filter(code="XH-IDOR").exists()
+
+    def test_a_move_into_another_subtree_is_refused(self):
+        response = self.client.post(url("orgunit_move", self.yongfeng_village.pk), {"new_parent": self.heye.pk})
+        assert OUT_OF_SCOPE.format(unit="荷叶镇") in response.content.decode()
+        assert OrgUnit.objects.get(pk=self.yongfeng_village.pk).parent() == self.yongfeng
+
+    def test_statistics_pages_of_another_township_are_forbidden(self):
+        for page in (
+            reverse("reports_coverage") + f"?unit={self.heye.pk}&on=2024-01-01",
+            reverse("reports_indicators") + f"?unit={self.heye.pk}&year=2023",
+            reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023",
+            reverse("orgunits_worklist", args=["without-chair"]) + f"?unit={self.heye.pk}",
+        ):
+            with self.subTest(page):
+                assert self.client.get(page).status_code == 403
+        response = self.client.post(
+            reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023", {"cadres__total": "99"}
+        )
+        assert response.status_code == 403
+        assert DataValue.objects.get(unit=self.heye).total == 10
+
+    def test_lists_and_exports_hold_only_her_rows(self):
+        values = self.client.get(reverse("admin:reports_datavalue_changelist")).context["cl"].result_list
+        assert [v.unit_id for v in values] == [self.yongfeng.pk]
+        assert list(self.client.get(url("appointment_changelist")).context["cl"].result_list) == []
+        assert list(self.client.get(url("person_changelist")).context["cl"].result_list) == []
+
+    def test_import_rows_outside_her_scope_are_errors(self):
+        row = {
+            "name": "越界",
+            "birth_date": "1980-01-01",
+            "unit_code": "431321101",
+            "post": "执委",
+            "start_on": "2022-01-01",
+        }
+        report = check_rows([row], scope=Scope.for_user(self.township_clerk))
+        assert report.messages() == ["第2行，列“单位代码”：" + OUT_OF_SCOPE.format(unit="荷叶镇")]
+        assert Appointment.objects.count() == 1
+
+
+class CityViewerTests(ScopeTestCase):
+    """Viewer of 娄底市: sees 双峰县, changes nothing."""
+
+    def setUp(self):
+        self.client.force_login(self.city_viewer)
+
+    def test_she_sees_but_cannot_change(self):
+        assert self.client.get(url("orgunit_change", self.heye.pk)).status_code == 200
+        assert self.client.get(url("orgunit_add")).status_code == 403
+        data = {"code": "431321101", "name": "改名", "kind": kind("township").pk}
+        assert self.client.post(url("orgunit_change", self.heye.pk), data).status_code == 403
+        assert self.client.get(url("orgunit_move", self.heye.pk)).status_code == 403
+        assert OrgUnit.objects.get(pk=self.heye.pk).name == "荷叶镇"
+
+    def test_figures_can_be_read_not_entered(self):
+        page = reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023"
+        assert "只有查看权限" in self.client.get(page).content.decode()
+        assert self.client.post(page, {"cadres__total": "99"}).status_code == 403
+        assert self.client.get(reverse("reports_coverage") + f"?unit={self.loudi.pk}").status_code == 200
+
+    def test_another_county_is_out_of_reach(self):
+        assert self.client.get(url("orgunit_change", self.xianghe.pk)).status_code == 404
+
+
+class ManagerTests(ScopeTestCase):
+    """Manager of 双峰县: assigns people inside her county, not outside, and not herself."""
+
+    def setUp(self):
+        self.client.force_login(self.county_clerk)
+
+    def assign(self, user, unit, role="editor"):
+        return self.client.post(url("assignment_add"), {"user": user.pk, "unit": unit.pk, "role": role})
+
+    def test_she_assigns_inside_her_county(self):
+        assert self.assign(self.township_clerk, self.heye).status_code == 302
+        assert Assignment.objects.filter(user=self.township_clerk, unit=self.heye).exists()
+
+    def test_not_outside_it(self):
+        response = self.assign(self.township_clerk, self.xianghe)
+        assert response.status_code == 200
+        assert not Assignment.objects.filter(unit=self.xianghe).exists()
+
+    def test_not_herself(self):
+        response = self.assign(self.county_clerk, self.heye, "manager")
+        assert OWN_ASSIGNMENT in response.content.decode()
+        own = Assignment.objects.get(user=self.county_clerk)
+        assert self.client.get(url("assignment_change", own.pk)).status_code == 200  # she may look
+        assert (
+            self.client.post(
+                url("assignment_change", own.pk),
+                {"user": self.county_clerk.pk, "unit": self.hunan.pk, "role": "manager"},
+            ).status_code
+            == 403
+        )
