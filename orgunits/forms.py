@@ -69,6 +69,6 @@ class MoveForm(forms.Form):
 class CloseForm(forms.Form):
     closed_on = forms.DateField(
         label="撤销日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="本单位及全部下级单位在此日撤销，其妇女组织同日撤销。",
     )

@@ -373,6 +373,12 @@ def read_spreadsheet(content: bytes, filename: str) -> list[dict]:
     """Rows as dicts keyed by field name, from .xlsx or .csv (UTF-8 or GBK)."""
     import tablib
 
+    from registry.uploads import check_upload
+
+    try:
+        check_upload(content, filename)
+    except ValidationError as exc:
+        raise SpreadsheetError(exc.messages[0]) from exc
     suffix = filename.rsplit(".", 1)[-1].lower()
     if suffix == "xlsx":
         return _rows_from_xlsx(content)

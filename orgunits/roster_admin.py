@@ -2,6 +2,8 @@
 
 import datetime
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
 from orgunits.identity import mask_id_number, mask_phone
 from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, Term
@@ -28,6 +31,7 @@ from orgunits.roster_services import (
 )
 from orgunits.scope import scope_of
 from orgunits.scoped_admin import NotFoundMixin, ScopedAdminMixin
+from registry.uploads import TOO_LARGE, check_upload
 
 PERSONAL_DATA_PERM = "orgunits.view_personal_data"
 
@@ -267,9 +271,25 @@ class SubtreeFilter(admin.SimpleListFilter):
         return queryset.in_subtree(unit) if unit else queryset.none()
 
 
+class CheckedImportForm(ImportForm):
+    """Size, type and zip-bomb checks before django-import-export parses the file."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.UPLOAD_LIMIT_BYTES:  # refused without reading it
+            raise forms.ValidationError(
+                TOO_LARGE.format(size=upload.size / 2**20, limit=settings.UPLOAD_LIMIT_BYTES // 2**20)
+            )
+        content = upload.read()
+        upload.seek(0)
+        check_upload(content, upload.name)
+        return upload
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(ScopedAdminMixin, ImportMixin, admin.ModelAdmin):
     form = AppointmentForm
+    import_form_class = CheckedImportForm
     resource_classes = [OfficerResource]
     import_formats = [XLSX, CSV]
     change_list_template = "admin/orgunits/appointment/change_list.html"

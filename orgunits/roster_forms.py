@@ -32,7 +32,7 @@ class AppointmentForm(ServiceValidatedForm):
 
 class WorklistForm(forms.Form):
     unit = UnitChoiceField(admin.site, label="范围")
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     months = forms.IntegerField(label="几个月内到期", min_value=0, max_value=60, required=False)
 
     @staticmethod

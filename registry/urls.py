@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from registry.login import login
+
 admin.site.site_header = "妇联组织信息管理系统"
 admin.site.site_title = "妇联组织信息管理系统"
 admin.site.index_title = "管理首页"
@@ -9,6 +11,7 @@ admin.site.index_title = "管理首页"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", login, name="login"),
     path("admin/statistics/", include("reports.urls")),
     path("admin/worklists/", include("orgunits.urls")),
     path("admin/", admin.site.urls),

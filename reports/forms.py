@@ -23,7 +23,7 @@ class UnitYearForm(forms.Form):
 
 class CoverageForm(forms.Form):
     unit = UnitChoiceField(admin.site, label="单位")
-    on = forms.DateField(label="截至日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="截至日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     compare = forms.BooleanField(label="与上年同期比较", required=False)
 
     @classmethod

@@ -78,6 +78,7 @@ class CoveragePageTests(TreeTestCase):
         assert f'href="?unit={self.heye.pk}&amp;on=2024-01-01&amp;compare=on">荷叶镇</a>' in html
         assert "100%" in html
         assert "上年组建率" in html
+        assert 'name="on" value="2024-01-01"' in html  # ISO, as date inputs require
 
     def test_a_bad_date_is_reported_on_the_form(self):
         response = self.client.get(reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-13-01")
