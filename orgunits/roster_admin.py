@@ -64,13 +64,24 @@ class AsOfDateFilter(admin.SimpleListFilter):
         return queryset.active_on(day)
 
 
-class AppointmentHistoryInline(admin.TabularInline):
-    """Every post a person has held, across units."""
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Appointments are written through their own form and the services, never inline."""
 
     model = Appointment
-    fk_name = "person"
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AppointmentHistoryInline(ReadOnlyTabularInline):
+    """Every post a person has held, across units."""
+
+    fk_name = "person"
     fields = ("unit_link", "post", "start_on", "end_on", "mode")
     readonly_fields = fields
     verbose_name_plural = "历任职务"
@@ -84,20 +95,11 @@ class AppointmentHistoryInline(admin.TabularInline):
         url = reverse("admin:orgunits_orgunit_change", args=[appointment.unit_id])
         return format_html('<a href="{}">{}</a>', url, appointment.unit.name)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class CurrentRosterInline(admin.TabularInline):
+class CurrentRosterInline(ReadOnlyTabularInline):
     """On a unit's page: who holds which post today."""
 
-    model = Appointment
     fk_name = "unit"
-    extra = 0
-    can_delete = False
     fields = ("person_link", "post", "start_on", "mode", "roles")
     readonly_fields = fields
     verbose_name_plural = "现任人员"
@@ -119,12 +121,6 @@ class CurrentRosterInline(admin.TabularInline):
     @admin.display(description="兼任")
     def roles(self, appointment):
         return "、".join(role.name for role in appointment.concurrent_roles.all()) or "—"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Person)
