@@ -20,6 +20,7 @@ from django.utils import timezone
 from orgunits import errors
 from orgunits.models import NATION_CODE, OrgUnit, UnitKind
 from orgunits.services import unit_create
+from registry.audit import current_source
 
 MAX_REPORTED_ERRORS = 30
 
@@ -212,6 +213,10 @@ def _load(divisions: list[Division]) -> LoadResult:
         for parent_pk, count in parent_increments.items():
             OrgUnit.objects.filter(pk=parent_pk).update(numchild=F("numchild") + count)
         result.created += len(rows)
+        # One history entry for the whole load, on the national root, instead of one per unit.
+        nation = OrgUnit.objects.get(pk=nation.pk)
+        nation._change_reason = f"{current_source()}：载入区划，新增{len(rows)}个单位"[:100]
+        nation.save(update_fields=["updated_at"])
         return result
 
 

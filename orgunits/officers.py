@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgunits import roster_errors as errors
 from orgunits.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 from orgunits.models import Appointment, AppointmentMode, ConcurrentRole, OrgUnit, Person, Post, Sex
 from orgunits.roster_services import PERSON_FIELDS, appointment_errors, person_validate
 from orgunits.scope import OUT_OF_SCOPE
+from registry.audit import bulk_history_kwargs
 
 # field, Chinese header (what we write), English alias (also accepted)
 COLUMNS = [
@@ -320,15 +322,16 @@ def write(report: ImportReport) -> ImportReport:
     people = {id(row.appointment.person): row.appointment.person for row in report.rows if row.appointment}
     new_people = [p for p in people.values() if p.pk is None]
     changed_people = [p for p in people.values() if p.pk and getattr(p, "_import_changed", False)]
-    Person.objects.bulk_create(new_people, batch_size=2000)
-    Person.objects.bulk_update(changed_people, list(PERSON_FIELDS))
+    history = bulk_history_kwargs()
+    bulk_create_with_history(new_people, Person, batch_size=2000, **history)
+    bulk_update_with_history(changed_people, Person, list(PERSON_FIELDS), **history)
     report.people_created, report.people_updated = len(new_people), len(changed_people)
     fresh = [row.appointment for row in report.rows if row.kind == "new"]
     updated = [row.appointment for row in report.rows if row.kind == "update"]
     for appointment in fresh:
         appointment.person_id = appointment.person.pk  # set after the people got their keys
-    Appointment.objects.bulk_create(fresh, batch_size=2000)
-    Appointment.objects.bulk_update(updated, ["end_on", "mode"])
+    bulk_create_with_history(fresh, Appointment, batch_size=2000, **history)
+    bulk_update_with_history(updated, Appointment, ["end_on", "mode"], **history)
     through = Appointment.concurrent_roles.through
     through.objects.filter(appointment__in=updated).delete()
     through.objects.bulk_create(

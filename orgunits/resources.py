@@ -12,6 +12,7 @@ from import_export.results import Error, Result, RowResult
 from orgunits.models import Appointment
 from orgunits.officers import COLUMNS, SpreadsheetError, check_rows, rows_from_dataset, write
 from orgunits.scope import Scope
+from registry.audit import audit_source
 
 IMPORT_TYPES = {
     "new": RowResult.IMPORT_TYPE_NEW,
@@ -52,7 +53,8 @@ class OfficerResource(resources.ModelResource):
             result.increment_row_result_total(row)
         result.total_rows = len(report.rows)
         if report.valid and not dry_run:
-            write(report)
+            with audit_source(f"导入 {kwargs.get('file_name') or '文件'}"):
+                write(report)
             for row, outcome in zip(result.rows, report.rows, strict=True):
                 row.add_instance_info(outcome.appointment)
         return result

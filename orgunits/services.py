@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from orgunits import errors
 from orgunits.codes import normalize_code
 from orgunits.models import OrgUnit, UnitKind
+from registry.audit import bulk_history_kwargs, current_source
 
 TREE_FIELDS = ("path", "depth", "numchild")
 EDITABLE_FIELDS = (
@@ -202,9 +204,12 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    old_parent_name = OrgUnit.objects.get(path=old_parent_path).name
     OrgUnit.objects.move(unit, new_parent, "last-child")
-    OrgUnit.objects.filter(pk=unit.pk).update(updated_at=timezone.now())
-    return OrgUnit.objects.get(pk=unit.pk)
+    moved = OrgUnit.objects.get(pk=unit.pk)
+    moved._change_reason = f"{current_source()}：从“{old_parent_name}”移到“{new_parent.name}”之下"[:100]
+    moved.save(update_fields=["updated_at"])  # the move's own history entry
+    return moved
 
 
 @transaction.atomic
@@ -245,13 +250,16 @@ def unit_close(*, unit: OrgUnit, closed_on: datetime.date) -> int:
                 ]
             }
         )
+    closing = list(subtree.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=closed_on)))
     now = timezone.now()
-    subtree.filter(org_established_on__isnull=False).filter(
-        Q(org_dissolved_on__isnull=True) | Q(org_dissolved_on__gt=closed_on)
-    ).update(org_dissolved_on=closed_on, updated_at=now)
-    return subtree.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=closed_on)).update(
-        closed_on=closed_on, updated_at=now
-    )
+    for member in closing:
+        member.closed_on, member.updated_at = closed_on, now
+        if member.org_established_on and (member.org_dissolved_on is None or member.org_dissolved_on > closed_on):
+            member.org_dissolved_on = closed_on
+    history = bulk_history_kwargs()
+    history["default_change_reason"] = f"{history['default_change_reason']}：撤销“{unit.name}”及其下级"[:100]
+    bulk_update_with_history(closing, OrgUnit, ["closed_on", "org_dissolved_on", "updated_at"], **history)
+    return len(closing)
 
 
 def _dependent_record_counts(unit: OrgUnit) -> list[tuple[str, int]]:

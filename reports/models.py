@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orgunits.models import OrgUnit, UnitKind
 from reports import errors
@@ -55,6 +56,7 @@ class DataValue(models.Model):
     total = models.PositiveIntegerField(_("合计"))
     female = models.PositiveIntegerField(_("其中女性"), null=True, blank=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("统计数据")
@@ -115,6 +117,7 @@ class Indicator(models.Model):
     decimals = models.PositiveSmallIntegerField(_("小数位"), default=1)
     suffix = models.CharField(_("单位"), max_length=8, blank=True, default="%")
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("指标")

@@ -7,8 +7,10 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgunits.models import OrgUnit
+from registry.audit import bulk_history_kwargs
 from reports import errors
 from reports.expressions import Expression, Values
 from reports.models import DataElement, DataValue, Operator, ValidationRule
@@ -151,9 +153,11 @@ def datavalues_save(*, unit: OrgUnit, period: Period | str, values: RawValues) -
         elif (current.total, current.female) != (total, female):
             current.total, current.female = total, female
             to_update.append(current)
-    DataValue.objects.filter(pk__in=to_delete).delete()
-    DataValue.objects.bulk_create(to_create)
-    DataValue.objects.bulk_update(to_update, ["total", "female", "updated_at"])
+    for value in DataValue.objects.filter(pk__in=to_delete):
+        value.delete()  # one by one, so each removal is in the history
+    history = bulk_history_kwargs()
+    bulk_create_with_history(to_create, DataValue, **history)
+    bulk_update_with_history(to_update, DataValue, ["total", "female", "updated_at"], **history)
     return len(to_create) + len(to_update) + len(to_delete)
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orgunits import roster_errors as errors
 from orgunits.identity import validate_id_number, validate_mobile
@@ -121,6 +122,7 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("人员")
@@ -176,6 +178,7 @@ class Term(models.Model):
     elected_on = models.DateField(_("选举日期"))
     due_on = models.DateField(_("届满日期"))
     closed_on = models.DateField(_("换届结束日期"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("届次")
@@ -231,6 +234,7 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = AppointmentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[concurrent_roles])
 
     class Meta:
         verbose_name = _("任职")

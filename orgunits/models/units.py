@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from orgunits import errors
@@ -38,6 +39,7 @@ class UnitKind(models.Model):
         related_name="allowed_children",
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("单位类型")
@@ -126,6 +128,9 @@ class OrgUnit(MP_Node):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = OrgUnitManager()
+    # The tree columns change under raw UPDATEs (moves) that history cannot see; a move is
+    # recorded as its own entry with its reason instead.
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild", "updated_at"])
 
     class Meta:
         verbose_name = _("单位")
@@ -224,6 +229,7 @@ class Assignment(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("管辖范围")

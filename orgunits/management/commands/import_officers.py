@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orgunits.officers import SpreadsheetError, check_rows, read_spreadsheet, write
 from orgunits.scope import Scope
+from registry.audit import audit_source
 
 
 class Command(BaseCommand):
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"检查通过（未写入）：{summary}。")
             return
-        write(report)
+        with audit_source(f"命令 import_officers {file.name}"):
+            write(report)
         self.stdout.write(
             self.style.SUCCESS(f"已导入：{summary}；新增人员{report.people_created}人，更新{report.people_updated}人。")
         )

@@ -9,6 +9,7 @@ from django.db import transaction
 from orgunits.loader import load_divisions, read_divisions
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
+from registry.audit import audit_source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 DEMO_USERNAME = "admin"
@@ -23,8 +24,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, superuser: bool, **options):
-        result = load_divisions(read_divisions(DEMO_DIR / "divisions"))
-        created_hosts = self._load_hosts(DEMO_DIR / "hosts.csv")
+        with audit_source("命令 load_demo"):
+            result = load_divisions(read_divisions(DEMO_DIR / "divisions"))
+            created_hosts = self._load_hosts(DEMO_DIR / "hosts.csv")
         self.stdout.write(
             f"演示数据：新增区划{result.created}个、机关企事业单位{created_hosts}个；"
             f"共{OrgUnit.objects.count()}个单位。"

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orgunits.loader import DivisionLoadError, load_divisions, read_divisions
 from orgunits.models import UnitKind
+from registry.audit import audit_source
 
 
 class Command(BaseCommand):
@@ -18,7 +19,8 @@ class Command(BaseCommand):
             raise CommandError(f"目录不存在：{directory}")
         try:
             divisions = read_divisions(directory, under=under)
-            result = load_divisions(divisions)
+            with audit_source(f"命令 load_divisions {directory.name}"):
+                result = load_divisions(divisions)
         except DivisionLoadError as exc:
             raise CommandError("载入失败，未写入任何数据：\n" + "\n".join(exc.messages)) from exc
         if not result.created:
