@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits.assignment_admin import AssignmentAdmin  # noqa: F401  (registers it)
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
@@ -32,7 +33,7 @@ CHILDREN_SHOWN_ON_CHANGE_PAGE = 50
 
 
 @admin.register(UnitKind)
-class UnitKindAdmin(admin.ModelAdmin):
+class UnitKindAdmin(SimpleHistoryAdmin):
     list_display = ("name", "code", "org_form", "is_area", "eligible_by_default", "sort_order")
     list_editable = ("sort_order",)
     filter_horizontal = ("allowed_parents",)
@@ -165,8 +166,9 @@ class UnitChangeList(ChangeList):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     scope_via = ""
+    history_list_display = ("name", "code", "closed_on", "org_established_on")
     form = OrgUnitForm
     list_display = ("tree_name", "code", "kind", "children", "location", "status", "org_status")
     list_display_links = None
@@ -311,11 +313,15 @@ class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 messages.error(request, message)
             return HttpResponseRedirect(request.get_full_path())
 
+    def unit_of(self, obj):
+        # A unit rebuilt from its history has no tree columns; judge the scope on the live row.
+        return obj if obj.path else OrgUnit.objects.filter(pk=obj.pk).first()
+
     def save_model(self, request, obj, form, change):
         if change:
-            changes = {field: form.cleaned_data[field] for field in form.changed_data if field in EDITABLE_FIELDS}
-            if changes:
-                unit_update(unit=obj, **changes)
+            # Every editable field, not only the changed ones: a revert from the history page
+            # posts the old values as they are shown, so nothing looks "changed" to the form.
+            unit_update(unit=obj, **{field: form.cleaned_data[field] for field in EDITABLE_FIELDS})
             return
         created = unit_create(
             parent=form.cleaned_data.get("parent"),

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits.models import Assignment
 from orgunits.scope import OUT_OF_SCOPE, scope_of
@@ -30,7 +31,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NotFoundMixin, admin.ModelAdmin):
+class AssignmentAdmin(NotFoundMixin, SimpleHistoryAdmin):
     form = AssignmentForm
     list_display = ("user", "unit", "role", "created_at")
     list_select_related = ("user", "unit")

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
+from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits.identity import mask_id_number, mask_phone
 from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, Term
@@ -124,7 +125,7 @@ class CurrentRosterInline(ReadOnlyTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NotFoundMixin, admin.ModelAdmin):
+class PersonAdmin(NotFoundMixin, SimpleHistoryAdmin):
     form = PersonForm
     list_display = (
         "name",
@@ -216,7 +217,7 @@ class ConcurrentRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TermAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("unit", "ordinal", "elected_on", "due_on", "closed_on")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
@@ -283,7 +284,7 @@ class CheckedImportForm(ImportForm):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdminMixin, ImportMixin, admin.ModelAdmin):
+class AppointmentAdmin(ScopedAdminMixin, ImportMixin, SimpleHistoryAdmin):
     form = AppointmentForm
     import_form_class = CheckedImportForm
     resource_classes = [OfficerResource]

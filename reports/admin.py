@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits.scoped_admin import ScopedAdminMixin
 from reports.forms import IndicatorForm, ValidationRuleForm
@@ -16,7 +17,7 @@ class DataElementAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DataValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Figures are read here; they are written on the data-entry page, where every rule applies."""
 
     list_display = ("unit", "element", "period", "total", "female", "entry_link")
@@ -54,7 +55,7 @@ class ValidationRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     form = IndicatorForm
     list_display = ("name", "code", "numerator", "denominator", "coverage_kind", "factor", "decimals", "sort_order")
     list_editable = ("sort_order",)
