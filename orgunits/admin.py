@@ -27,6 +27,7 @@ from orgunits.services import (
     unit_move,
     unit_update,
 )
+from orgunits.user_admin import ScopedUserAdmin  # noqa: F401  (replaces the stock user admin)
 
 LEVEL_NAMES = {1: "全国", 2: "省级", 3: "市级", 4: "县级", 5: "乡级", 6: "村级", 7: "村以下"}
 CHILDREN_SHOWN_ON_CHANGE_PAGE = 50
