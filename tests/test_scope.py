@@ -244,3 +244,58 @@ class EveryAdminPageTests(ScopeTestCase):
                         assert status in (403, 404)
                     if persona is self.superuser and not page.endswith(("/add/", "/delete/")):
                         assert status == 200  # add may be closed (figures); delete of a parent redirects
+
+
+class SecondTownshipEditorTests(ScopeTestCase):
+    """Two township editors of different townships see nothing of each other's."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from tests.base import UNIT_PERMS, make_user
+
+        cls.heye_clerk = make_user("heye-clerk", perms=UNIT_PERMS)
+        grant(cls.heye_clerk, *ROSTER_PERMS)
+        with_report_perms(cls.heye_clerk)
+        Assignment.objects.create(user=cls.heye_clerk, unit=cls.heye, role=Assignment.Role.EDITOR)
+
+    def test_each_sees_only_her_own_township(self):
+        for clerk, mine, theirs in (
+            (self.heye_clerk, self.heye, self.yongfeng),
+            (self.township_clerk, self.yongfeng, self.heye),
+        ):
+            self.client.force_login(clerk)
+            assert self.client.get(url("orgunit_change", mine.pk)).status_code == 200
+            assert self.client.get(url("orgunit_change", theirs.pk)).status_code == 404
+            appointments = self.client.get(url("appointment_changelist")).context["cl"].result_list
+            assert all(a.unit.path.startswith(mine.path) for a in appointments)
+
+    def test_an_uploaded_file_with_the_other_township_is_refused_in_the_preview(self):
+        from tests.conftest import FIXTURES
+
+        self.client.force_login(self.township_clerk)  # 永丰街道; the file is all 荷叶镇
+        with (FIXTURES / "officers" / "officers.xlsx").open("rb") as handle:
+            preview = self.client.post(url("appointment_import"), {"import_file": handle, "format": "0"})
+        result = preview.context["result"]
+        assert result.has_validation_errors()
+        assert all("单位代码" in row.field_specific_errors for row in result.invalid_rows)
+        assert OUT_OF_SCOPE.format(unit="荷叶镇") in preview.content.decode()
+
+
+class PersonNameEscapingTests(ScopeTestCase):
+    def test_a_person_named_like_a_script_shows_as_text(self):
+        xss = "<script>alert(1)</script>"
+        person = person_create(name=xss, sex="F", birth_date=day("1990-01-01"))
+        appointment_create(person=person, unit=self.heye, post=post("执委"), start_on=day("2022-01-01"))
+        appointment_create(person=person, unit=self.heye_village, post=post("执委"), start_on=day("2022-01-01"))
+        self.client.force_login(self.superuser)
+        for page in (
+            url("person_changelist"),
+            url("person_change", person.pk),
+            url("appointment_changelist"),
+            url("orgunit_change", self.heye.pk),
+            reverse("orgunits_worklist", args=["busy"]) + f"?unit={self.shuangfeng.pk}&on=2023-01-01",
+        ):
+            with self.subTest(page):
+                html = self.client.get(page).content.decode()
+                assert xss not in html
