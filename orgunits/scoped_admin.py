@@ -8,9 +8,17 @@ from orgunits.scope import OUT_OF_SCOPE, scope_of
 
 
 class NotFoundMixin:
+    """Objects outside get_queryset (the user's scope) do not exist for this user, on any page,
+    including history pages that rebuild an object from its records."""
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Out of scope looks exactly like missing: no redirect that confirms the id exists.
         raise Http404
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
 
 
 class ScopedAdminMixin(NotFoundMixin):

@@ -299,3 +299,24 @@ class PersonNameEscapingTests(ScopeTestCase):
             with self.subTest(page):
                 html = self.client.get(page).content.decode()
                 assert xss not in html
+
+
+class HistoryByIdTests(ScopeTestCase):
+    def test_history_records_of_someone_elses_rows_stay_hidden(self):
+        other = Assignment.objects.get(user=self.city_viewer)
+        entry = Assignment.history.create(
+            id=other.pk,
+            user=other.user,
+            unit=other.unit,
+            role=other.role,
+            created_at=other.created_at,
+            history_date=other.created_at,
+            history_type="+",
+        )
+        self.client.force_login(self.county_clerk)
+        for page in (
+            url("assignment_history", other.pk),
+            reverse("admin:orgunits_assignment_simple_history", args=[other.pk, entry.history_id]),
+        ):
+            with self.subTest(page):
+                assert self.client.get(page).status_code in (403, 404)
