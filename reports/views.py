@@ -1,14 +1,17 @@
 """Admin pages for statistics: data entry, coverage and indicators for any unit."""
 
+from urllib.parse import quote
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from orgunits.scope import READ_ONLY_SCOPE, scope_of
 from orgunits.scoped_admin import require_view
 from reports.coverage import coverage, coverage_with_previous_year
+from reports.exports import coverage_csv, coverage_xlsx, title_of
 from reports.forms import CoverageForm, FiguresForm, UnitYearForm
 from reports.indicators import indicator_values
 from reports.models import DataElement
@@ -45,7 +48,24 @@ def coverage_view(request):
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
         result = coverage_with_previous_year(unit, on) if form.cleaned_data["compare"] else coverage(unit, on)
+        if request.GET.get("export") in EXPORTS:
+            return _coverage_file(result, request.GET["export"])
     return _page(request, "admin/reports/coverage.html", "组建率", form=form, result=result, media=form.media)
+
+
+EXPORTS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _coverage_file(result, kind: str) -> HttpResponse:
+    current = result.current if hasattr(result, "current") else result
+    content = coverage_xlsx(result) if kind == "xlsx" else "\ufeff" + coverage_csv(result)  # BOM: Excel reads UTF-8
+    name = quote(f"{title_of(current)}（{current.on.isoformat()}）.{kind}")
+    response = HttpResponse(content, content_type=EXPORTS[kind])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 def indicators_view(request):

@@ -1,0 +1,107 @@
+import datetime
+from io import BytesIO, StringIO
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from reports.coverage import coverage
+from tests.base import TreeTestCase
+from tests.reports.county6 import AGENCIES, COMMUNITIES, TOWNSHIPS, VILLAGES, build_county6
+
+ON = datetime.date(2012, 12, 31)
+
+
+class CoverageExportTests(TreeTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.county = build_county6()
+
+    def workbook(self, content: bytes):
+        return openpyxl.load_workbook(BytesIO(content)).active
+
+    def test_the_xlsx_has_title_headers_totals_and_formats_from_the_engine(self):
+        response = self.client_for(self.superuser).get(
+            reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export=xlsx"
+        )
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = self.workbook(response.content)
+        assert sheet["A1"].value == "调研县妇女组织组建情况统计表"
+        assert sheet["A2"].value == "单位：调研县（990101）　截至：2012年12月31日"
+        assert [sheet.cell(3, c).value for c in (1, 2, 5, 8, 11, 14, 17)] == [
+            "单位",
+            "县",
+            "乡镇",
+            "村",
+            "社区",
+            "机关",
+            "合计",
+        ]
+        assert [sheet.cell(4, c).value for c in (2, 3, 4)] == ["应建数", "已建数", "组建率"]
+        rows = list(sheet.iter_rows(min_row=5, values_only=True))
+        labels = [row[0] for row in rows]
+        assert labels[0] == "本级" and labels[-2] == "县直单位" and labels[-1] == "合计"
+        assert len(rows) == 1 + TOWNSHIPS + 1 + 1
+        total = rows[-1]
+        engine = coverage(self.county, ON)
+        everything = 1 + TOWNSHIPS + VILLAGES + COMMUNITIES + AGENCIES
+        assert (
+            total[-3:]
+            == (everything, everything, 1.0)
+            == (
+                engine.summary.total.eligible,
+                engine.summary.total.established,
+                float(engine.summary.total.rate) / 100,
+            )
+        )
+        assert sheet.cell(5 + len(rows) - 1, 4).number_format == "0.0%"
+        assert sheet.freeze_panes == "B5"
+        assert sheet.column_dimensions["A"].width >= 12
+
+    def test_the_csv_and_the_command(self):
+        response = self.client_for(self.superuser).get(
+            reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export=csv"
+        )
+        text = response.content.decode("utf-8-sig")
+        assert text.splitlines()[0] == "调研县妇女组织组建情况统计表"
+        assert text.splitlines()[-1].startswith("合计,") and text.splitlines()[-1].endswith("100.0%")
+
+    def test_the_command_writes_xlsx_and_refuses_a_user_outside(self):
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "cov.xlsx"
+            call_command("export_coverage", "990101", "--date", str(ON), "-o", str(target), stdout=StringIO())
+            assert self.workbook(target.read_bytes())["A1"].value == "调研县妇女组织组建情况统计表"
+            with pytest.raises(CommandError, match="不在您的管辖范围内"):
+                call_command(
+                    "export_coverage", "990101", "-o", str(target), "--user", "county-clerk", stdout=StringIO()
+                )
+            with pytest.raises(CommandError, match="没有代码"):
+                call_command("export_coverage", "999999", "-o", str(target), stdout=StringIO())
+
+    def test_the_export_obeys_the_scope(self):
+        response = self.client_for(self.county_clerk).get(
+            reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export=xlsx"
+        )
+        assert response.status_code == 403
+
+    def client_for(self, user):
+        self.client.force_login(user)
+        return self.client
+
+    def test_a_name_that_looks_like_a_formula_is_neutralised(self):
+        from orgunits.models import OrgUnit
+        from orgunits.services import unit_update
+
+        township = OrgUnit.objects.children_of(self.county).filter(kind__code="township").first()
+        unit_update(unit=township, name="=1+1")
+        client = self.client_for(self.superuser)
+        base = reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export="
+        cell = next(c for c in self.workbook(client.get(base + "xlsx").content)["A"] if c.value == "=1+1")
+        assert cell.data_type == "s"
+        assert "\n'=1+1," in client.get(base + "csv").content.decode("utf-8-sig")
