@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from reports.coverage import Coverage, CoverageComparison, CoverageRow, Tally
+from reports.formatting import format_rate
 
 PARTS = ("应建数", "已建数", "组建率")
 RATE_FORMAT = "0.0%"
@@ -111,7 +112,8 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
     writer.writerow(["单位", *(f"{group}{part}" for group in groups for part in PARTS)])
     for label, values in table_rows(coverage):
         shown = [
-            "" if value is None else f"{value:.1%}" if (index % 3 == 2) else value for index, value in enumerate(values)
+            format_rate(None if value is None else Decimal(str(value)) * 100) if index % 3 == 2 else value
+            for index, value in enumerate(values)
         ]
         writer.writerow([neutralize(label), *shown])
     return out.getvalue()

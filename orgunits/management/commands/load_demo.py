@@ -10,14 +10,45 @@ from orgunits.loader import load_divisions, read_divisions
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
 from registry.audit import audit_source
+from reports.statistics import datavalues_save
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+DEMO_COUNTIES = ("431321", "131024")
+ESTABLISHED = datetime.date(2017, 6, 30)
+DEMO_FIGURES = {
+    "2024": {
+        "population": (905_000, 441_000),
+        "cadres": (2410, 482),
+        "section_cadres": (640, 131),
+        "npc_deputies": (281, 74),
+        "cppcc_members": (239, 43),
+        "party_members": (30_150, 4_520),
+        "village_committee": (2_090, 712),
+        "training_sessions": (4_900, None),
+        "trainees": (76_000, 76_000),
+        "complaints_received": (128, None),
+        "complaints_resolved": (125, None),
+    },
+    "2025": {
+        "population": (898_000, 438_000),
+        "cadres": (2395, 491),
+        "section_cadres": (636, 140),
+        "npc_deputies": (281, 76),
+        "cppcc_members": (239, 44),
+        "party_members": (30_420, 4_690),
+        "village_committee": (2_090, 731),
+        "training_sessions": (5_200, None),
+        "trainees": (80_000, 80_000),
+        "complaints_received": (132, None),
+        "complaints_resolved": (132, None),
+    },
+}
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "fulian-demo-2026"
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：双峰县、香河县的区划树及若干机关、事业单位、企业；可重复运行。"
+    help = "载入演示数据：双峰县、香河县的区划树、若干机关事业单位和企业、妇女组织及两年的统计数据；可重复运行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--superuser", action="store_true", help="同时创建演示管理员账号")
@@ -27,6 +58,8 @@ class Command(BaseCommand):
         with audit_source("命令 load_demo"):
             result = load_divisions(read_divisions(DEMO_DIR / "divisions"))
             created_hosts = self._load_hosts(DEMO_DIR / "hosts.csv")
+            self._establish_organisations()
+            self._load_figures()
         self.stdout.write(
             f"演示数据：新增区划{result.created}个、机关企事业单位{created_hosts}个；"
             f"共{OrgUnit.objects.count()}个单位。"
@@ -51,6 +84,21 @@ class Command(BaseCommand):
                 )
                 created += 1
         return created
+
+    def _establish_organisations(self):
+        """Federations in the two counties and their townships since 2017; villages and communities
+        too, except every seventh (by code), so the coverage pages have gaps to show."""
+        areas = OrgUnit.objects.filter(kind__is_area=True, org_established_on__isnull=True)
+        for county in OrgUnit.objects.filter(code__in=DEMO_COUNTIES):
+            for unit in areas.filter(pk__in=OrgUnit.objects.subtree(county).values("pk")).only("pk", "code"):
+                if not (len(unit.code) == 12 and int(unit.code) % 7 == 0):
+                    OrgUnit.objects.filter(pk=unit.pk).update(org_established_on=ESTABLISHED)
+
+    def _load_figures(self):
+        """Two years of county figures for 双峰县, in the proportions of the seed reports."""
+        county = OrgUnit.objects.get(code="431321")
+        for period, figures in DEMO_FIGURES.items():
+            datavalues_save(unit=county, period=period, values=figures)
 
     def _ensure_superuser(self):
         users = get_user_model()
