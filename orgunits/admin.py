@@ -250,8 +250,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if unit.org_established_on and unit.org_established_on <= today:
             if unit.org_dissolved_on and unit.org_dissolved_on <= today:
                 return f"已撤销（{unit.org_dissolved_on}）"
-            form = unit.get_org_form_display() or unit.kind.get_org_form_display()
-            return f"{form}（{unit.org_established_on}）"
+            return f"{unit.effective_org_form_label}（{unit.org_established_on}）"
         return "未建立"
 
     def changelist_view(self, request, extra_context=None):

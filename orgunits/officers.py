@@ -151,7 +151,8 @@ class _Choices:
 class _Lookups:
     """Everything rows refer to, fetched once for the whole file."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], scope=None):
+        self.scope = scope
         codes = {_text(row.get("unit_code")).upper() for row in rows}
         self.units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)}
         self.posts = {post.name: post for post in Post.objects.all()}
@@ -181,8 +182,7 @@ def check_rows(raw_rows: list[dict], first_row_number: int = 2, *, scope=None) -
 
     With a scope, rows for units the user may not edit are errors.
     """
-    lookups = _Lookups(raw_rows)
-    lookups.scope = scope
+    lookups = _Lookups(raw_rows, scope)
     report = ImportReport([])
     new_people: dict[tuple, Person] = {}
     for offset, raw in enumerate(raw_rows):

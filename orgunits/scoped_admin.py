@@ -59,8 +59,3 @@ class ScopedAdminMixin(NotFoundMixin):
 def require_view(request, unit: OrgUnit) -> None:
     if not scope_of(request).can_view(unit):
         raise PermissionDenied(OUT_OF_SCOPE.format(unit=unit.name))
-
-
-def require_edit(request, unit: OrgUnit) -> None:
-    if not scope_of(request).can_edit(unit):
-        raise PermissionDenied(OUT_OF_SCOPE.format(unit=unit.name))

@@ -179,5 +179,10 @@ class CoverageComparison:
         return Change(row.total, before.total)
 
 
+def current_of(result: Coverage | CoverageComparison) -> Coverage:
+    """The coverage at the chosen date, whether or not it comes with last year's."""
+    return result.current if isinstance(result, CoverageComparison) else result
+
+
 def coverage_with_previous_year(unit: OrgUnit, on: datetime.date) -> CoverageComparison:
     return CoverageComparison(current=coverage(unit, on), previous=coverage(unit, one_year_earlier(on)))

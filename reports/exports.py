@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from reports.coverage import Coverage, CoverageComparison, CoverageRow, Tally
+from reports.coverage import Coverage, CoverageComparison, CoverageRow, Tally, current_of
 from reports.formatting import format_rate
 
 PARTS = ("应建数", "已建数", "组建率")
@@ -24,10 +24,6 @@ def title_of(coverage: Coverage) -> str:
 def neutralize(text: str) -> str:
     """For csv: a leading apostrophe keeps a formula-looking cell as text."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def _current(result) -> Coverage:
-    return result.current if isinstance(result, CoverageComparison) else result
 
 
 def _cells(tally: Tally) -> list:
@@ -49,7 +45,7 @@ def table_rows(coverage: Coverage) -> list[tuple[str, list]]:
 
 
 def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
-    coverage = _current(result)
+    coverage = current_of(result)
     book = Workbook()
     sheet = book.active
     sheet.title = "组建率"
@@ -77,7 +73,8 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
         for cell in row:
             cell.font, cell.alignment = bold, centre
 
-    for row_index, (label, values) in enumerate(table_rows(coverage), start=5):
+    lines = table_rows(coverage)
+    for row_index, (label, values) in enumerate(lines, start=5):
         label_cell = sheet.cell(row_index, 1, label)
         if label.startswith(FORMULA_STARTS):
             label_cell.data_type = "s"
@@ -92,7 +89,7 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
         for cell in row:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
 
-    sheet.column_dimensions["A"].width = max(12, *(_display_width(label) + 2 for label, _ in table_rows(coverage)))
+    sheet.column_dimensions["A"].width = max(12, *(_display_width(label) + 2 for label, _ in lines))
     for column in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 9
     sheet.freeze_panes = "B5"
@@ -103,7 +100,7 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
 
 
 def coverage_csv(result: Coverage | CoverageComparison) -> str:
-    coverage = _current(result)
+    coverage = current_of(result)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     groups = [kind.name for kind in coverage.kinds] + ["合计"]

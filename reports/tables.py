@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from reports.coverage import Change, Coverage, CoverageComparison, CoverageRow, Tally
+from reports.coverage import Change, Coverage, CoverageComparison, CoverageRow, Tally, current_of
 from reports.formatting import format_change, format_rate
 
 
@@ -20,9 +20,7 @@ class Table:
 
 
 def _split(result: Coverage | CoverageComparison) -> tuple[Coverage, CoverageComparison | None]:
-    if isinstance(result, CoverageComparison):
-        return result.current, result
-    return result, None
+    return current_of(result), result if isinstance(result, CoverageComparison) else None
 
 
 def _tally_cells(tally: Tally) -> list[Cell]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orgunits.scope import READ_ONLY_SCOPE, scope_of
 from orgunits.scoped_admin import require_view
-from reports.coverage import coverage, coverage_with_previous_year
+from reports.coverage import coverage, coverage_with_previous_year, current_of
 from reports.exports import coverage_csv, coverage_xlsx, title_of
 from reports.forms import CoverageForm, FiguresForm, UnitYearForm
 from reports.indicators import indicator_values
@@ -60,7 +60,7 @@ EXPORTS = {
 
 
 def _coverage_file(result, kind: str) -> HttpResponse:
-    current = result.current if hasattr(result, "current") else result
+    current = current_of(result)
     content = coverage_xlsx(result) if kind == "xlsx" else "\ufeff" + coverage_csv(result)  # BOM: Excel reads UTF-8
     name = quote(f"{title_of(current)}（{current.on.isoformat()}）.{kind}")
     response = HttpResponse(content, content_type=EXPORTS[kind])

@@ -134,9 +134,6 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.name}（{self.birth_date:%Y-%m}）"
 
-    def age_on(self, day: datetime.date) -> int:
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
-
 
 class Post(models.Model):
     name = models.CharField(_("职务"), max_length=20, unique=True)

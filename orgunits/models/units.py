@@ -185,6 +185,10 @@ class OrgUnit(MP_Node):
     def effective_org_form(self) -> str:
         return self.org_form or self.kind.org_form
 
+    @property
+    def effective_org_form_label(self) -> str:
+        return OrgForm(self.effective_org_form).label
+
     def is_open_on(self, day: datetime.date) -> bool:
         return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
 

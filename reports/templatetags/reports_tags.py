@@ -1,7 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
-from reports.coverage import CoverageComparison
+from reports.coverage import CoverageComparison, current_of
 from reports.tables import branch_table, summary_table
 
 register = template.Library()
@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def coverage_tables(result):
-    current = result.current if isinstance(result, CoverageComparison) else result
+    current = current_of(result)
     query = {"on": current.on.isoformat()}
     if isinstance(result, CoverageComparison):
         query["compare"] = "on"
