@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from orgunits import unit_import
 from orgunits.assignment_admin import AssignmentAdmin  # noqa: F401  (registers it)
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
+from orgunits.resources import UnitResource
 from orgunits.roster_admin import CurrentRosterInline
 from orgunits.scope import OUT_OF_SCOPE, scope_of
 from orgunits.scoped_admin import ScopedAdminMixin
@@ -28,9 +30,13 @@ from orgunits.services import (
     unit_update,
 )
 from orgunits.user_admin import ScopedUserAdmin  # noqa: F401  (replaces the stock user admin)
+from registry.import_admin import SpreadsheetImportMixin, file_response
+from registry.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 
 LEVEL_NAMES = {1: "全国", 2: "省级", 3: "市级", 4: "县级", 5: "乡级", 6: "村级", 7: "村以下"}
 CHILDREN_SHOWN_ON_CHANGE_PAGE = 50
+EXPORT_LIMIT = 100_000
+EXPORT_TOO_BIG = "要导出的单位超过{limit}个，请先进入下级单位或加筛选条件再导出。"
 
 
 @admin.register(UnitKind)
@@ -94,6 +100,8 @@ class ParentFilter(admin.SimpleListFilter):
         # While searching, look through the whole subtree rather than the direct children.
         if request.GET.get("q", "").strip():
             return queryset.subtree(chain[-1], include_self=False)
+        if getattr(request, "export_whole_subtree", False):
+            return queryset.subtree(chain[-1])
         return queryset.children_of(chain[-1])
 
 
@@ -167,8 +175,10 @@ class UnitChangeList(ChangeList):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
     scope_via = ""
+    resource_classes = [UnitResource]
+    import_columns = unit_import.COLUMNS
     history_list_display = ("name", "code", "closed_on", "org_established_on")
     form = OrgUnitForm
     list_display = ("tree_name", "code", "kind", "children", "location", "status", "org_status")
@@ -350,6 +360,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 self.admin_site.admin_view(UnitChoiceView.as_view(admin_site=self.admin_site)),
                 name=URL_NAME,
             ),
+            path("export/", self.admin_site.admin_view(self.export_view), name="orgunits_orgunit_export"),
             path(
                 "<path:object_id>/move/",
                 self.admin_site.admin_view(self.move_view),
@@ -362,6 +373,27 @@ class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             ),
         ]
         return own + super().get_urls()
+
+    def export_view(self, request):
+        """The list as filtered on screen (or, with whole=1, the drilled-into unit's whole subtree).
+
+        The same scope and filters as the page; the file imports back unchanged.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        params = request.GET.copy()
+        whole, as_csv = params.pop("whole", None), params.pop("format", ["xlsx"])[-1] == "csv"
+        request.GET = params
+        request.export_whole_subtree = bool(whole)
+        queryset = self.get_changelist_instance(request).get_queryset(request).select_related("kind")
+        units = list(queryset.order_by("path")[: EXPORT_LIMIT + 1])
+        if len(units) > EXPORT_LIMIT:
+            messages.error(request, EXPORT_TOO_BIG.format(limit=EXPORT_LIMIT))
+            return HttpResponseRedirect(reverse("admin:orgunits_orgunit_changelist") + "?" + params.urlencode())
+        headers, rows = unit_import.export_rows(units)
+        if as_csv:
+            return file_response(table_csv(headers, rows), "单位.csv", CSV_CONTENT_TYPE)
+        return file_response(table_xlsx("单位", headers, rows), "单位.xlsx", XLSX_CONTENT_TYPE)
 
     def _unit_for_action(self, request, object_id) -> OrgUnit:
         unit = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))

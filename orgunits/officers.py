@@ -20,6 +20,7 @@ from orgunits.models import Appointment, AppointmentMode, ConcurrentRole, OrgUni
 from orgunits.roster_services import PERSON_FIELDS, appointment_errors, person_validate
 from orgunits.scope import OUT_OF_SCOPE
 from registry.audit import bulk_history_kwargs
+from registry.spreadsheets import Column, find_table, normalize_text, parse_date, read_upload
 
 # field, Chinese header (what we write), English alias (also accepted)
 COLUMNS = [
@@ -40,6 +41,13 @@ COLUMNS = [
 ]
 HEADER_OF = dict(COLUMNS)
 REQUIRED = ("name", "birth_date", "unit_code", "post", "start_on")
+ALIASES = {
+    "phone": ("手机号", "手机号码", "联系电话"),
+    "id_number": ("身份证号码", "公民身份号码"),
+    "unit_code": ("所在单位代码",),
+    "start_on": ("任职时间", "任职开始日期"),
+    "end_on": ("任职结束日期", "离任时间"),
+}
 APPOINTMENT_FIELD_COLUMNS = {"start_on": "start_on", "end_on": "end_on", "term": "unit_code"}
 MASK = "*"
 
@@ -47,15 +55,12 @@ UNKNOWN_UNIT = "单位代码“{value}”不存在。"
 UNKNOWN_POST = "职务“{value}”不存在，可选：{choices}。"
 UNKNOWN_ROLE = "兼任职务“{value}”不存在，可选：{choices}。"
 UNKNOWN_CHOICE = "“{value}”不是有效的{what}，可选：{choices}。"
-BAD_DATE = "“{value}”不是日期，应写成 2021-03-08。"
 REQUIRED_VALUE = "不能为空。"
-MISSING_COLUMNS = "缺少列：{columns}。表头应为：{expected}。"
 AMBIGUOUS_PERSON = "库中有{count}位“{name}”（{birth_date}出生），请填写身份证号以区分。"
 SAME_PERSON_DIFFERS = "与第{other}行是同一人（身份证号或姓名+出生日期相同），但这一项不同。"
 ROW_ERROR = "第{row}行，列“{column}”：{message}"
 ROW_ERROR_NO_COLUMN = "第{row}行：{message}"
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _ROLE_SPLIT = re.compile(r"[、,，;；]")
 
 
@@ -91,18 +96,6 @@ class ImportReport:
         return found
 
 
-def normalize_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Column index per field, from Chinese headers or English aliases; and the missing required ones."""
-    index = {}
-    for position, header in enumerate(headers):
-        text = (header or "").strip()
-        for name, chinese in COLUMNS:
-            if text in (chinese, name):
-                index[name] = position
-    missing = [HEADER_OF[name] for name in REQUIRED if name not in index]
-    return index, missing
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -112,20 +105,11 @@ def _text(value) -> str:
 
 
 def _date(value, problems, header) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = _DATE.match(_text(value))
     try:
-        if match:
-            return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        pass
-    problems[header].append(BAD_DATE.format(value=_text(value)))
-    return None
+        return parse_date(value)
+    except ValueError as exc:
+        problems[header].append(str(exc))
+        return None
 
 
 class _Choices:
@@ -153,7 +137,7 @@ class _Lookups:
 
     def __init__(self, rows: list[dict], scope=None):
         self.scope = scope
-        codes = {_text(row.get("unit_code")).upper() for row in rows}
+        codes = {normalize_text(row.get("unit_code")).upper() for row in rows}
         self.units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)}
         self.posts = {post.name: post for post in Post.objects.all()}
         self.roles = list(ConcurrentRole.objects.all())
@@ -185,8 +169,9 @@ def check_rows(raw_rows: list[dict], first_row_number: int = 2, *, scope=None) -
     lookups = _Lookups(raw_rows, scope)
     report = ImportReport([])
     new_people: dict[tuple, Person] = {}
-    for offset, raw in enumerate(raw_rows):
-        outcome = RowOutcome(first_row_number + offset, raw)
+    numbers = getattr(raw_rows, "numbers", None) or range(first_row_number, first_row_number + len(raw_rows))
+    for number, raw in zip(numbers, raw_rows, strict=True):
+        outcome = RowOutcome(number, raw)
         report.rows.append(outcome)
         _check_row(outcome, lookups, new_people)
     return report
@@ -201,7 +186,7 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
     birth_date = _date(raw.get("birth_date"), problems, HEADER_OF["birth_date"])
     start_on = _date(raw.get("start_on"), problems, HEADER_OF["start_on"])
     end_on = _date(raw.get("end_on"), problems, HEADER_OF["end_on"])
-    unit = lookups.units.get(text["unit_code"].upper())
+    unit = lookups.units.get(normalize_text(text["unit_code"]).upper())
     if text["unit_code"] and unit is None:
         problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(value=text["unit_code"]))
     elif unit is not None and lookups.scope is not None and not lookups.scope.can_edit(unit):
@@ -368,73 +353,30 @@ def export_rows(appointments, *, reveal_personal_data: bool) -> tuple[list[str],
     return headers, rows
 
 
-class SpreadsheetError(Exception):
-    pass
+class NumberedRows(list):
+    """Rows as dicts keyed by field, with each row's number as the spreadsheet shows it in .numbers."""
+
+    def __init__(self, rows=(), numbers=(), unknown_headers=()):
+        super().__init__(rows)
+        self.numbers = list(numbers)
+        self.unknown_headers = list(unknown_headers)
 
 
-def read_spreadsheet(content: bytes, filename: str) -> list[dict]:
-    """Rows as dicts keyed by field name, from .xlsx or .csv (UTF-8 or GBK)."""
-    import tablib
-
-    from registry.uploads import check_upload
-
-    try:
-        check_upload(content, filename)
-    except ValidationError as exc:
-        raise SpreadsheetError(exc.messages[0]) from exc
-    suffix = filename.rsplit(".", 1)[-1].lower()
-    if suffix == "xlsx":
-        return _rows_from_xlsx(content)
-    if suffix == "csv":
-        dataset = tablib.Dataset().load(_decode(content), format="csv")
-    else:
-        raise SpreadsheetError(f"不支持的文件类型“.{suffix}”，请用 .xlsx 或 .csv。")
-    return rows_from_dataset(dataset)
+SPREADSHEET_COLUMNS = [
+    Column(name, header, ALIASES.get(name, ()), required=name in REQUIRED) for name, header in COLUMNS
+]
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SpreadsheetError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+def read_spreadsheet(content: bytes, filename: str) -> NumberedRows:
+    """Rows from .xlsx, .xls, .ods or .csv (UTF-8 or GBK), below a title row if there is one."""
+    return rows_from_cells(read_upload(content, filename))
 
 
-def _rows_from_xlsx(content: bytes) -> list[dict]:
-    """The first sheet, streamed (openpyxl read-only mode is several times faster than a full load)."""
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a damaged or non-xlsx file
-        raise SpreadsheetError(f"无法读取 xlsx 文件：{exc}") from exc
-    try:
-        records = book.worksheets[0].iter_rows(values_only=True)
-        headers = [_text(cell) for cell in next(records, ())]
-        return rows_from_table(headers, records)
-    finally:
-        book.close()
-
-
-def rows_from_dataset(dataset) -> list[dict]:
-    return rows_from_table(list(dataset.headers or []), dataset)
-
-
-def rows_from_table(headers: list[str], records) -> list[dict]:
-    index, missing = normalize_headers(headers)
-    if missing:
-        raise SpreadsheetError(
-            MISSING_COLUMNS.format(columns="、".join(missing), expected="、".join(h for _n, h in COLUMNS))
-        )
-    rows = []
-    for record in records:
-        if not any(_text(cell) for cell in record):
-            continue
-        rows.append({name: record[position] for name, position in index.items()})
-    return rows
+def rows_from_cells(cells: list[list]) -> NumberedRows:
+    table = find_table(cells, SPREADSHEET_COLUMNS)
+    return NumberedRows(
+        (raw for _number, raw in table.rows), (number for number, _raw in table.rows), table.unknown_headers
+    )
 
 
 def export_xlsx(appointments, *, reveal_personal_data: bool) -> bytes:

@@ -1,25 +1,20 @@
-"""django-import-export glue for officer spreadsheets.
+"""django-import-export glue for unit and officer spreadsheets.
 
 The admin gets django-import-export's upload → preview → confirm flow, but rows are checked and
 written by orgunits.officers in bulk, so the preview costs what the import costs (milliseconds per
 hundred rows) and a file with any bad row writes nothing.
 """
 
-from django.core.exceptions import ValidationError
 from import_export import resources
-from import_export.results import Error, Result, RowResult
+from import_export.results import Result
 
-from orgunits.models import Appointment
-from orgunits.officers import COLUMNS, SpreadsheetError, check_rows, rows_from_dataset, write
+from orgunits import unit_import
+from orgunits.models import Appointment, OrgUnit
+from orgunits.officers import COLUMNS, check_rows, rows_from_cells, write
 from orgunits.scope import Scope
 from registry.audit import audit_source
-
-IMPORT_TYPES = {
-    "new": RowResult.IMPORT_TYPE_NEW,
-    "update": RowResult.IMPORT_TYPE_UPDATE,
-    "skip": RowResult.IMPORT_TYPE_SKIP,
-    "invalid": RowResult.IMPORT_TYPE_INVALID,
-}
+from registry.import_admin import PreviewRow, base_error, fill_result
+from registry.spreadsheets import SpreadsheetError, find_table, normalize_text
 
 
 class OfficerResource(resources.ModelResource):
@@ -30,33 +25,32 @@ class OfficerResource(resources.ModelResource):
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         result = Result()
-        headers = [header for _field, header in COLUMNS]
-        result.diff_headers = headers
         try:
-            rows = rows_from_dataset(dataset)
+            rows = rows_from_cells(dataset)
         except SpreadsheetError as exc:
-            result.append_base_error(Error(exc))
-            return result
+            return base_error(result, str(exc))
         user = kwargs.get("user")
         report = check_rows(rows, scope=Scope.for_user(user) if user is not None else None)
-        for outcome in report.rows:
-            values = [_shown(outcome.values.get(field)) for field, _header in COLUMNS]
-            row = RowResult()
-            row.import_type = IMPORT_TYPES[outcome.kind]
-            row.row_values = dict(zip(headers, values, strict=True))
-            if outcome.errors:
-                result.append_invalid_row(outcome.number, row.row_values, ValidationError(dict(outcome.errors)))
-            else:
-                row.diff = values
-                row.instance = outcome.appointment
-            result.append_row_result(row)
-            result.increment_row_result_total(row)
-        result.total_rows = len(report.rows)
+        fill_result(
+            result,
+            headers=[header for _field, header in COLUMNS],
+            rows=[
+                PreviewRow(
+                    number=outcome.number,
+                    kind=outcome.kind,
+                    cells=[(_shown(outcome.values.get(field)), None) for field, _header in COLUMNS],
+                    raw=[outcome.values.get(field) for field, _header in COLUMNS],
+                    errors=dict(outcome.errors),
+                )
+                for outcome in report.rows
+            ],
+            unknown_headers=getattr(rows, "unknown_headers", []),
+            messages_=report.messages(),
+            user=user,
+        )
         if report.valid and not dry_run:
             with audit_source(f"导入 {kwargs.get('file_name') or '文件'}"):
                 write(report)
-            for row, outcome in zip(result.rows, report.rows, strict=True):
-                row.add_instance_info(outcome.appointment)
         return result
 
 
@@ -66,3 +60,52 @@ def _shown(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value)
+
+
+class UnitResource(resources.ModelResource):
+    """Unit spreadsheets: checked and written by orgunits.unit_import, rows in any order."""
+
+    class Meta:
+        model = OrgUnit
+        fields = ()
+        name = "单位表"
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        result = Result()
+        try:
+            table = find_table(dataset, unit_import.COLUMNS)
+        except SpreadsheetError as exc:
+            return base_error(result, str(exc))
+        user = kwargs.get("user")
+        plan = unit_import.check_table(table, scope=Scope.for_user(user) if user is not None else None)
+        headers = [column.header for column in table.columns]
+        rows = [
+            PreviewRow(
+                number=row.number,
+                kind=row.kind,
+                cells=[
+                    (_cell_text(row.raw.get(c.field)), row.changes.get(c.header, (None,))[0]) for c in table.columns
+                ],
+                raw=[row.raw.get(column.field) for column in table.columns],
+                errors=dict(row.errors),
+            )
+            for row in plan.rows
+        ]
+        fill_result(
+            result,
+            headers=headers,
+            rows=rows,
+            unknown_headers=table.unknown_headers,
+            messages_=plan.messages(),
+            user=user,
+        )
+        if plan.valid and not dry_run:
+            with audit_source(f"导入 {kwargs.get('file_name') or '文件'}"):
+                unit_import.write(plan)
+        return result
+
+
+def _cell_text(value) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return normalize_text(value)

@@ -2,8 +2,6 @@
 
 import datetime
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -11,14 +9,11 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits.identity import mask_id_number, mask_phone
 from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, Term
-from orgunits.officers import export_xlsx
+from orgunits.officers import SPREADSHEET_COLUMNS, export_xlsx
 from orgunits.resources import OfficerResource
 from orgunits.roster_forms import AppointmentForm, PersonForm
 from orgunits.roster_services import (
@@ -32,7 +27,7 @@ from orgunits.roster_services import (
 )
 from orgunits.scope import scope_of
 from orgunits.scoped_admin import NotFoundMixin, ScopedAdminMixin
-from registry.uploads import TOO_LARGE, check_upload
+from registry.import_admin import SpreadsheetImportMixin
 
 PERSONAL_DATA_PERM = "orgunits.view_personal_data"
 
@@ -268,27 +263,11 @@ class SubtreeFilter(admin.SimpleListFilter):
         return queryset.in_subtree(unit) if unit else queryset.none()
 
 
-class CheckedImportForm(ImportForm):
-    """Size, type and zip-bomb checks before django-import-export parses the file."""
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > settings.UPLOAD_LIMIT_BYTES:  # refused without reading it
-            raise forms.ValidationError(
-                TOO_LARGE.format(size=upload.size / 2**20, limit=settings.UPLOAD_LIMIT_BYTES // 2**20)
-            )
-        content = upload.read()
-        upload.seek(0)
-        check_upload(content, upload.name)
-        return upload
-
-
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdminMixin, ImportMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
     form = AppointmentForm
-    import_form_class = CheckedImportForm
     resource_classes = [OfficerResource]
-    import_formats = [XLSX, CSV]
+    import_columns = SPREADSHEET_COLUMNS
     change_list_template = "admin/orgunits/appointment/change_list.html"
     list_display = ("person", "unit", "post", "start_on", "end_on", "mode", "roles")
     list_select_related = ("person", "unit", "post")

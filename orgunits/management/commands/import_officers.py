@@ -3,9 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from orgunits.officers import SpreadsheetError, check_rows, read_spreadsheet, write
+from orgunits.officers import check_rows, read_spreadsheet, write
 from orgunits.scope import Scope
 from registry.audit import audit_source
+from registry.spreadsheets import SpreadsheetError
 
 
 class Command(BaseCommand):

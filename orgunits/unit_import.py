@@ -1,0 +1,509 @@
+"""Unit spreadsheets: a whole tree in one file, rows in any order, all rows written or none.
+
+A row's parent may be another row of the file (before or after it) or a unit already in the
+tree. Rows are checked against data fetched in bulk, with the services' rules, on the tree as it
+will be after the import; then new units get their paths in memory and are written in one go,
+like load_divisions, while the few changed or moved units go through the services.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from orgunits.codes import validate_unit_code
+from orgunits.models import OrgForm, OrgUnit, UnitKind
+from orgunits.scope import OUT_OF_SCOPE
+from orgunits.services import children_errors, date_errors, placement_errors, unit_move
+from registry.audit import bulk_history_kwargs, current_source, current_user
+from registry.spreadsheets import Column, Table, format_row_error, normalize_text, parse_bool, parse_code, parse_date
+from registry.spreadsheets import plain_text as name_text
+
+COLUMNS = [
+    Column("code", "代码", ("单位代码", "统计用区划代码", "区划代码"), required=True),
+    Column("name", "名称", ("单位名称",), required=True),
+    Column("kind", "类型", ("单位类型",), required=True),
+    Column("parent_code", "上级代码", ("上级单位代码", "parent")),
+    Column("opened_on", "成立日期"),
+    Column("closed_on", "撤销日期"),
+    Column("org_established_on", "妇女组织成立日期"),
+    Column("org_dissolved_on", "妇女组织撤销日期"),
+    Column("org_form", "妇女组织形式", ("组织形式",)),
+    Column("eligibility", "纳入组建率统计", ("组建率统计",)),
+]
+HEADER_OF = {column.field: column.header for column in COLUMNS}
+DATE_FIELDS = ("opened_on", "closed_on", "org_established_on", "org_dissolved_on")
+COMPARED_FIELDS = ("name", "kind", *DATE_FIELDS, "org_form", "eligibility")
+ELIGIBILITY_OF_ANSWER = {True: OrgUnit.Eligibility.INCLUDED, False: OrgUnit.Eligibility.EXCLUDED}
+ANSWER_OF_ELIGIBILITY = {OrgUnit.Eligibility.INCLUDED: "是", OrgUnit.Eligibility.EXCLUDED: "否"}
+
+REQUIRED_VALUE = "不能为空。"
+UNKNOWN_KIND = "没有这种单位类型，可选：{choices}。"
+UNKNOWN_ORG_FORM = "没有这种妇女组织形式，可选：{choices}。"
+DUPLICATE_ROW = "代码与第{first}行重复。"
+UNKNOWN_PARENT = "上级代码“{code}”既不在库中，也不在本文件中。"
+PARENT_NEEDED = "新单位必须填写上级代码。"
+OWN_PARENT = "上级代码不能是本单位自己的代码。"
+CYCLE = "上级关系形成循环：{chain}（涉及第{rows}行）。"
+PARENT_INVALID = "上级单位“{code}”所在的第{row}行有错误，请先改正那一行。"
+NAME_TOO_LONG = "名称过长，最多{limit}个字。"
+IMPORT_HAS_ERRORS = "文件中有{count}处错误，未导入任何数据。"
+
+MAX_NAME_LENGTH = OrgUnit._meta.get_field("name").max_length
+IN_CHUNK = 5000  # SQLite allows about 32k parameters per query
+
+
+@dataclass
+class UnitRow:
+    number: int  # the row as Excel shows it
+    raw: dict
+    code: str = ""
+    values: dict = field(default_factory=dict)  # field -> parsed value, for the columns present
+    parent_code: str = ""
+    existing: OrgUnit | None = None
+    planned: OrgUnit | None = None  # the unit as it will be
+    final_parent: str = ""  # the parent code after the import
+    kind: str = "new"  # new | update | skip | invalid
+    changes: dict = field(default_factory=dict)  # header -> (before, after) as text
+    errors: dict = field(default_factory=lambda: defaultdict(list))  # header -> messages
+
+    @property
+    def moves(self) -> bool:
+        return self.existing is not None and HEADER_OF["parent_code"] in self.changes
+
+
+@dataclass
+class UnitImport:
+    rows: list[UnitRow]
+    unknown_headers: list[str]
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return not any(row.errors for row in self.rows)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    def messages(self) -> list[str]:
+        found = []
+        for row in self.rows:
+            for header, messages in row.errors.items():
+                field_name = next((c.field for c in COLUMNS if c.header == header), None)
+                value = row.raw.get(field_name) if field_name else None
+                found.extend(format_row_error(row.number, header, value, message) for message in messages)
+        return found
+
+
+# Checking ---------------------------------------------------------------------------------------
+
+
+class _Lookups:
+    """Kinds, and every unit the file names (as a row or as a parent) with their ancestors, in a few queries."""
+
+    def __init__(self, rows: list[UnitRow]):
+        self.kinds = {kind.pk: kind for kind in UnitKind.objects.prefetch_related("allowed_parents")}
+        self.kind_by_text = {}
+        for kind in self.kinds.values():
+            self.kind_by_text[kind.code.lower()] = kind
+            self.kind_by_text[kind.name] = kind
+        self.kind_names = "、".join(kind.name for kind in sorted(self.kinds.values(), key=lambda k: k.sort_order))
+        codes = {row.code for row in rows if row.code} | {row.parent_code for row in rows if row.parent_code}
+        self.units = self._units(code__in=codes)
+        # Parents and ancestors of the units found, so the tree after the import is known end to end.
+        paths = {prefix for unit in self.units.values() for prefix in unit.ancestor_paths()}
+        known_paths = {unit.path for unit in self.units.values()}
+        for unit in self._units(path__in=paths - known_paths).values():
+            self.units[unit.code] = unit
+        self.code_of_path = {unit.path: code for code, unit in self.units.items()}
+
+    def _units(self, **lookup) -> dict[str, OrgUnit]:
+        ((name, values),) = lookup.items()
+        values = sorted(values)
+        found = {}
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = OrgUnit.objects.filter(**{name: values[start : start + IN_CHUNK]})
+            found.update((unit.code, unit) for unit in chunk)
+        return found
+
+    def db_parent_code(self, unit: OrgUnit) -> str:
+        return self.code_of_path.get(OrgUnit.parent_path_of(unit.path), "") if unit.depth > 1 else ""
+
+
+def check_table(table: Table, *, scope=None) -> UnitImport:
+    """Check every row and plan the writes; nothing is written."""
+    rows = [UnitRow(number, raw) for number, raw in table.rows]
+    present = {column.field for column in table.columns}
+    for row in rows:
+        _parse(row, present)
+    _mark_duplicates(rows)
+    lookups = _Lookups(rows)
+    by_code = {row.code: row for row in rows if row.code and HEADER_OF["code"] not in row.errors}
+    for row in by_code.values():
+        _plan(row, present, lookups)
+    _check_parents(by_code, lookups)
+    _check_rules(by_code, lookups, scope)
+    for row in rows:
+        if row.errors:
+            row.kind = "invalid"
+        elif row.existing is None:
+            row.kind = "new"
+        else:
+            row.kind = "update" if row.changes else "skip"
+    return UnitImport(rows, table.unknown_headers)
+
+
+def _parse(row: UnitRow, present: set[str]) -> None:
+    raw, problems = row.raw, row.errors
+    try:
+        row.code = parse_code(raw.get("code"))
+    except ValueError as exc:
+        problems[HEADER_OF["code"]].append(str(exc))
+    if not row.code and HEADER_OF["code"] not in problems:
+        problems[HEADER_OF["code"]].append(REQUIRED_VALUE)
+    try:
+        row.parent_code = parse_code(raw.get("parent_code"))
+    except ValueError as exc:
+        problems[HEADER_OF["parent_code"]].append(str(exc))
+    values = row.values
+    values["name"] = name_text(raw.get("name"))
+    if not values["name"]:
+        problems[HEADER_OF["name"]].append(REQUIRED_VALUE)
+    elif len(values["name"]) > MAX_NAME_LENGTH:
+        problems[HEADER_OF["name"]].append(NAME_TOO_LONG.format(limit=MAX_NAME_LENGTH))
+    values["kind"] = normalize_text(raw.get("kind"))
+    if not values["kind"]:
+        problems[HEADER_OF["kind"]].append(REQUIRED_VALUE)
+    for name in DATE_FIELDS:
+        if name in present:
+            try:
+                values[name] = parse_date(raw.get(name))
+            except ValueError as exc:
+                problems[HEADER_OF[name]].append(str(exc))
+    if "org_form" in present:
+        text = normalize_text(raw.get("org_form"))
+        form = next((value for value, label in OrgForm.choices if text in (value, label)), None)
+        if text and form is None:
+            choices = "、".join(label for _value, label in OrgForm.choices)
+            problems[HEADER_OF["org_form"]].append(UNKNOWN_ORG_FORM.format(choices=choices))
+        values["org_form"] = form or ""
+    if "eligibility" in present:
+        text = normalize_text(raw.get("eligibility"))
+        labels = {label: value for value, label in OrgUnit.Eligibility.choices}
+        if text in labels:
+            values["eligibility"] = labels[text]
+        else:
+            try:
+                values["eligibility"] = ELIGIBILITY_OF_ANSWER.get(parse_bool(text), OrgUnit.Eligibility.DEFAULT)
+            except ValueError as exc:
+                problems[HEADER_OF["eligibility"]].append(str(exc))
+
+
+def _mark_duplicates(rows: list[UnitRow]) -> None:
+    first_row: dict[str, int] = {}
+    for row in rows:
+        if not row.code:
+            continue
+        if row.code in first_row:
+            row.errors[HEADER_OF["code"]].append(DUPLICATE_ROW.format(first=first_row[row.code]))
+        else:
+            first_row[row.code] = row.number
+
+
+def _plan(row: UnitRow, present: set[str], lookups: _Lookups) -> None:
+    values, problems = row.values, row.errors
+    kind = lookups.kind_by_text.get(values["kind"]) or lookups.kind_by_text.get(values["kind"].lower())
+    if values["kind"] and kind is None:
+        problems[HEADER_OF["kind"]].append(UNKNOWN_KIND.format(choices=lookups.kind_names))
+    values["kind"] = kind
+    row.existing = lookups.units.get(row.code)
+    if row.existing is None:
+        row.planned = OrgUnit(code=row.code)
+        try:
+            validate_unit_code(row.code)
+        except ValidationError as exc:
+            problems[HEADER_OF["code"]].extend(exc.messages)
+    else:
+        existing = row.existing
+        row.planned = OrgUnit(**{f.attname: getattr(existing, f.attname) for f in OrgUnit._meta.concrete_fields})
+    planned = row.planned
+    for name, value in values.items():
+        if value is not None or name in DATE_FIELDS:
+            setattr(planned, name, value)
+    if kind is None and row.existing is not None:
+        planned.kind_id = row.existing.kind_id
+    if planned.kind_id:
+        planned.kind = lookups.kinds[planned.kind_id]  # the instance with allowed parents prefetched
+    if row.parent_code == row.code:
+        problems[HEADER_OF["parent_code"]].append(OWN_PARENT)
+    if row.parent_code:
+        row.final_parent = row.parent_code
+    elif row.existing is not None:
+        row.final_parent = lookups.db_parent_code(row.existing)
+    elif planned.kind_id and planned.kind.code != "nation":
+        problems[HEADER_OF["parent_code"]].append(PARENT_NEEDED)
+    if row.existing is not None:
+        _record_changes(row, lookups)
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, UnitKind):
+        return value.name
+    return str(value)
+
+
+def _record_changes(row: UnitRow, lookups: _Lookups) -> None:
+    existing, planned = row.existing, row.planned
+    for name in COMPARED_FIELDS:
+        if name not in row.values:
+            continue
+        before = lookups.kinds[existing.kind_id] if name == "kind" else getattr(existing, name)
+        after = planned.kind if name == "kind" else getattr(planned, name)
+        if before != after:
+            row.changes[HEADER_OF[name]] = (_display(name, before), _display(name, after))
+    old_parent = lookups.db_parent_code(existing)
+    if row.parent_code and row.parent_code != old_parent:
+        row.changes[HEADER_OF["parent_code"]] = (old_parent, row.parent_code)
+
+
+def _display(name: str, value) -> str:
+    if name == "org_form":
+        return OrgForm(value).label if value else ""
+    if name == "eligibility":
+        return OrgUnit.Eligibility(value).label
+    return _shown(value)
+
+
+def _check_parents(by_code: dict[str, UnitRow], lookups: _Lookups) -> None:
+    """Every parent exists (in the tree or the file), and the tree after the import has no cycle."""
+    parent_header = HEADER_OF["parent_code"]
+    for row in by_code.values():
+        if row.final_parent and row.final_parent not in by_code and row.final_parent not in lookups.units:
+            row.errors[parent_header].append(UNKNOWN_PARENT.format(code=row.final_parent))
+
+    def parent_of(code: str) -> str:
+        if code in by_code:
+            return by_code[code].final_parent
+        unit = lookups.units.get(code)
+        return lookups.db_parent_code(unit) if unit else ""
+
+    settled: set[str] = set()
+    for start in by_code:
+        trail: list[str] = []
+        on_trail: set[str] = set()
+        code = start
+        while code and code not in settled and code not in on_trail:
+            trail.append(code)
+            on_trail.add(code)
+            code = parent_of(code)
+        if code in on_trail:
+            loop = trail[trail.index(code) :]
+            looped_rows = [by_code[c] for c in loop if c in by_code]
+            chain = " → ".join([*loop, code])
+            numbers = "、".join(str(r.number) for r in sorted(looped_rows, key=lambda r: r.number))
+            for looped in looped_rows:
+                looped.errors[parent_header].append(CYCLE.format(chain=chain, rows=numbers))
+        settled.update(trail)
+
+
+def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
+    """The services' rules on each new, changed or moved row, against its parent as it will be."""
+    in_file = {row.existing.pk for row in by_code.values() if row.existing is not None}
+    for row in by_code.values():
+        if row.errors or (row.existing is not None and not row.changes):
+            _check_scope(row, lookups, scope)
+            continue
+        parent_row = by_code.get(row.final_parent)
+        if parent_row is not None and parent_row.errors:
+            row.errors[HEADER_OF["parent_code"]].append(
+                PARENT_INVALID.format(code=row.final_parent, row=parent_row.number)
+            )
+            continue
+        parent = parent_row.planned if parent_row else lookups.units.get(row.final_parent)
+        if parent is not None and parent.kind_id:
+            parent.kind = lookups.kinds[parent.kind_id]
+        found = defaultdict(list)
+        for name, messages in date_errors(row.planned).items():
+            found[name].extend(messages)
+        if row.planned.kind_id:
+            for name, messages in placement_errors(unit=row.planned, parent=parent).items():
+                found[name].extend(messages)
+        if row.existing is not None and row.existing.numchild:
+            for name, messages in children_errors(unit=row.planned, checked_elsewhere=in_file).items():
+                found[name].extend(messages)
+        for name, messages in found.items():
+            header = HEADER_OF.get(name, HEADER_OF["parent_code"] if name == "parent" else "")
+            row.errors[header].extend(messages)
+        _check_scope(row, lookups, scope)
+
+
+def _check_scope(row: UnitRow, lookups: _Lookups, scope) -> None:
+    if scope is None:
+        return
+    if row.existing is not None and not scope.can_edit(row.existing):
+        row.errors[HEADER_OF["code"]].append(OUT_OF_SCOPE.format(unit=row.existing.name))
+        return
+    if row.existing is None or row.moves:
+        parent = lookups.units.get(row.final_parent)
+        if parent is not None and not scope.can_edit(parent):
+            row.errors[HEADER_OF["parent_code"]].append(OUT_OF_SCOPE.format(unit=parent.name))
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write(plan: UnitImport) -> UnitImport:
+    """Write a checked plan. Refuses a plan with any error."""
+    if not plan.valid:
+        raise ValidationError(plan.messages())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # other writers wait; readers go on
+            cursor.execute(f"LOCK TABLE {OrgUnit._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+    changed = [row for row in plan.rows if row.kind == "update"]
+    field_changes = [row for row in changed if set(row.changes) - {HEADER_OF["parent_code"]}]
+    fields = sorted({name for row in field_changes for name in COMPARED_FIELDS if HEADER_OF[name] in row.changes})
+    if field_changes:
+        now = timezone.now()
+        for row in field_changes:
+            row.planned.updated_at = now
+        bulk_update_with_history(
+            [row.planned for row in field_changes], OrgUnit, [*fields, "updated_at"], **bulk_history_kwargs()
+        )
+    new_rows = [row for row in plan.rows if row.kind == "new"]
+    if new_rows:
+        _insert(new_rows)
+    by_code = {row.code: row for row in plan.rows}
+    moves = sorted((row for row in changed if row.moves), key=lambda row: _final_depth(row, by_code))
+    for row in moves:
+        unit_move(unit=row.existing, new_parent=OrgUnit.objects.get(code=row.final_parent))
+    plan.created, plan.updated, plan.moved = len(new_rows), len(field_changes), len(moves)
+    return plan
+
+
+def _final_depth(row: UnitRow, by_code: dict[str, UnitRow]) -> int:
+    depth, code = 0, row.final_parent
+    while code in by_code:
+        depth, code = depth + 1, by_code[code].final_parent
+    return depth
+
+
+def _insert(new_rows: list[UnitRow]) -> None:
+    """Paths in memory after each anchor's last child, then one bulk write (COPY on PostgreSQL)."""
+    children = defaultdict(list)
+    for row in new_rows:
+        children[row.final_parent].append(row)
+    for siblings in children.values():
+        siblings.sort(key=lambda row: row.code)
+    new_codes = {row.code for row in new_rows}
+    anchors = OrgUnit.objects.filter(code__in=[code for code in children if code not in new_codes])
+    step = OrgUnit.steplen
+    planned_rows = []
+    increments = {}
+    for anchor in anchors.order_by("path"):
+        last = OrgUnit.objects.filter(path__startswith=anchor.path, depth=anchor.depth + 1).order_by("-path").first()
+        increments[anchor.pk] = len(children[anchor.code])
+        stack = [(anchor.code, anchor.path, OrgUnit._str2int(last.path[-step:]) if last else 0)]
+        while stack:
+            parent_code, parent_path, start = stack.pop()
+            for offset, row in enumerate(children.get(parent_code, ()), start=start + 1):
+                unit = row.planned
+                unit.path = parent_path + OrgUnit._get_path("", 1, offset)
+                unit.depth = len(unit.path) // step
+                unit.numchild = len(children.get(row.code, ()))
+                planned_rows.append(unit)
+                stack.append((row.code, unit.path, 0))
+    _bulk_insert(planned_rows)
+    for pk, count in increments.items():
+        OrgUnit.objects.filter(pk=pk).update(numchild=F("numchild") + count)
+
+
+INSERT_COLUMNS = (
+    "path",
+    "depth",
+    "numchild",
+    "code",
+    "name",
+    "kind_id",
+    *DATE_FIELDS,
+    "org_form",
+    "eligibility",
+    "created_at",
+    "updated_at",
+)
+
+
+def _bulk_insert(units: list[OrgUnit]) -> None:
+    now = timezone.now()
+    for unit in units:
+        unit.created_at = unit.updated_at = now
+    if connection.vendor == "postgresql":
+        sql = f"COPY {OrgUnit._meta.db_table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for unit in units:
+                copy.write_row([getattr(unit, name) for name in INSERT_COLUMNS])
+    else:
+        OrgUnit.objects.bulk_create(units, batch_size=2000)
+    _record_created(units, now)
+
+
+def _record_created(units: list[OrgUnit], when) -> None:
+    """One "created" history entry per new unit, written in bulk like the units themselves."""
+    history = OrgUnit.history.model
+    pks = {}
+    codes = [unit.code for unit in units]
+    for start in range(0, len(codes), IN_CHUNK):
+        pks.update(OrgUnit.objects.filter(code__in=codes[start : start + IN_CHUNK]).values_list("code", "pk"))
+    tracked = [f.attname for f in history._meta.fields if f.attname in {g.attname for g in OrgUnit._meta.fields}]
+    user, reason = current_user(), current_source()[:100]
+    entries = []
+    for unit in units:
+        unit.pk = pks[unit.code]
+        values = {name: getattr(unit, name) for name in tracked}
+        entries.append(
+            history(
+                **values,
+                history_date=when,
+                history_type="+",
+                history_user_id=getattr(user, "pk", None),
+                history_change_reason=reason,
+            )
+        )
+    history.objects.bulk_create(entries, batch_size=2000)
+
+
+# Exporting --------------------------------------------------------------------------------------
+
+
+def export_rows(units) -> tuple[list[str], list[list]]:
+    """Header and rows in the import layout; parents by code, so the file imports back unchanged."""
+    headers = [column.header for column in COLUMNS]
+    units = list(units)
+    parent_paths = {OrgUnit.parent_path_of(unit.path) for unit in units if unit.depth > 1}
+    code_of_path = {unit.path: unit.code for unit in units}
+    missing = parent_paths - set(code_of_path)
+    for start in range(0, len(missing), IN_CHUNK):
+        chunk = sorted(missing)[start : start + IN_CHUNK]
+        code_of_path.update(OrgUnit.objects.filter(path__in=chunk).values_list("path", "code"))
+    rows = []
+    for unit in units:
+        rows.append(
+            [
+                unit.code,
+                unit.name,
+                unit.kind.name,
+                code_of_path.get(OrgUnit.parent_path_of(unit.path), "") if unit.depth > 1 else "",
+                *(getattr(unit, name) for name in DATE_FIELDS),
+                OrgForm(unit.org_form).label if unit.org_form else "",
+                ANSWER_OF_ELIGIBILITY.get(unit.eligibility, ""),
+            ]
+        )
+    return headers, rows
