@@ -1,11 +1,16 @@
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits.scoped_admin import ScopedAdminMixin
+from registry.import_admin import SpreadsheetImportMixin, file_response
+from registry.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 from reports.forms import IndicatorForm, ValidationRuleForm
 from reports.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
+from reports.resources import StatsResource
+from reports.stats_import import LONG_COLUMNS, export_wide
 
 
 @admin.register(DataElement)
@@ -17,8 +22,13 @@ class DataElementAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    """Figures are read here; they are written on the data-entry page, where every rule applies."""
+class DataValueAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
+    """Figures are read and exported here; they are written on the data-entry page or by import,
+    where every rule applies."""
+
+    resource_classes = [StatsResource]
+    import_columns = LONG_COLUMNS
+    change_list_template = "admin/reports/datavalue/change_list.html"
 
     list_display = ("unit", "element", "period", "total", "female", "entry_link")
     list_select_related = ("unit", "element")
@@ -40,6 +50,22 @@ class DataValueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if term.isascii():
             return queryset.filter(unit__code__startswith=term.upper()), False
         return queryset.filter(unit__name__contains=term), False
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="reports_datavalue_export")
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The figures as filtered on screen, one row per unit and year: the wide import shape."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        params = request.GET.copy()
+        as_csv = params.pop("format", ["xlsx"])[-1] == "csv"
+        request.GET = params
+        headers, rows = export_wide(self.get_changelist_instance(request).get_queryset(request))
+        if as_csv:
+            return file_response(table_csv(headers, rows), "统计数据.csv", CSV_CONTENT_TYPE)
+        return file_response(table_xlsx("统计数据", headers, rows), "统计数据.xlsx", XLSX_CONTENT_TYPE)
 
     @admin.display(description="填报")
     def entry_link(self, value):
