@@ -2,7 +2,7 @@
 
 Run from the repo root (`make bench`):
 
-    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin|coverage|officers]
+    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin|coverage|officers|import]
 
 Every measure is set against a baseline taken in the same run on the same database (raw COPY,
 raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
@@ -66,6 +66,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from import_bench import bench_unit_import
 from psycopg import sql
 
 from orgunits.models import OrgUnit, UnitKind
@@ -666,7 +667,9 @@ def render_markdown(sections: list[Section], preamble: list[str], argv: list[str
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-load", action="store_true", help="沿用已载入的全国树，跳过载入一节")
-    parser.add_argument("--only", choices=("load", "insert", "admin", "coverage", "officers"), help="只跑这一节")
+    parser.add_argument(
+        "--only", choices=("load", "insert", "admin", "coverage", "officers", "import"), help="只跑这一节"
+    )
     return parser.parse_args(argv)
 
 
@@ -683,7 +686,7 @@ def main(argv: list[str]) -> int:
     call_command("migrate", verbosity=0)
     divisions_dir = Path(os.environ.get("DIVISIONS_DIR", REPO_ROOT.parent / "shared" / "data" / "china-division"))
 
-    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage", "officers"]
+    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage", "officers", "import"]
     if args.skip_load and "load" in wanted:
         wanted.remove("load")
     if not wanted:
@@ -695,7 +698,13 @@ def main(argv: list[str]) -> int:
     if "load" in wanted:
         sections.append(bench_load(divisions_dir))
         print(f"（{sections[-1].title} 完成）", flush=True)
-    later = {"insert": bench_inserts, "admin": bench_admin, "coverage": bench_coverage, "officers": bench_officers}
+    later = {
+        "insert": bench_inserts,
+        "admin": bench_admin,
+        "coverage": bench_coverage,
+        "officers": bench_officers,
+        "import": lambda: bench_unit_import(Section, Row, divisions_dir, admin_client()),
+    }
     if any(name in later for name in wanted):
         preamble.append(settle_unit_table())
     for name in wanted:
