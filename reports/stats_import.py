@@ -272,14 +272,13 @@ def _classify(plan: StatsImport, row: StatsRow, current: dict, elements: dict, h
             )
             created = True
         elif (value.total, value.female) != (total, female):
-            if plan.shape == "long":
-                row.changes[headers["total"]] = str(value.total)
-                if "female" in headers:
-                    row.changes[headers["female"]] = "" if value.female is None else str(value.female)
-            else:
-                row.changes[headers.get(f"{code}.total", "")] = str(value.total)
-                if f"{code}.female" in headers:
-                    row.changes[headers[f"{code}.female"]] = "" if value.female is None else str(value.female)
+            long = plan.shape == "long"
+            total_header = headers["total"] if long else headers.get(f"{code}.total")
+            female_header = headers.get("female") if long else headers.get(f"{code}.female")
+            if value.total != total and total_header:
+                row.changes[total_header] = str(value.total)
+            if value.female != female and female_header:
+                row.changes[female_header] = "" if value.female is None else str(value.female)
             value.total, value.female = total, female
             plan.to_update.append(value)
             updated = True
