@@ -14,7 +14,7 @@ from orgunits.officers import COLUMNS, check_rows, rows_from_cells, write
 from orgunits.scope import Scope
 from registry.audit import audit_source
 from registry.import_admin import PreviewRow, base_error, fill_result
-from registry.spreadsheets import SpreadsheetError, find_table, normalize_text
+from registry.spreadsheets import SpreadsheetError, find_table, plain_text
 
 
 class OfficerResource(resources.ModelResource):
@@ -106,6 +106,7 @@ class UnitResource(resources.ModelResource):
 
 
 def _cell_text(value) -> str:
+    """A cell as the user wrote it, so she recognises her row."""
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
-    return normalize_text(value)
+    return plain_text(value)

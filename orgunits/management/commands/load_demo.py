@@ -87,9 +87,14 @@ class Command(BaseCommand):
 
     def _establish_organisations(self):
         """Federations in the two counties and their townships since 2017; villages and communities
-        too, except every seventh (by code), so the coverage pages have gaps to show."""
+        too, except every seventh (by code), so the coverage pages have gaps to show. Units added
+        since (opened later than that date, or closed) are left as their users set them."""
         for county in OrgUnit.objects.filter(code__in=DEMO_COUNTIES):
-            areas = OrgUnit.objects.subtree(county).filter(kind__is_area=True, org_established_on__isnull=True)
+            areas = (
+                OrgUnit.objects.subtree(county)
+                .open_on(ESTABLISHED)
+                .filter(kind__is_area=True, org_established_on__isnull=True, closed_on__isnull=True)
+            )
             gaps = [pk for pk, code in areas.values_list("pk", "code") if len(code) == 12 and int(code) % 7 == 0]
             areas.exclude(pk__in=gaps).update(org_established_on=ESTABLISHED)
 
