@@ -172,7 +172,9 @@ class OfficerAdminFlowTests(TreeTestCase):
 
     def upload(self, name):
         with (FIXTURES / "officers" / name).open("rb") as handle:
-            return self.client.post(reverse("admin:orgunits_appointment_import"), {"import_file": handle, "format": "0"})
+            return self.client.post(
+                reverse("admin:orgunits_appointment_import"), {"import_file": handle, "format": "0"}
+            )
 
     def test_upload_preview_and_confirm(self):
         preview = self.upload("officers.xlsx")
