@@ -89,7 +89,11 @@ class ParentFilter(admin.SimpleListFilter):
     parameter_name = "parent"
 
     def lookups(self, request, model_admin):
-        return [(str(unit.pk), unit.name) for unit in drilldown_chain(request)]
+        chain = drilldown_chain(request)
+        if not chain and self.used_parameters.get(self.parameter_name):
+            # Still a choice, so the admin applies the filter (to nothing) instead of dropping it.
+            return [(self.used_parameters[self.parameter_name], "（无权查看的单位）")]
+        return [(str(unit.pk), unit.name) for unit in chain]
 
     def queryset(self, request, queryset):
         chain = drilldown_chain(request)

@@ -188,14 +188,14 @@ def _parse(row: UnitRow, present: set[str]) -> None:
                 problems[HEADER_OF[name]].append(str(exc))
     if "org_form" in present:
         text = normalize_text(raw.get("org_form"))
-        form = next((value for value, label in OrgForm.choices if text in (value, label)), None)
+        form = next((value for value, label in OrgForm.choices if text in (value, str(label))), None)
         if text and form is None:
-            choices = "、".join(label for _value, label in OrgForm.choices)
+            choices = "、".join(str(label) for _value, label in OrgForm.choices)
             problems[HEADER_OF["org_form"]].append(UNKNOWN_ORG_FORM.format(choices=choices))
         values["org_form"] = form or ""
     if "eligibility" in present:
         text = normalize_text(raw.get("eligibility"))
-        labels = {label: value for value, label in OrgUnit.Eligibility.choices}
+        labels = {str(label): value for value, label in OrgUnit.Eligibility.choices}
         if text in labels:
             values["eligibility"] = labels[text]
         else:
@@ -276,9 +276,9 @@ def _record_changes(row: UnitRow, lookups: _Lookups) -> None:
 
 def _display(name: str, value) -> str:
     if name == "org_form":
-        return OrgForm(value).label if value else ""
+        return str(OrgForm(value).label) if value else ""
     if name == "eligibility":
-        return OrgUnit.Eligibility(value).label
+        return str(OrgUnit.Eligibility(value).label)
     return _shown(value)
 
 
@@ -317,7 +317,7 @@ def _check_parents(by_code: dict[str, UnitRow], lookups: _Lookups) -> None:
 def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
     """The services' rules on each new, changed or moved row, against its parent as it will be."""
     in_file = {row.existing.pk for row in by_code.values() if row.existing is not None}
-    for row in by_code.values():
+    for row in _parents_first(by_code):
         if row.errors or (row.existing is not None and not row.changes):
             _check_scope(row, lookups, scope)
             continue
@@ -343,6 +343,23 @@ def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
             header = HEADER_OF.get(name, HEADER_OF["parent_code"] if name == "parent" else "")
             row.errors[header].extend(messages)
         _check_scope(row, lookups, scope)
+
+
+def _parents_first(by_code: dict[str, UnitRow]) -> list[UnitRow]:
+    """The rows ordered by their depth inside the file, so a parent row's errors are known before its children's."""
+    depth: dict[str, int] = {}
+
+    def depth_of(code: str) -> int:
+        trail = []
+        while code in by_code and code not in depth and code not in trail:
+            trail.append(code)
+            code = by_code[code].final_parent
+        base = depth.get(code, 0)  # a unit in the tree, a settled row, or a loop (reported already)
+        for offset, seen in enumerate(reversed(trail), start=1):
+            depth[seen] = base + offset
+        return depth[trail[0]] if trail else base
+
+    return sorted(by_code.values(), key=lambda row: (depth_of(row.code), row.number))
 
 
 def _check_scope(row: UnitRow, lookups: _Lookups, scope) -> None:
@@ -502,7 +519,7 @@ def export_rows(units) -> tuple[list[str], list[list]]:
                 unit.kind.name,
                 code_of_path.get(OrgUnit.parent_path_of(unit.path), "") if unit.depth > 1 else "",
                 *(getattr(unit, name) for name in DATE_FIELDS),
-                OrgForm(unit.org_form).label if unit.org_form else "",
+                str(OrgForm(unit.org_form).label) if unit.org_form else "",
                 ANSWER_OF_ELIGIBILITY.get(unit.eligibility, ""),
             ]
         )

@@ -22,7 +22,14 @@ from import_export.formats.base_formats import Format
 from import_export.forms import ImportForm
 from import_export.results import Error, Result, RowResult
 
-from registry.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, read_cells, table_xlsx
+from registry.spreadsheets import (
+    EMPTY_FILE,
+    XLSX_CONTENT_TYPE,
+    SpreadsheetError,
+    normalize_text,
+    read_cells,
+    table_xlsx,
+)
 from registry.uploads import TOO_LARGE, check_upload
 
 PREVIEW_LIMIT = 500
@@ -51,7 +58,10 @@ class SpreadsheetFormat(Format):
         return "表格文件（.xlsx、.xls、.ods、.csv）"
 
     def create_dataset(self, in_stream):
-        return read_cells(bytes(in_stream))
+        cells = read_cells(bytes(in_stream))
+        if not any(any(normalize_text(cell) for cell in row) for row in cells):
+            raise SpreadsheetError(EMPTY_FILE)
+        return cells
 
     def can_import(self):
         return True

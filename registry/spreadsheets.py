@@ -242,11 +242,15 @@ def _ods_value(cell, teletype):
 
 def _csv_cells(content: bytes) -> list[list]:
     text = _decode(content)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    return [row for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text))]
+
+
+def _delimiter(text: str) -> str:
+    """The separator the most lines use: a one-cell title row must not decide (csv.Sniffer lets it)."""
+    lines = [line for line in text.splitlines()[: HEADER_SEARCH_ROWS + 20] if line.strip()]
+    votes = {mark: sum(1 for line in lines if mark in line) for mark in (",", "\t", ";")}
+    best = max(votes, key=lambda mark: (votes[mark], mark == ","))
+    return best if votes[best] else ","
 
 
 def _decode(content: bytes) -> str:

@@ -99,9 +99,6 @@ CASES = {
         "bad_blank_sheet.xlsx",
         refused=EMPTY_FILE,
         admin=True,
-        admin_bug="BUG: registry/import_admin.py: an .xlsx with an empty sheet uploaded in the admin shows "
-        "django-import-export's untranslated 'No valid data to import. Ensure your file has the correct headers "
-        "or data for import.' instead of EMPTY_FILE (文件中没有任何数据。); the command says EMPTY_FILE",
     ),
     "only_a_title": Case(
         "bad_title_only.xlsx", refused=NO_HEADER.format(rows=20, expected="代码、名称、类型"), admin=True
@@ -216,9 +213,6 @@ CASES = {
         "bad_unknown_org_form.csv",
         [cell(3, "妇女组织形式", "妇女会", UNKNOWN_ORG_FORM.format(choices=ORG_FORMS))],
         admin=True,
-        bug="BUG: orgunits/unit_import.py:193 _parse joins OrgForm.choices labels, which are lazy translation "
-        "proxies: TypeError 'sequence item 0: expected str instance, __proxy__ found' instead of UNKNOWN_ORG_FORM",
-        admin_bug="BUG: orgunits/unit_import.py:193 (see the command case): the admin upload crashes with TypeError",
     ),
     "opened_before_its_parent_row": Case(
         "bad_opened_before_parent_row.csv",
@@ -333,12 +327,6 @@ class BadUnitFilesTests(TreeTestCase, AdminUploadMixin):
         )
         self.check_command(case)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: orgunits/unit_import.py _check_rules: a child row listed BEFORE a new parent row that "
-        "fails a rule (here 乡镇 under 乡镇) gets no PARENT_INVALID; it is checked against the invalid parent "
-        "and shown as a valid 'new' row (same file with the parent first gives PARENT_INVALID)",
-    )
     def test_child_of_a_parent_row_refused_by_a_rule_child_first(self):
         self.check_command(
             Case(
