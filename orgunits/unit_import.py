@@ -479,22 +479,29 @@ def _record_created(units: list[OrgUnit], when) -> None:
     codes = [unit.code for unit in units]
     for start in range(0, len(codes), IN_CHUNK):
         pks.update(OrgUnit.objects.filter(code__in=codes[start : start + IN_CHUNK]).values_list("code", "pk"))
-    tracked = [f.attname for f in history._meta.fields if f.attname in {g.attname for g in OrgUnit._meta.fields}]
-    user, reason = current_user(), current_source()[:100]
-    entries = []
+    unit_fields = {f.attname for f in OrgUnit._meta.fields}
+    tracked = [f.attname for f in history._meta.fields if f.attname in unit_fields]
+    stamp = {
+        "history_date": when,
+        "history_type": "+",
+        "history_user_id": getattr(current_user(), "pk", None),
+        "history_change_reason": current_source()[:100],
+    }
+    rows = []
     for unit in units:
         unit.pk = pks[unit.code]
-        values = {name: getattr(unit, name) for name in tracked}
-        entries.append(
-            history(
-                **values,
-                history_date=when,
-                history_type="+",
-                history_user_id=getattr(user, "pk", None),
-                history_change_reason=reason,
-            )
-        )
-    history.objects.bulk_create(entries, batch_size=2000)
+        rows.append({**{name: getattr(unit, name) for name in tracked}, **stamp})
+    if connection.vendor == "postgresql":
+        columns = [f for f in history._meta.concrete_fields if f.attname in rows[0]]
+        names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {history._meta.db_table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([row[f.attname] for f in columns])
+    else:
+        history.objects.bulk_create([history(**row) for row in rows], batch_size=2000)
 
 
 # Exporting --------------------------------------------------------------------------------------
