@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from orgunits.models import OrgUnit
+from orgunits.models import OrgUnit, Post
 from orgunits.roster_stats import RosterStats, roster_stats
 from reports.coverage import OWN_LEVEL_LABEL, Coverage, coverage
 from reports.expressions import Expression
@@ -31,6 +31,7 @@ def survey_figures(unit: OrgUnit, year: int) -> dict:
     values_now, values_before = subtree_values(unit, period), subtree_values(unit, previous)
     cover_now, cover_before = coverage(unit, period.end), coverage(unit, previous.end)
     officers_now, officers_before = roster_stats(unit, period.end), roster_stats(unit, previous.end)
+    post_order = list(Post.objects.values_list("name", flat=True))
     figures = {
         "version": VERSION,
         "unit": {"id": unit.pk, "code": unit.code, "name": unit.name, "kind": unit.kind.code},
@@ -45,8 +46,8 @@ def survey_figures(unit: OrgUnit, year: int) -> dict:
         "values": _values(values_now),
         "values_previous": _values(values_before),
         "indicators": _indicators(values_now, values_before, elements),
-        "officers": _officers(officers_now),
-        "officers_previous": _officers(officers_before),
+        "officers": _officers(officers_now, post_order),
+        "officers_previous": _officers(officers_before, post_order),
     }
     return normalised(figures)
 
@@ -129,11 +130,12 @@ def _is_female_share(indicator: Indicator, known) -> bool:
     return numerator.count(".") == 1 and denominator.count(".") == 1
 
 
-def _officers(stats: RosterStats) -> dict:
+def _officers(stats: RosterStats, post_order: list[str]) -> dict:
+    rank = {name: index for index, name in enumerate(post_order)}
     return {
         "appointments": stats.appointments,
         "people": stats.people,
-        "by_post": dict(stats.by_post.most_common()),
+        "by_post": dict(sorted(stats.by_post.items(), key=lambda item: rank.get(item[0], len(rank)))),
         "by_sex": dict(stats.by_sex),
         "by_age_band": dict(stats.by_age_band),
         "by_education": dict(stats.by_education.most_common()),
