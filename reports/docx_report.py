@@ -37,6 +37,7 @@ def set_style_font(style, east_asian: str, latin: str, size: float, bold: bool) 
     style.font.name = latin
     style.font.size = Pt(size)
     style.font.bold = bold
+    style.font.italic = False
     style.font.color.rgb = RGBColor(0, 0, 0)
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -84,7 +85,9 @@ def survey_docx(doc: SurveyDocument, *, charts: bool = True) -> bytes:
                 if image is None:
                     break
                 document.add_picture(io.BytesIO(image), width=Cm(15))
-                document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                picture = document.paragraphs[-1]
+                picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                picture.paragraph_format.line_spacing = 1.0  # the body's exact 28 pt would clip the image
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from orgunits.models import AppointmentMode
 from reports import narrative
 from reports.charts import Chart
 from reports.formatting import format_count, format_rate, percent
@@ -142,7 +143,7 @@ def _officers(figures: dict) -> DocSection:
     for label, counts in (
         ("职务", off["by_post"]),
         ("性别", {("女" if k == "F" else "男"): v for k, v in off["by_sex"].items()}),
-        ("任职方式", {narrative.AppointmentMode(k).label: v for k, v in off["by_mode"].items()}),
+        ("任职方式", {AppointmentMode(k).label: v for k, v in off["by_mode"].items()}),
         ("年龄", off["by_age_band"]),
         ("文化程度", off["by_education"]),
         ("政治面貌", off["by_political_status"]),
@@ -158,8 +159,6 @@ def _officers(figures: dict) -> DocSection:
     section.tables.append(("妇女组织干部构成", Table(["类别", "项目", "人数", "占比"], rows)))
     ages = [(band, n) for band, n in off["by_age_band"].items() if n]
     if len(ages) > 1:
-        order = [band for band, *_ in narrative.AGE_BANDS] + ["未知"]
-        ages.sort(key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
         section.charts.append(
             Chart("妇女组织干部年龄结构", [a for a, _ in ages], [float(n) for _, n in ages], "人", None)
         )

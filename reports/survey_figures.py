@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 
 from orgunits.models import OrgUnit, Post
-from orgunits.roster_stats import RosterStats, roster_stats
+from orgunits.roster_stats import AGE_BANDS, RosterStats, roster_stats
 from reports.coverage import OWN_LEVEL_LABEL, Coverage, coverage
 from reports.expressions import Expression
 from reports.indicators import indicator_value
@@ -22,6 +22,7 @@ from reports.statistics import subtree_values
 
 VERSION = 1
 RATE_PLACES = Decimal("0.0001")
+AGE_ORDER = [band for band, *_ in AGE_BANDS] + ["未知"]
 
 
 def survey_figures(unit: OrgUnit, year: int) -> dict:
@@ -137,7 +138,7 @@ def _officers(stats: RosterStats, post_order: list[str]) -> dict:
         "people": stats.people,
         "by_post": dict(sorted(stats.by_post.items(), key=lambda item: rank.get(item[0], len(rank)))),
         "by_sex": dict(stats.by_sex),
-        "by_age_band": dict(stats.by_age_band),
+        "by_age_band": {band: stats.by_age_band[band] for band in AGE_ORDER if stats.by_age_band.get(band)},
         "by_education": dict(stats.by_education.most_common()),
         "by_political_status": dict(stats.by_political_status.most_common()),
         "by_mode": dict(stats.by_mode),
