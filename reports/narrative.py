@@ -49,6 +49,16 @@ def kind_word(code: str, name: str, area: str, direct: bool) -> str:
     return KIND_WORDS.get(code, name)
 
 
+def element_of(figures: dict, code: str) -> dict:
+    found = next((e for e in figures["elements"] if e["code"] == code), None)
+    return found or {"code": code, "name": code, "measure": "人", "has_female": True}
+
+
+def counts(officers: dict, key: str) -> dict:
+    """A breakdown of the officers ([label, count] pairs, in order) as an ordered dict."""
+    return dict(officers[key])
+
+
 def _num(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
@@ -156,22 +166,24 @@ def officer_paragraphs(figures: dict) -> list[str]:
     unit = "人" if n == off["people"] else "人次"
     first = f"{whole(figures)}各级妇女组织现有在任干部{off['people']}人"
     first += f"，担任职务{n}个" if n != off["people"] else ""
-    first += "。其中" + "、".join(f"{post}{count}{unit}" for post, count in off["by_post"].items()) + "。"
-    female = off["by_sex"].get(Sex.FEMALE, 0)
+    first += "。其中" + "、".join(f"{post}{count}{unit}" for post, count in counts(off, "by_post").items()) + "。"
+    female = counts(off, "by_sex").get(Sex.FEMALE, 0)
     first += f"女性{female}{unit}，占{rate_text(female, n)}。" if female else ""
-    modes = _counted(off["by_mode"], [(m.value, m.label) for m in AppointmentMode], n, unit, share=False)
+    modes = _counted(counts(off, "by_mode"), [(m.value, m.label) for m in AppointmentMode], n, unit, share=False)
     first += f"专兼职情况：{modes}。" if modes else ""
     ages = [(band, band) for band, *_ in AGE_BANDS] + [("未知", "出生日期不详")]
     structure = [
-        ("年龄结构", _counted(off["by_age_band"], [(a, f"{b}的") for a, b in ages], n, unit, share=True)),
+        ("年龄结构", _counted(counts(off, "by_age_band"), [(a, f"{b}的") for a, b in ages], n, unit, share=True)),
         (
             "文化程度",
-            _counted(off["by_education"], [(e.value, e.label) for e in Education] + [("未填", "未填")], n, unit, True),
+            _counted(
+                counts(off, "by_education"), [(e.value, e.label) for e in Education] + [("未填", "未填")], n, unit, True
+            ),
         ),
         (
             "政治面貌",
             _counted(
-                off["by_political_status"],
+                counts(off, "by_political_status"),
                 [(p.value, p.label) for p in PoliticalStatus] + [("未填", "未填")],
                 n,
                 unit,
@@ -235,7 +247,7 @@ def _share(indicator: dict) -> str:
 
 def _female_phrase(figures: dict, code: str, area: str) -> str:
     female = figures["values"][code][1]
-    element = figures["elements"].get(code, {"name": code, "measure": "人"})
+    element = element_of(figures, code)
     noun = FEMALE_NOUNS.get(code, f"{element['name']}中女性").format(area=area)
     return f"{noun}{female}{MEASURE_WORDS.get(code, element['measure'])}"
 
@@ -261,7 +273,7 @@ def politics_sentences(figures: dict) -> list[str]:
     for code, (companion, noun) in COMMITTEES.items():
         if code in shares:
             total, female = figures["values"][code]
-            name = figures["elements"].get(code, {"name": code})["name"]
+            name = element_of(figures, code)["name"]
             text = f"{name}{total}人，其中女委员{female}人（占{_share(shares[code])}）"
             companion_female = figures["values"].get(companion, [None, None])[1]
             text += f"，{noun}{companion_female}人" if companion_female is not None else ""
@@ -272,7 +284,7 @@ def politics_sentences(figures: dict) -> list[str]:
     for code, indicator in shares.items():
         if code not in known:
             denominator = indicator["denominator"].strip().removesuffix(".total")
-            of = "" if denominator == code else figures["elements"].get(denominator, {"name": denominator})["name"]
+            of = "" if denominator == code else element_of(figures, denominator)["name"]
             sentences.append(f"{_female_phrase(figures, code, area)}，占{of}总数的{_share(indicator)}。")
     return sentences
 
@@ -359,7 +371,8 @@ def change_items(figures: dict) -> list[dict]:
     people_now, people_before = figures["officers"]["people"], figures["officers_previous"]["people"]
     if people_now or people_before:
         add("在任妇女组织干部", people_now, people_before, "人")
-    for code, element in figures["elements"].items():
+    for element in figures["elements"]:
+        code = element["code"]
         now = figures["values"].get(code)
         before = figures["values_previous"].get(code)
         if now is None or before is None:

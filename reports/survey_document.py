@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from orgunits.models import AppointmentMode
+from orgunits.models import AppointmentMode, Sex
 from reports import narrative
 from reports.charts import Chart
 from reports.formatting import format_count, format_rate, percent
@@ -141,12 +141,12 @@ def _officers(figures: dict) -> DocSection:
     whole = off["appointments"]
     rows = []
     for label, counts in (
-        ("职务", off["by_post"]),
-        ("性别", {("女" if k == "F" else "男"): v for k, v in off["by_sex"].items()}),
-        ("任职方式", {AppointmentMode(k).label: v for k, v in off["by_mode"].items()}),
-        ("年龄", off["by_age_band"]),
-        ("文化程度", off["by_education"]),
-        ("政治面貌", off["by_political_status"]),
+        ("职务", narrative.counts(off, "by_post")),
+        ("性别", {Sex(k).label: v for k, v in off["by_sex"]}),
+        ("任职方式", {AppointmentMode(k).label: v for k, v in off["by_mode"]}),
+        ("年龄", narrative.counts(off, "by_age_band")),
+        ("文化程度", narrative.counts(off, "by_education")),
+        ("政治面貌", narrative.counts(off, "by_political_status")),
     ):
         for index, (item, n) in enumerate(counts.items()):
             rows.append([Cell(label if index == 0 else ""), Cell(str(item)), Cell(str(n)), Cell(_rate(n, whole))])
@@ -157,7 +157,7 @@ def _officers(figures: dict) -> DocSection:
         rows.append([Cell(""), Cell("三位一体"), Cell(str(off["village_chairs_three_in_one"]))])
         rows[-1].append(Cell(_rate(off["village_chairs_three_in_one"], chairs)))
     section.tables.append(("妇女组织干部构成", Table(["类别", "项目", "人数", "占比"], rows)))
-    ages = [(band, n) for band, n in off["by_age_band"].items() if n]
+    ages = [(band, n) for band, n in off["by_age_band"] if n]
     if len(ages) > 1:
         section.charts.append(
             Chart("妇女组织干部年龄结构", [a for a, _ in ages], [float(n) for _, n in ages], "人", None)
@@ -180,7 +180,7 @@ def _politics(figures: dict) -> DocSection:
         if code in narrative.ELSEWHERE:
             continue
         total, female = figures["values"][code]
-        name = figures["elements"].get(code, {"name": code})["name"]
+        name = narrative.element_of(figures, code)["name"]
         rate = Decimal(indicator["value"])
         rows.append([Cell(name), Cell(str(total)), Cell(str(female)), Cell(format_rate(rate))])
         labels.append(indicator["name"])
@@ -204,7 +204,7 @@ def _activities(figures: dict) -> DocSection:
     for code in ACTIVITY_CODES:
         value = figures["values"].get(code)
         if value:
-            element = figures["elements"].get(code, {"name": code, "measure": ""})
+            element = narrative.element_of(figures, code)
             female = "—" if value[1] is None else format_count(value[1])
             rows.append([Cell(element["name"]), Cell(f"{value[0]}{element['measure']}"), Cell(female)])
     received = figures["values"].get("complaints_received", [None])[0]

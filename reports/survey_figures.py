@@ -40,10 +40,11 @@ def survey_figures(unit: OrgUnit, year: int) -> dict:
         "on": period.end.isoformat(),
         "coverage": _coverage(cover_now),
         "coverage_previous": _coverage(cover_before),
-        "elements": {
-            e.code: {"name": e.name, "measure": e.measure, "has_female": e.has_female, "group": e.group}
+        # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep the order of keys.
+        "elements": [
+            {"code": e.code, "name": e.name, "measure": e.measure, "has_female": e.has_female, "group": e.group}
             for e in elements
-        },
+        ],
         "values": _values(values_now),
         "values_previous": _values(values_before),
         "indicators": _indicators(values_now, values_before, elements),
@@ -136,12 +137,12 @@ def _officers(stats: RosterStats, post_order: list[str]) -> dict:
     return {
         "appointments": stats.appointments,
         "people": stats.people,
-        "by_post": dict(sorted(stats.by_post.items(), key=lambda item: rank.get(item[0], len(rank)))),
-        "by_sex": dict(stats.by_sex),
-        "by_age_band": {band: stats.by_age_band[band] for band in AGE_ORDER if stats.by_age_band.get(band)},
-        "by_education": dict(stats.by_education.most_common()),
-        "by_political_status": dict(stats.by_political_status.most_common()),
-        "by_mode": dict(stats.by_mode),
+        "by_post": sorted(stats.by_post.items(), key=lambda item: rank.get(item[0], len(rank))),
+        "by_sex": sorted(stats.by_sex.items()),
+        "by_age_band": [(band, stats.by_age_band[band]) for band in AGE_ORDER if stats.by_age_band.get(band)],
+        "by_education": stats.by_education.most_common(),
+        "by_political_status": stats.by_political_status.most_common(),
+        "by_mode": sorted(stats.by_mode.items()),
         "village_chairs": stats.village_chairs,
         "village_chairs_in_committees": stats.village_chairs_in_committees,
         "village_chairs_three_in_one": stats.village_chairs_three_in_one,
