@@ -79,7 +79,7 @@ def unit_file(directory: Path, path: Path, *, shuffle: bool) -> int:
 
 
 def bench_unit_import(section_class, row_class, divisions_dir: Path, client):
-    section = section_class("6. 单位表导入 import_units（与 load_divisions 同一批行）")
+    section = section_class("7. 单位表导入 import_units（与 load_divisions 同一批行）")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         source = folder / "divisions"

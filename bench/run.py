@@ -2,7 +2,9 @@
 
 Run from the repo root (`make bench`):
 
-    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only load|insert|admin|coverage|officers|import]
+    SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only SECTION]
+
+Sections: load, insert, admin, coverage, officers, survey, import.
 
 Every measure is set against a baseline taken in the same run on the same database (raw COPY,
 raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
@@ -635,6 +637,165 @@ def remove_bench_officers() -> None:
         Person.objects.filter(name__startswith=OFFICER_NAME_PREFIX).delete()
 
 
+# ---------------------------------------------------------------- 6. survey report
+
+
+SURVEY_REPEATS = 5
+SURVEY_PAGE_BUDGET_MS = 1000
+SURVEY_DOCX_BUDGET_MS = 3000
+SURVEY_OFFICERS = 2000
+SURVEY_YEAR = COVERAGE_DATE.year
+SURVEY_NAME_PREFIX = "基准调研"
+
+
+def bench_survey() -> Section:
+    from docx import Document
+
+    from reports.coverage import coverage
+    from reports.docx_report import survey_docx
+    from reports.models import SurveyReport
+    from reports.survey_figures import survey_figures
+    from reports.survey_services import survey_report_create
+    from reports.survey_views import report_view
+
+    section = Section(f"6. 调研报告（{DRILLDOWN_COUNTY_CODE} 双峰县，预热 1 次后计时 {SURVEY_REPEATS} 次）")
+    section.notes.append(mark_organisations_established())
+    county = OrgUnit.objects.select_related("kind").get(code=DRILLDOWN_COUNTY_CODE)
+    size = OrgUnit.objects.subtree(county).count()
+    remove_survey_data(county)
+    seeded = seed_survey_data(county)
+    report = SurveyReport.objects.filter(unit=county, year=SURVEY_YEAR).first() or survey_report_create(
+        unit=county, year=SURVEY_YEAR, problems="一是有组织无人员。\n二是身兼数职。", measures="加强基层组织建设。"
+    )
+    client = admin_client()
+    page = f"/admin/reports/surveyreport/{report.pk}/report/"
+
+    def get() -> None:
+        response = client.get(page)
+        if response.status_code != 200:
+            raise AssertionError(f"{page} 返回 {response.status_code}")
+
+    with static_files_without_manifest():
+        page_ms = samples_ms(get, SURVEY_REPEATS)
+        with CaptureQueriesContext(connection) as queries:
+            get()
+    coverage_ms = samples_ms(lambda: coverage(county, COVERAGE_DATE), SURVEY_REPEATS)
+    figures_ms = samples_ms(lambda: survey_figures(county, SURVEY_YEAR), SURVEY_REPEATS)
+    docx_ms = samples_ms(lambda: survey_docx(report_view(report, compare=False).document), SURVEY_REPEATS)
+    document = report_view(report, compare=False).document
+    plain_ms = samples_ms(lambda: survey_docx(document, charts=False), SURVEY_REPEATS)
+    empty_ms = samples_ms(lambda: Document().save(io.BytesIO()), SURVEY_REPEATS)
+    page_median, docx_median = statistics.median(page_ms), statistics.median(docx_ms)
+    section.rows = [
+        Row(
+            f"报告页面（{size} 个单位，{seeded}；{len(queries)} 条 SQL）",
+            summary_ms(page_ms),
+            f"{ms(statistics.median(coverage_ms))}（只算 coverage()）",
+            times(page_median, statistics.median(coverage_ms)),
+            section.check(
+                page_median <= SURVEY_PAGE_BUDGET_MS,
+                f"中位数 ≤ {SURVEY_PAGE_BUDGET_MS} ms",
+                f"报告页面 {ms(page_median)}",
+            ),
+        ),
+        Row("其中取数 survey_figures()（本年和上年的组建率、统计、干部）", summary_ms(figures_ms)),
+        Row(
+            "生成 .docx（取数 + 文字 + 3 张图表 PNG）",
+            summary_ms(docx_ms),
+            f"{ms(statistics.median(plain_ms))}（同样文字和表格、不带图表的 .docx）",
+            times(docx_median, statistics.median(plain_ms)),
+            section.check(
+                docx_median <= SURVEY_DOCX_BUDGET_MS,
+                f"中位数 ≤ {SURVEY_DOCX_BUDGET_MS} ms",
+                f"生成 .docx {ms(docx_median)}",
+            ),
+        ),
+        Row("python-docx 保存一个空文档", summary_ms(empty_ms)),
+    ]
+    section.notes.append(
+        "报告页面含：本年和上年的组建率、统计数据、干部构成、指标，供“问题与挑战”参考的工作清单计数，和内嵌 SVG 图表。"
+        "基准数据（统计数据和人员）在本节结束时删除。"
+    )
+    remove_survey_data(county)
+    return section
+
+
+def seed_survey_data(county: OrgUnit) -> str:
+    """Two years of figures on every unit of the county and 2,000 officers with concurrent roles."""
+    from orgunits.models import Appointment, ConcurrentRole, Person, Post
+    from reports.models import DataElement, DataValue
+
+    rng = random.Random(2026)
+    units = list(OrgUnit.objects.subtree(county).select_related("kind"))
+    elements = {e.code: e for e in DataElement.objects.all()}
+    values = []
+    for year in (SURVEY_YEAR - 1, SURVEY_YEAR):
+        grow = 1 if year == SURVEY_YEAR else 0
+        for unit in units:
+            people = 1500 + rng.randrange(500)
+            values.append(
+                DataValue(unit=unit, element=elements["population"], period=str(year), total=people, female=people // 2)
+            )
+            values.append(
+                DataValue(unit=unit, element=elements["party_members"], period=str(year), total=60 + grow, female=9)
+            )
+        for code, (total, female) in {
+            "cadres": (2325 + grow * 20, 458 + grow * 5),
+            "npc_deputies": (270, 27 + grow),
+            "cppcc_members": (227, 25),
+            "training_sessions": (300 + grow * 40, None),
+            "trainees": (80_000 + grow * 1000, 70_000),
+            "complaints_received": (43, None),
+            "complaints_resolved": (36 + grow, None),
+        }.items():
+            values.append(DataValue(unit=county, element=elements[code], period=str(year), total=total, female=female))
+    DataValue.objects.bulk_create(values, batch_size=2000)
+    posts = {post.name: post for post in Post.objects.all()}
+    roles = list(ConcurrentRole.objects.all())
+    hosts = [u for u in units if u.org_established_on]
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                name=f"{SURVEY_NAME_PREFIX}{n:04d}",
+                sex="F" if n % 10 else "M",
+                birth_date=date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 40)),
+                education=rng.choice(["大学本科", "大学专科", "高中"]),
+                political_status=rng.choice(["中共党员", "群众"]),
+            )
+            for n in range(SURVEY_OFFICERS)
+        ],
+        batch_size=2000,
+    )
+    appointments = []
+    for n, person in enumerate(people):
+        unit = hosts[n % len(hosts)]
+        village = unit.kind.code in ("village", "community")
+        post = posts["妇女主任" if village and n < len(hosts) else ("主席" if n < len(hosts) else "执委")]
+        appointments.append(Appointment(person=person, unit=unit, post=post, start_on=date(2021, 4, 1)))
+    appointments = Appointment.objects.bulk_create(appointments, batch_size=2000)
+    through = Appointment.concurrent_roles.through
+    links = [
+        through(appointment=a, concurrentrole=role)
+        for n, a in enumerate(appointments)
+        for role in roles[: 1 + n % len(roles)]
+        if a.post.name == "妇女主任"
+    ]
+    through.objects.bulk_create(links, batch_size=2000)
+    return f"{len(values):,} 条统计数据，{len(appointments):,} 名干部"
+
+
+def remove_survey_data(county: OrgUnit) -> None:
+    from orgunits.models import Appointment, Person
+    from reports.models import DataValue
+
+    with transaction.atomic():
+        DataValue.objects.filter(
+            unit__in=OrgUnit.objects.subtree(county), period__in=[str(SURVEY_YEAR - 1), str(SURVEY_YEAR)]
+        ).delete()
+        Appointment.objects.filter(person__name__startswith=SURVEY_NAME_PREFIX).delete()
+        Person.objects.filter(name__startswith=SURVEY_NAME_PREFIX).delete()
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -673,7 +834,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-load", action="store_true", help="沿用已载入的全国树，跳过载入一节")
     parser.add_argument(
-        "--only", choices=("load", "insert", "admin", "coverage", "officers", "import"), help="只跑这一节"
+        "--only", choices=("load", "insert", "admin", "coverage", "officers", "survey", "import"), help="只跑这一节"
     )
     return parser.parse_args(argv)
 
@@ -691,7 +852,7 @@ def main(argv: list[str]) -> int:
     call_command("migrate", verbosity=0)
     divisions_dir = Path(os.environ.get("DIVISIONS_DIR", REPO_ROOT.parent / "shared" / "data" / "china-division"))
 
-    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage", "officers", "import"]
+    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage", "officers", "survey", "import"]
     if args.skip_load and "load" in wanted:
         wanted.remove("load")
     if not wanted:
@@ -709,6 +870,7 @@ def main(argv: list[str]) -> int:
         "coverage": bench_coverage,
         "officers": bench_officers,
         "import": lambda: bench_import(divisions_dir),
+        "survey": bench_survey,
     }
     if any(name in later for name in wanted):
         preamble.append(settle_unit_table())

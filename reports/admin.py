@@ -91,3 +91,6 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(admin.ModelAdmin):
     list_display = ("kind", "element", "part", "minimum")
+
+
+from reports import survey_admin  # noqa: E402, F401 -- registers SurveyReportAdmin

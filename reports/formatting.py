@@ -33,3 +33,12 @@ def percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal 
     if part is None or not whole:
         return None
     return Decimal(part) * 100 / Decimal(whole)
+
+
+def format_count(value: int | None, *, wan: bool = False) -> str:
+    """A count as the reports write it: 1971, 3954; with wan=True, 10,000 and more as 81万, 38.24万, 8.1万."""
+    if value is None:
+        return MISSING
+    if wan and abs(value) >= 10_000:
+        return f"{format_number(Decimal(value) / 10_000, 2)}万"
+    return str(value)

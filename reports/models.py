@@ -1,4 +1,4 @@
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -156,3 +156,55 @@ class EligibilityRule(models.Model):
 
     def __str__(self):
         return f"{self.kind.name}：{self.element.name}（{self.get_part_display()}）≥ {self.minimum}"
+
+
+class SurveyReport(models.Model):
+    """调研报告: one per unit and year. Its figures are computed from the data each time it is shown,
+    until it is made final; then they are frozen in `snapshot`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        FINAL = "final", _("定稿")
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="survey_reports")
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(1949), MaxValueValidator(2100)], help_text=_("统计数据所属年度")
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    problems = models.TextField(
+        _("问题与挑战"), blank=True, help_text=_("空行分段；以“1.”“（1）”“一是”开头的行为分条。")
+    )
+    measures = models.TextField(
+        _("思考与对策"), blank=True, help_text=_("空行分段；以“1.”“（1）”“一是”开头的行为分条。")
+    )
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    snapshot = models.JSONField(_("定稿数据快照"), null=True, blank=True, editable=False)
+    frozen_at = models.DateTimeField(_("定稿时间"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("调研报告")
+        verbose_name_plural = _("调研报告")
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                name="surveyreport_one_per_unit_year",
+                violation_error_message=errors.SURVEY_EXISTS,
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="draft") & Q(snapshot__isnull=True) & Q(frozen_at__isnull=True))
+                | (Q(status="final") & Q(snapshot__isnull=False) & Q(frozen_at__isnull=False)),
+                name="surveyreport_final_has_snapshot",
+                violation_error_message=errors.SURVEY_SNAPSHOT_STATE,
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL

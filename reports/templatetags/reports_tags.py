@@ -20,3 +20,10 @@ def coverage_tables(result):
         "branches": branch_table(result),
         "link_query": urlencode(query),
     }
+
+
+@register.filter
+def chart_svg(chart):
+    from reports.charts import svg
+
+    return svg(chart)

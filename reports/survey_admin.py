@@ -1,0 +1,174 @@
+"""The survey report admin: list, add and edit (scoped like every unit-bound admin), and the report's
+own pages: the readable, printable report, its .docx, 定稿 and 退回草稿."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from orgunits.scope import scope_of
+from orgunits.scoped_admin import ScopedAdminMixin
+from reports.docx_report import survey_docx
+from reports.models import SurveyReport
+from reports.survey_services import (
+    default_title,
+    survey_report_create,
+    survey_report_finalize,
+    survey_report_reopen,
+    survey_report_update,
+)
+from reports.survey_views import evidence, report_view
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class SurveyReportForm(forms.ModelForm):
+    class Meta:
+        model = SurveyReport
+        fields = ["unit", "year", "title", "problems", "measures"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].required = False
+            self.fields["title"].help_text = "留空则自动生成，如“关于××县2024年妇女组织建设和妇女工作情况的调研报告”。"
+
+    def clean_title(self):
+        title = (self.cleaned_data.get("title") or "").strip()
+        unit = self.cleaned_data.get("unit") or (self.instance.unit if self.instance.unit_id else None)
+        year = self.cleaned_data.get("year") or self.instance.year
+        if not title and unit and year:
+            title = default_title(unit, year)
+        return title
+
+
+@admin.register(SurveyReport)
+class SurveyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = SurveyReportForm
+    list_display = ("title", "unit", "year", "status", "frozen_at", "report_link")
+    list_select_related = ("unit",)
+    list_filter = ("status", "year")
+    search_fields = ("title", "unit__name", "unit__code")
+    autocomplete_fields = ("unit",)
+    show_full_result_count = False
+    history_list_display = ("status", "title")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("unit", "year", "title", "problems", "measures")
+        return ("report_link", "unit", "year", "status", "frozen_at", "title", "problems", "measures")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("report_link", "unit", "year", "status", "frozen_at")
+
+    def has_change_permission(self, request, obj=None):
+        # A final report is read-only until it is sent back to draft.
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_final)
+
+    def may_edit(self, request, report) -> bool:
+        return request.user.has_perm("reports.change_surveyreport") and scope_of(request).can_edit(report.unit)
+
+    @admin.display(description="报告")
+    def report_link(self, report):
+        if not report.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">查看</a> · <a href="{}">Word</a>',
+            reverse("admin:reports_surveyreport_report", args=[report.pk]),
+            reverse("admin:reports_surveyreport_docx", args=[report.pk]),
+        )
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            if change:
+                survey_report_update(
+                    report=obj, title=data["title"], problems=data["problems"], measures=data["measures"]
+                )
+            else:
+                created = survey_report_create(
+                    unit=data["unit"],
+                    year=data["year"],
+                    title=data["title"],
+                    problems=data["problems"],
+                    measures=data["measures"],
+                )
+                obj.pk = created.pk
+        except ValidationError as exc:  # raced with another writer after the form was checked
+            raise PermissionDenied("；".join(exc.messages)) from exc
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return HttpResponseRedirect(reverse("admin:reports_surveyreport_report", args=[obj.pk]))
+
+    # ---- the report's own pages
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/report/", view(self.report_page), name="reports_surveyreport_report"),
+            path("<path:object_id>/docx/", view(self.docx_download), name="reports_surveyreport_docx"),
+            path("<path:object_id>/finalize/", view(require_POST(self.finalize)), name="reports_surveyreport_finalize"),
+            path("<path:object_id>/reopen/", view(require_POST(self.reopen)), name="reports_surveyreport_reopen"),
+            *super().get_urls(),
+        ]
+
+    def _report(self, request, object_id) -> SurveyReport:
+        """Out of scope looks the same as missing: 404 before any permission question."""
+        report = None
+        if str(object_id).isdigit():
+            report = self.get_queryset(request).select_related("unit__kind").filter(pk=object_id).first()
+        if report is None:
+            raise Http404
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        return report
+
+    def report_page(self, request, object_id):
+        report = self._report(request, object_id)
+        view = report_view(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": report.title,
+            "report": report,
+            "doc": view.document,
+            "changed": view.changed,
+            "evidence": [] if report.is_final else evidence(report.unit, view.figures),
+            "may_edit": self.may_edit(request, report),
+        }
+        return TemplateResponse(request, "admin/reports/survey_report.html", context)
+
+    def docx_download(self, request, object_id):
+        report = self._report(request, object_id)
+        content = survey_docx(report_view(report, compare=False).document)
+        response = HttpResponse(content, content_type=DOCX_TYPE)
+        name = quote(f"{report.title}.docx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+
+    def _transition(self, request, object_id, service, done: str):
+        report = self._report(request, object_id)
+        if not self.may_edit(request, report):
+            raise PermissionDenied
+        try:
+            service(report=report)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, done.format(title=report.title))
+        return HttpResponseRedirect(reverse("admin:reports_surveyreport_report", args=[report.pk]))
+
+    def finalize(self, request, object_id):
+        return self._transition(request, object_id, survey_report_finalize, "“{title}”已定稿，数据已冻结。")
+
+    def reopen(self, request, object_id):
+        return self._transition(request, object_id, survey_report_reopen, "“{title}”已退回草稿，数据恢复为实时计算。")

@@ -1,0 +1,79 @@
+"""Writes to survey reports: small, validated, atomic. Messages are constants in reports.errors."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from orgunits.models import OrgUnit
+from reports import errors
+from reports.models import SurveyReport
+from reports.survey_figures import survey_figures
+
+
+def default_title(unit: OrgUnit, year: int) -> str:
+    return f"关于{unit.name}{year}年妇女组织建设和妇女工作情况的调研报告"
+
+
+@transaction.atomic
+def survey_report_create(
+    *, unit: OrgUnit, year: int, title: str = "", problems: str = "", measures: str = ""
+) -> SurveyReport:
+    if unit.closed_on is not None and unit.closed_on.year < year:
+        raise ValidationError({"unit": errors.SURVEY_UNIT_CLOSED.format(unit=unit.name, year=year)})
+    report = SurveyReport(
+        unit=unit,
+        year=year,
+        title=title.strip() or default_title(unit, year),
+        problems=problems,
+        measures=measures,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _locked(report: SurveyReport) -> SurveyReport:
+    return SurveyReport.objects.select_for_update().select_related("unit__kind").get(pk=report.pk)
+
+
+@transaction.atomic
+def survey_report_update(
+    *, report: SurveyReport, title: str | None = None, problems: str | None = None, measures: str | None = None
+) -> SurveyReport:
+    current = _locked(report)
+    if current.is_final:
+        raise ValidationError(errors.SURVEY_FINAL_READ_ONLY.format(title=current.title), code="final")
+    for name, value in (("title", title), ("problems", problems), ("measures", measures)):
+        if value is not None:
+            setattr(current, name, value.strip() if name == "title" else value)
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def survey_report_finalize(*, report: SurveyReport) -> SurveyReport:
+    """定稿: the figures as they are now are frozen in the snapshot."""
+    current = _locked(report)
+    if current.is_final:
+        raise ValidationError(errors.SURVEY_ALREADY_FINAL.format(title=current.title), code="final")
+    current.snapshot = survey_figures(current.unit, current.year)
+    current.status = SurveyReport.Status.FINAL
+    current.frozen_at = timezone.now()
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def survey_report_reopen(*, report: SurveyReport) -> SurveyReport:
+    """退回草稿: the snapshot is dropped (the history keeps it) and figures are live again."""
+    current = _locked(report)
+    if not current.is_final:
+        raise ValidationError(errors.SURVEY_NOT_FINAL.format(title=current.title), code="draft")
+    current.status = SurveyReport.Status.DRAFT
+    current.snapshot = None
+    current.frozen_at = None
+    current.full_clean()
+    current.save()
+    return current

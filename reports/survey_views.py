@@ -1,0 +1,145 @@
+"""What a survey report shows: its figures (live, or the snapshot of a final report), the laid-out
+document, the notice when live data has moved on, and the evidence offered for 问题与挑战."""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from orgunits.models import OrgUnit
+from orgunits.worklists import busy_people, organisations_without_chair, terms_due
+from reports import narrative
+from reports.models import SurveyReport
+from reports.survey_document import SurveyDocument, build_document
+from reports.survey_figures import survey_figures, year_end
+
+CSS_FILE = Path(__file__).parent / "static" / "reports" / "survey.css"
+PARTS = {
+    "unit": "单位名称",
+    "coverage": "组建情况",
+    "coverage_previous": "上年组建情况",
+    "elements": "统计指标项",
+    "values": "统计数据",
+    "values_previous": "上年统计数据",
+    "indicators": "指标",
+    "officers": "干部队伍",
+    "officers_previous": "上年干部队伍",
+}
+EVIDENCE_SAMPLE = 5
+
+
+@dataclass
+class ReportView:
+    report: SurveyReport
+    figures: dict
+    document: SurveyDocument
+    changed: list[str]  # parts of a final report whose live data differs from the snapshot
+
+
+def report_view(report: SurveyReport, *, compare: bool = True) -> ReportView:
+    """The figures of a final report come from its snapshot; with compare, live figures are
+    computed too and the parts that differ are named."""
+    changed = []
+    if report.is_final:
+        figures = report.snapshot
+        if compare:
+            live = survey_figures(report.unit, report.year)
+            changed = [label for key, label in PARTS.items() if live.get(key) != figures.get(key)]
+        dated = timezone.localtime(report.frozen_at).date()
+    else:
+        figures = survey_figures(report.unit, report.year)
+        dated = timezone.localdate()
+    document = build_document(
+        title=report.title, figures=figures, problems=report.problems, measures=report.measures, dated=dated
+    )
+    return ReportView(report, figures, document, changed)
+
+
+def unsaved_report(unit: OrgUnit, year: int) -> SurveyReport:
+    """A draft that is not stored, for the command when the unit has no report for the year."""
+    from reports.survey_services import default_title
+
+    return SurveyReport(unit=unit, year=year, title=default_title(unit, year))
+
+
+def report_for(unit: OrgUnit, year: int) -> SurveyReport:
+    stored = SurveyReport.objects.filter(unit=unit, year=year).select_related("unit__kind").first()
+    return stored or unsaved_report(unit, year)
+
+
+def standalone_html(view: ReportView) -> str:
+    return render_to_string(
+        "reports/survey_standalone.html", {"doc": view.document, "css": CSS_FILE.read_text(encoding="utf-8")}
+    )
+
+
+# ---------------------------------------------------------------- evidence
+
+
+@dataclass
+class Evidence:
+    title: str
+    text: str
+    url: str
+
+
+def _worklist(name: str, unit: OrgUnit, on: datetime.date, **extra) -> str:
+    return reverse("orgunits_worklist", args=[name]) + "?" + urlencode({"unit": unit.pk, "on": on, **extra})
+
+
+def _sample(names: list[str], count: int) -> str:
+    shown = "、".join(names[:EVIDENCE_SAMPLE])
+    return shown + ("等" if count > len(names[:EVIDENCE_SAMPLE]) else "")
+
+
+def evidence(unit: OrgUnit, figures: dict) -> list[Evidence]:
+    """Live facts for the writer of 问题与挑战, each linking to the list that shows them all."""
+    on = year_end(figures["year"])
+    found = []
+    listed = narrative.listed_coverage(figures)
+    eligible, established = sum(r[2] for r in listed), sum(r[3] for r in listed)
+    if eligible > established:
+        text = f"尚有{eligible - established}个单位未建立妇女组织"
+        below = narrative.below_rate_rows(figures, narrative.percent(established, eligible))
+        if below:
+            text += "，组建率低于本级水平的有" + "、".join(label for label, _rate in below)
+        coverage_url = reverse("reports_coverage") + "?" + urlencode({"unit": unit.pk, "on": on, "compare": "on"})
+        found.append(Evidence("组建缺口", text + "。", coverage_url))
+    without = organisations_without_chair(unit, on)
+    names = list(without.values_list("name", flat=True)[: EVIDENCE_SAMPLE + 1])
+    if names:
+        count = without.count() if len(names) > EVIDENCE_SAMPLE else len(names)
+        found.append(
+            Evidence(
+                "有组织无人员",
+                f"{count}个已建组织没有主席（妇女主任）在任：{_sample(names, count)}。",
+                _worklist("without-chair", unit, on),
+            )
+        )
+    overdue = terms_due(unit, on, 0).filter(due_on__lt=on)
+    overdue_names = list(overdue.values_list("unit__name", flat=True)[: EVIDENCE_SAMPLE + 1])
+    if overdue_names:
+        count = overdue.count() if len(overdue_names) > EVIDENCE_SAMPLE else len(overdue_names)
+        found.append(
+            Evidence(
+                "换届逾期",
+                f"{count}个组织届满未换届：{_sample(overdue_names, count)}。",
+                _worklist("terms-due", unit, on, months=0),
+            )
+        )
+    busy = busy_people(unit, on)
+    busy_names = list(busy.values_list("name", flat=True)[: EVIDENCE_SAMPLE + 1])
+    if busy_names:
+        count = busy.count() if len(busy_names) > EVIDENCE_SAMPLE else len(busy_names)
+        found.append(
+            Evidence(
+                "身兼数职",
+                f"{count}人同时担任三项及以上职务或兼职：{_sample(busy_names, count)}。",
+                _worklist("busy", unit, on),
+            )
+        )
+    return found

@@ -1,0 +1,187 @@
+"""The generated text of survey reports, checked sentence by sentence against the seed reports."""
+
+import datetime
+from decimal import Decimal
+
+from django.test import SimpleTestCase
+
+from reports import narrative
+from reports.formatting import format_count
+from reports.survey_document import build_document, parse_written
+from reports.survey_figures import survey_figures
+from tests.base import TreeTestCase
+from tests.reports.county6 import build_county6
+from tests.reports.survey_fixtures import build_gap_county
+
+DATED = datetime.date(2013, 1, 15)
+
+
+def document(figures, problems="", measures=""):
+    return build_document(title="调研报告", figures=figures, problems=problems, measures=measures, dated=DATED)
+
+
+class County6SentencesTests(TreeTestCase):
+    """Survey report 6 of the seed, regenerated from the county rebuilt from its figures."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.county = build_county6()
+
+    def setUp(self):
+        self.figures = survey_figures(self.county, 2012)
+        self.doc = document(self.figures)
+
+    def test_coverage_and_population(self):
+        assert self.doc.section("basics").paragraphs == [
+            "全县共有乡镇15个、行政村651个、社区28个、县直机关单位93个，均已建立妇女组织，组建率达100%。",
+            "全县总人口81万，其中女性人口38.24万人。",
+        ]
+
+    def test_women_in_public_office(self):
+        assert narrative.politics_sentences(self.figures) == [
+            "现有党政机关女干部458人，占总数的19.7%。",
+            "其中女科级干部139人，占总数的6%。",
+            "县人大女代表27人，县政协女委员25人，分别占总数的10%、11%。",
+            "女党员3954名，占总数的14%。",
+            "村党组织委员1971人，其中女委员317人（占16.1%），女支部书记28人；"
+            "村委会委员1961人，其中女委员671人（占34.2%），女村主任21人。",
+        ]
+
+    def test_sections_without_data_are_left_out(self):
+        # No officers, no trainings or complaints, no figures the year before but coverage.
+        assert [s.heading for s in self.doc.sections] == ["一、基本情况", "二、妇女参政", "三、同比变化"]
+        assert self.doc.section("changes").paragraphs == [
+            "已建立妇女组织787个，与上年持平。",
+            "组建率100%，与上年持平。",
+        ]
+
+    def test_tables_and_chart_of_the_coverage_section(self):
+        caption, table = self.doc.section("basics").tables[0]
+        assert caption == "妇女组织组建情况（按下级单位）"
+        assert table.headers[0] == "单位" and table.headers[-1] == "组建率"
+        assert [row[0].text for row in table.rows][:2] == ["本级", "第1镇"]
+        assert [cell.text for cell in table.rows[-1]][-2:] == ["788/788", "100%"]
+        chart = self.doc.section("basics").charts[0]
+        assert chart.labels[:2] == ["第1镇", "第2镇"] and chart.labels[-1] == "县直单位"
+        assert set(chart.values) == {100.0}
+
+    def test_the_figures_are_plain_json(self):
+        import json
+
+        assert json.loads(json.dumps(self.figures)) == self.figures
+
+
+class GapCountySentencesTests(TreeTestCase):
+    """Incomplete coverage, a year before to compare with, and a small roster."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.county = build_gap_county()
+
+    def setUp(self):
+        self.figures = survey_figures(self.county, 2012)
+        self.doc = document(self.figures)
+
+    def test_the_gap_and_the_townships_below_the_county(self):
+        assert self.doc.section("basics").paragraphs == [
+            "全县共有乡镇3个、行政村30个、社区3个，已建立妇女组织33个，组建率为91.7%，"
+            "尚有3个未建立妇女组织（行政村3个）。组建率低于全县水平（91.7%）的有第2镇（75%）。",
+            "全县总人口12万，其中女性人口5.9万人。",
+        ]
+
+    def test_year_over_year(self):
+        counts, rates = self.doc.section("changes").paragraphs
+        assert counts == (
+            "已建立妇女组织33个，比上年增加1个（上升3.1%）；"
+            "在任妇女组织干部5人，比上年增加1人（上升25%）；"
+            "总人口12万人，与上年持平；"
+            "总人口中女性5.9万人，比上年增加500人（上升0.9%）；"
+            "党政机关干部110人，比上年增加10人（上升10%）；"
+            "党政机关干部中女性22人，比上年增加2人（上升10%）；"
+            "人大代表200人，比上年减少10人（下降4.8%）；"
+            "人大代表中女性40人，比上年减少2人（下降4.8%）；"
+            "培训班50场次，比上年增加10场次（上升25%）；"
+            "受理维权投诉40件，比上年增加10件（上升33.3%）；"
+            "办结维权投诉36件，比上年增加6件（上升20%）。"
+        )
+        assert rates == (
+            "组建率91.7%，比上年提高2.8个百分点；女性人口占比49.2%，比上年提高0.4个百分点；"
+            "党政机关女干部占比20%，与上年持平；人大代表中女性占比20%，与上年持平；"
+            "维权投诉办结率90%，比上年降低10个百分点。"
+        )
+
+    def test_officers(self):
+        first, structure, chairs = self.doc.section("officers").paragraphs
+        assert first == (
+            "全县各级妇女组织现有在任干部5人。其中主席1人、妇女主任4人。女性5人，占100%。专兼职情况：专职1人、兼职4人。"
+        )
+        assert structure == (
+            "年龄结构：35岁及以下的4人，占80%；36–45岁的1人，占20%。"
+            "文化程度：大学本科1人，占20%；高中4人，占80%。"
+            "政治面貌：中共党员3人，占60%；群众2人，占40%。"
+        )
+        assert chairs == (
+            "村（社区）妇联主席4人，其中进村（居）“两委”的4人，进两委率100%；"
+            "同时担任计育专干和妇幼保健员的2人，“三位一体”率50%。"
+        )
+
+    def test_activities(self):
+        assert self.doc.section("activities").paragraphs == [
+            "2012年，共举办各级各类培训班50场次，培训8000人次，其中女性7000人次。"
+            "共受理维权投诉40件，已办结36件，办结率90%。"
+        ]
+
+    def test_headings_are_numbered_in_order_with_the_written_sections_last(self):
+        doc = document(self.figures, problems="一是组织不健全。", measures="加强组织建设。")
+        assert [s.heading for s in doc.sections] == [
+            "一、基本情况",
+            "二、干部队伍",
+            "三、妇女参政",
+            "四、工作开展",
+            "五、同比变化",
+            "六、问题与挑战",
+            "七、思考与对策",
+        ]
+
+
+class PhrasesTests(SimpleTestCase):
+    def test_change_phrases(self):
+        assert narrative.change_phrase(33, 32, "个") == "比上年增加1个（上升3.1%）"
+        assert narrative.change_phrase(756, 628, "起") == "比上年增加128起（上升20.4%）"
+        assert narrative.change_phrase(5, 2, "起") == "比上年增加3起（上升150%）"
+        assert narrative.change_phrase(9, 10, "人") == "比上年减少1人（下降10%）"
+        assert narrative.change_phrase(7, 7, "人") == "与上年持平"
+        assert narrative.change_phrase(4, 0, "件") == "比上年增加4件"
+        assert narrative.points_phrase(Decimal("19.7"), Decimal("19.72")) == "与上年持平"
+
+    def test_counts_in_wan(self):
+        assert format_count(810_000, wan=True) == "81万"
+        assert format_count(382_400, wan=True) == "38.24万"
+        assert format_count(81_000, wan=True) == "8.1万"
+        assert format_count(9_999, wan=True) == "9999"
+        assert format_count(28_243) == "28243"
+
+    def test_area_words(self):
+        assert narrative.area_word("county", "双峰县") == "县"
+        assert narrative.area_word("county", "浦东新区") == "区"
+        assert narrative.area_word("township", "荷叶镇") == "镇"
+        assert narrative.area_word("city", "湘西土家族苗族自治州") == "州"
+        assert narrative.area_word("agency", "县委组织部") == ""
+
+    def test_written_sections_have_paragraphs_and_numbered_points(self):
+        text = (
+            "新形势下婦聯工作还存在“六个不适应”。\n续写的一行。\n\n"
+            "1、思想观念不相适应。\n2. 组织建设不相适应，\n有组织无人员。\n"
+            "（三）投入保障不足。\n一是经费没有纳入预算。\n\n<script>alert(1)</script>"
+        )
+        blocks = [(b.kind, b.text) for b in parse_written(text)]
+        assert blocks == [
+            ("paragraph", "新形势下婦聯工作还存在“六个不适应”。续写的一行。"),
+            ("point", "1、思想观念不相适应。"),
+            ("point", "2. 组织建设不相适应，有组织无人员。"),
+            ("point", "（三）投入保障不足。"),
+            ("point", "一是经费没有纳入预算。"),
+            ("paragraph", "<script>alert(1)</script>"),  # kept as text; templates escape it
+        ]
