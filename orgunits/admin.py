@@ -217,7 +217,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         url = reverse("admin:orgunits_orgunit_change", args=[unit.pk])
         indent = getattr(unit, "indent", 0)
         return format_html(
-            '<span style="padding-left:{}em">{}<a href="{}">{}</a></span>',
+            '<span style="padding-left:{}em; white-space:nowrap">{}<a href="{}">{}</a></span>',
             indent * 1.5,
             "└ " if indent else "",
             url,

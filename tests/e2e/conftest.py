@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # the browser's own widgets (date inputs) in Chinese, as a clerk's browser would be
 ]
 SERVER_HOST = "127.0.0.1"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
