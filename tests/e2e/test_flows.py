@@ -7,9 +7,13 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect
 
 from tests.e2e.conftest import COUNTY_CLERK, TOWNSHIP_EDITOR
+
+# Without Playwright the whole module is reported as skipped, with the reason.
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright not installed (pip install -r requirements.txt)"
+).expect
 
 pytestmark = pytest.mark.e2e
 
