@@ -186,3 +186,17 @@ def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text("荷叶")
     browser.screenshot("07_township_refused")
+
+
+def test_the_watch_catches_foreign_requests_and_csp_violations(browser):
+    """The guard the flows rely on: without it, "no foreign host, no console error" would pass vacuously."""
+    page = browser.page
+    browser.goto(reverse("admin:login"))
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate("() => document.body.append(Object.assign(new Image(), {src: 'http://cdn.example.org/a.png'}))")
+    page.set_content('<img src="http://cdn.example.org/b.png">')  # about:blank has no CSP
+    page.wait_for_load_state()
+    assert browser.watch.foreign_requests == ["http://cdn.example.org/a.png", "http://cdn.example.org/b.png"]
+    assert any("Content Security Policy" in error for error in browser.watch.console_errors)
+    browser.watch.console_errors.clear()
+    browser.watch.foreign_requests.clear()
