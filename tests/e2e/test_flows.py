@@ -111,7 +111,7 @@ def test_flow4_data_entry_shows_female_above_total_inline_until_fixed(browser, d
     page.get_by_role("button", name="保存").click()
     expect(page.locator("ul.messagelist")).to_contain_text("已保存荷叶镇2025年的数据")
     expect(cadres_row.locator(".errorlist")).to_have_count(0)
-    page.reload()
+    # The save redirects to a fresh GET, so these are the stored figures, not the posted ones.
     expect(page.locator("#id_cadres__total")).to_have_value("120")
     expect(page.locator("#id_cadres__female")).to_have_value("30")
     browser.screenshot("04_data_entry_saved")
@@ -173,18 +173,26 @@ def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
     expect(page.locator("#content")).not_to_contain_text("荷叶")
     browser.screenshot("07_township_coverage")
 
+    # Drilling into it by URL shows the same page as drilling into an id that does not exist: her own list.
+    changelist = reverse("admin:orgunits_orgunit_changelist")
+    browser.goto(changelist + "?parent=999999999")
+    own_rows = page.locator("#result_list tbody tr").count()
+    browser.goto(changelist + f"?parent={heye}")
+    expect(page.locator("#result_list tbody tr")).to_have_count(own_rows)
+    expect(browser.row("永丰街道")).to_have_count(1)
+    expect(page.locator("#content")).not_to_contain_text("荷叶")
+
+    # Refused pages: out of scope looks the same as missing (404); report pages for a unit answer 403.
     browser.expect_console_error(r"status of 40[34]")
-    for path in (
-        reverse("admin:orgunits_orgunit_change", args=[heye]),
-        reverse("admin:orgunits_orgunit_changelist") + f"?parent={heye}",
-        reverse("reports_coverage") + f"?unit={heye}",
-        reverse("reports_entry") + f"?unit={heye}&year=2025",
-    ):
-        response = browser.goto(path)
-        assert response.status in (403, 404) or "荷叶" not in page.content(), path
-    response = browser.goto(reverse("admin:orgunits_orgunit_change", args=[heye]))
-    assert response.status == 404
-    expect(page.locator("body")).not_to_contain_text("荷叶")
+    for path, status in {
+        reverse("reports_coverage") + f"?unit={heye}": 403,
+        reverse("reports_entry") + f"?unit={heye}&year=2025": 403,
+        reverse("admin:orgunits_orgunit_history", args=[heye]): 404,
+        reverse("admin:orgunits_orgunit_change", args=[heye]): 404,
+    }.items():
+        assert browser.goto(path).status == status, path
+        expect(page.locator("body")).not_to_contain_text("荷叶")
+    expect(page.locator("h1")).to_have_text("页面不存在")
     browser.screenshot("07_township_refused")
 
 
