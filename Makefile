@@ -17,7 +17,7 @@ install: $(STAMP)
 
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo --superuser
+	DEBUG=1 $(PY) manage.py load_demo --superuser --personas
 	@echo "管理后台：http://127.0.0.1:8000/admin/  （Ctrl-C 停止）"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -230,8 +230,9 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin)
     def tree_name(self, unit):
         url = reverse("admin:orgunits_orgunit_change", args=[unit.pk])
         indent = getattr(unit, "indent", 0)
+        # At least 8em beside the indent, so the indent cannot squeeze a short name onto two lines.
         return format_html(
-            '<span style="padding-left:{}em">{}<a href="{}">{}</a></span>',
+            '<span style="display:inline-block; min-width:8em; padding-left:{}em">{}<a href="{}">{}</a></span>',
             indent * 1.5,
             "└ " if indent else "",
             url,

@@ -102,3 +102,18 @@ class EscapingTests(TreeTestCase):
                 html = self.client.get(page).content.decode()
                 assert XSS not in html
                 assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+class FaviconTests(TreeTestCase):
+    def test_every_kind_of_page_names_its_icon_and_the_icon_is_served(self):
+        # Found by the browser tests: without a declared icon Chromium fetched /favicon.ico, and its 404
+        # was a console error on every first visit.
+        from django.contrib.staticfiles import finders
+
+        assert finders.find("registry/favicon.svg")
+        icon = 'rel="icon" href="/static/registry/favicon.svg"'
+        assert icon in self.client.get(reverse("admin:login")).content.decode()
+        self.client.force_login(self.township_clerk)
+        assert icon in self.client.get(reverse("admin:orgunits_orgunit_changelist")).content.decode()
+        missing = self.client.get(reverse("admin:orgunits_orgunit_change", args=[self.heye.pk]))
+        assert missing.status_code == 404 and icon in missing.content.decode()

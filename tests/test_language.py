@@ -24,3 +24,21 @@ class LanguageTests(TreeTestCase):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
         response = self.client.get(reverse("admin:orgunits_orgunit_changelist"))
         assert response["Content-Language"] == "zh-hans"
+
+    def test_refused_pages_speak_chinese_and_name_no_unit(self):
+        # Found by the browser tests: Django's bare English "Not Found" / "403 Forbidden" pages.
+        self.client.force_login(self.township_clerk)
+        missing = self.client.get(reverse("admin:orgunits_orgunit_change", args=[self.heye.pk]))
+        assert missing.status_code == 404
+        assert "页面不存在" in missing.content.decode()
+        assert "荷叶" not in missing.content.decode()
+        refused = self.client.get(reverse("reports_coverage") + f"?unit={self.heye.pk}")
+        assert refused.status_code == 403
+        assert "无权访问" in refused.content.decode()
+        assert "荷叶" not in refused.content.decode()  # the exception names the unit; the page must not
+
+    def test_refused_pages_in_english_when_chosen(self):
+        self.client.force_login(self.township_clerk)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        missing = self.client.get(reverse("admin:orgunits_orgunit_change", args=[self.heye.pk]))
+        assert "Page not found" in missing.content.decode()

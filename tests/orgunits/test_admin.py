@@ -261,3 +261,11 @@ class ChangeFormTests(TreeTestCase):
         payload = json.loads(self.client.get(admin_url("orgunit_choose") + "?term=4313").content)
         assert len(payload["results"]) == 20
         assert payload["pagination"]["more"] is True
+
+
+class TreeLayoutTests(TreeTestCase):
+    def test_indented_names_keep_room_beside_the_indent(self):
+        # Found by the browser tests: "└ 五里社区" broke into "└ 五里 / 社区" in the narrow name column.
+        self.client.force_login(self.county_clerk)
+        html = self.client.get(admin_url("orgunit_changelist")).content.decode()
+        assert '<span style="display:inline-block; min-width:8em; padding-left:1.5em">└ ' in html

@@ -39,3 +39,27 @@ def test_the_demo_loads_again_after_users_added_units_of_their_own():
     call_command("load_demo", stdout=StringIO())  # used to fail: organisation dated before the unit opened
     added.refresh_from_db()
     assert added.org_established_on is None
+
+
+@pytest.mark.django_db
+def test_the_demo_personas_are_created_once_and_see_only_their_own_units():
+    from django.contrib.auth import get_user_model
+
+    from orgunits.models import Assignment
+    from orgunits.scope import Scope
+
+    call_command("load_demo", "--personas", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", "--personas", stdout=out)
+    assert "演示账号已存在：用户名 shuangfeng" in out.getvalue()
+    assert Assignment.objects.count() == 2
+    users = get_user_model().objects
+    county_clerk, township_clerk = users.get(username="shuangfeng"), users.get(username="yongfeng")
+    assert county_clerk.check_password("fulian-demo-2026") and county_clerk.is_staff
+    assert not county_clerk.is_superuser and not township_clerk.is_superuser
+    assert county_clerk.has_perms(["orgunits.add_orgunit", "orgunits.add_assignment", "reports.change_datavalue"])
+    assert township_clerk.has_perms(["orgunits.add_orgunit", "reports.change_datavalue"])
+    assert not township_clerk.has_perm("orgunits.add_assignment")
+    heye = OrgUnit.objects.get(code="431321101")
+    assert Scope.for_user(county_clerk).can_edit(heye)
+    assert not Scope.for_user(township_clerk).can_view(heye)

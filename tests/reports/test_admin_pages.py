@@ -136,3 +136,11 @@ class RuleAndIndicatorFormTests(TreeTestCase):
         data = {"code": "empty", "name": "空指标", "factor": "100", "decimals": "1", "suffix": "%", "sort_order": "0"}
         response = self.client.post(reverse("admin:reports_indicator_add"), data)
         assert errors.INDICATOR_NEEDS_NUMERATOR in response.content.decode()
+
+
+class CoverageLayoutTests(TreeTestCase):
+    def test_row_labels_do_not_wrap(self):
+        # Found by the browser tests: township names stood one character per line in the per-branch table.
+        self.client.force_login(self.superuser)
+        html = self.client.get(reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}").content.decode()
+        assert '<th scope="row" style="white-space:nowrap"><a href="?unit=' in html

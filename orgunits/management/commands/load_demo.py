@@ -1,13 +1,15 @@
 import csv
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from orgunits.loader import load_divisions, read_divisions
-from orgunits.models import OrgUnit, UnitKind
+from orgunits.models import Assignment, OrgUnit, UnitKind
 from orgunits.services import unit_create
 from registry.audit import audit_source
 from reports.statistics import datavalues_save
@@ -47,14 +49,52 @@ DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "fulian-demo-2026"
 
 
+def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> list[str]:
+    return [f"{action}_{model}" for action in actions for model in models]
+
+
+EDIT = ("view", "add", "change", "delete")
+# What a county or township clerk works with; the scope (Assignment) limits where.
+CLERK_PERMS = {
+    "orgunits": [
+        *_perms(EDIT, ("orgunit", "person", "term", "appointment")),
+        *_perms(("view",), ("unitkind", "post", "concurrentrole")),
+    ],
+    "reports": [
+        *_perms(("view", "add", "change"), ("datavalue",)),
+        *_perms(("view",), ("dataelement", "validationrule", "indicator", "eligibilityrule")),
+    ],
+}
+# A manager also hands out scopes inside her county.
+MANAGER_PERMS = {**CLERK_PERMS, "orgunits": [*CLERK_PERMS["orgunits"], *_perms(EDIT, ("assignment",))]}
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    unit_code: str
+    role: str
+    description: str
+    perms: dict[str, list[str]]
+
+
+DEMO_PERSONAS = (
+    Persona("shuangfeng", "431321", Assignment.Role.MANAGER, "双峰县妇联，管理全县", MANAGER_PERMS),
+    Persona("yongfeng", "431321001", Assignment.Role.EDITOR, "永丰街道妇联，填报本街道", CLERK_PERMS),
+)
+
+
 class Command(BaseCommand):
     help = "载入演示数据：双峰县、香河县的区划树、若干机关事业单位和企业、妇女组织及两年的统计数据；可重复运行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--superuser", action="store_true", help="同时创建演示管理员账号")
+        parser.add_argument(
+            "--personas", action="store_true", help="同时创建演示工作人员账号：双峰县妇联管理员、永丰街道填报员"
+        )
 
     @transaction.atomic
-    def handle(self, *args, superuser: bool, **options):
+    def handle(self, *args, superuser: bool, personas: bool = False, **options):
         with audit_source("命令 load_demo"):
             result = load_divisions(read_divisions(DEMO_DIR / "divisions"))
             created_hosts = self._load_hosts(DEMO_DIR / "hosts.csv")
@@ -66,6 +106,9 @@ class Command(BaseCommand):
         )
         if superuser:
             self._ensure_superuser()
+        if personas:
+            for persona in DEMO_PERSONAS:
+                self._ensure_persona(persona)
 
     def _load_hosts(self, path: Path) -> int:
         kinds = {kind.code: kind for kind in UnitKind.objects.all()}
@@ -111,3 +154,30 @@ class Command(BaseCommand):
             return
         users.objects.create_superuser(DEMO_USERNAME, "admin@example.com", DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS(f"演示管理员：用户名 {DEMO_USERNAME}，密码 {DEMO_PASSWORD}"))
+
+    def _ensure_persona(self, persona: Persona):
+        """A staff account with its permissions and its one assignment; an existing account keeps its
+        password, and gets back the permissions and the assignment if they were taken away."""
+        users = get_user_model()
+        user = users.objects.filter(username=persona.username).first()
+        created = user is None
+        if created:
+            user = users.objects.create_user(persona.username, f"{persona.username}@example.com", DEMO_PASSWORD)
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        for app_label, codenames in persona.perms.items():
+            user.user_permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+            )
+        with audit_source("命令 load_demo"):
+            Assignment.objects.get_or_create(
+                user=user, unit=OrgUnit.objects.get(code=persona.unit_code), defaults={"role": persona.role}
+            )
+        if created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示账号（{persona.description}）：用户名 {persona.username}，密码 {DEMO_PASSWORD}"
+                )
+            )
+        else:
+            self.stdout.write(f"演示账号已存在：用户名 {persona.username}（{persona.description}；密码未改动）")

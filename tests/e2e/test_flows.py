@@ -1,0 +1,210 @@
+"""The clerks' everyday flows, in a real browser, on the demo data.
+
+Flows 3 (unit import) and 6 (survey report page) are added by the branches that build those pages.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.e2e.conftest import COUNTY_CLERK, TOWNSHIP_EDITOR
+
+# Without Playwright the whole module is reported as skipped, with the reason.
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright not installed (pip install -r requirements.txt)"
+).expect
+
+pytestmark = pytest.mark.e2e
+
+SHUANGFENG, HEYE, ZIYUNHU = "431321", "431321101", "431321101265"  # county, township, village
+CHILDREN_LINK = re.compile(r"^\d+ 个 ›$")  # the drill-down link of the tree list
+
+
+def test_flow1_county_clerk_drills_down_the_tree_and_finds_a_village(browser):
+    page = browser.page
+    browser.login(COUNTY_CLERK)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.locator("#site-name")).to_contain_text("管理")
+
+    page.locator("#content-main").get_by_role("link", name="单位", exact=True).click()
+    expect(page.locator("h1")).to_have_text("选择 单位 来修改")
+    browser.row("双峰县").get_by_role("link", name=CHILDREN_LINK).click()
+    trail = page.locator("nav.unit-trail")
+    expect(trail).to_contain_text("全部单位 › 全国 › 湖南省 › 娄底市 › 双峰县")
+    expect(browser.row("永丰街道")).to_have_count(1)
+    expect(browser.row("紫云湖村")).to_have_count(0)  # children only, not the whole subtree
+    browser.screenshot("01_tree", full_page=False)
+
+    browser.row("荷叶镇").get_by_role("link", name=CHILDREN_LINK).click()
+    expect(trail).to_contain_text("双峰县 › 荷叶镇")
+    expect(browser.row("紫云湖村")).to_have_count(1)
+
+    page.locator("#searchbar").fill("紫云")
+    page.locator("#searchbar").press("Enter")
+    results = page.locator("#result_list tbody tr")
+    expect(results).to_have_count(1)
+    expect(results).to_contain_text("湖南省 / 娄底市 / 双峰县 / 荷叶镇")
+    results.get_by_role("link", name="紫云湖村").click()
+
+    expect(page.locator("#id_code")).to_have_value(ZIYUNHU)
+    expect(page.locator("#id_name")).to_have_value("紫云湖村")
+    expect(page.locator(".field-ancestors")).to_contain_text("双峰县 › 荷叶镇")
+    browser.screenshot("01_village")
+
+
+def coverage_counts(browser, kind: str) -> tuple[int, int]:
+    """(应建, 已建) of one unit kind in the coverage page's summary table."""
+    cells = browser.row(kind, table="table:has(caption:text-is('按单位类型'))").locator("td")
+    return int(cells.nth(0).inner_text()), int(cells.nth(1).inner_text())
+
+
+def test_flow2_county_clerk_adds_a_village_and_coverage_counts_it(browser, demo):
+    page = browser.page
+    browser.login(COUNTY_CLERK)
+    coverage_url = reverse("reports_coverage") + f"?unit={demo.unit_id(SHUANGFENG)}"
+    browser.goto(coverage_url)
+    eligible, established = coverage_counts(browser, "村")
+
+    browser.goto(reverse("admin:orgunits_orgunit_changelist"))
+    page.get_by_role("link", name="增加 单位").click()
+    browser.choose_unit("id_parent", "荷叶", "荷叶镇")
+    page.get_by_label("代码").fill("431321101299")
+    page.get_by_label("名称").fill("荷花村")
+    page.get_by_label("类型").select_option(label="村")
+    page.get_by_role("button", name="保存并继续编辑").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("成功添加了 单位“荷花村")
+    expect(page.locator(".field-ancestors")).to_contain_text("双峰县 › 荷叶镇")
+
+    # Marks the women's organisation established today, with the admin's own date shortcut.
+    page.locator(".field-org_established_on").get_by_role("link", name="今天").click()
+    expect(page.locator("#id_org_established_on")).not_to_have_value("")
+    page.get_by_role("button", name="保存并继续编辑").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("成功修改了 单位“荷花村")
+
+    page.get_by_role("link", name="组建率").click()
+    expect(page.locator("#content h2")).to_contain_text("荷花村")
+    browser.goto(coverage_url)
+    assert coverage_counts(browser, "村") == (eligible + 1, established + 1)
+    expect(browser.row("荷叶镇", table="table:has(caption:text-is('按下级单位'))")).to_be_visible()
+    browser.screenshot("02_coverage_after_adding_a_village")
+
+
+def test_flow4_data_entry_shows_female_above_total_inline_until_fixed(browser, demo):
+    page = browser.page
+    browser.login(COUNTY_CLERK)
+    page.get_by_role("link", name="数据填报").first.click()
+    browser.choose_unit("id_unit", "荷叶镇", "荷叶镇")
+    page.get_by_label("年度").fill("2025")
+    page.get_by_role("button", name="打开").click()
+    expect(page.locator("h1")).to_have_text("数据填报：荷叶镇 2025年")
+
+    cadres_row = page.locator("tr", has=page.locator("#id_cadres__total"))
+    page.locator("#id_cadres__total").fill("120")
+    page.locator("#id_cadres__female").fill("150")
+    page.get_by_role("button", name="保存").click()
+    expect(cadres_row.locator(".errorlist")).to_have_text(re.compile("女性150人超过合计120"))
+    expect(page.locator("#id_cadres__female")).to_have_value("150")  # what she typed stays for fixing
+    browser.screenshot("04_data_entry_error")
+
+    page.locator("#id_cadres__female").fill("30")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("已保存荷叶镇2025年的数据")
+    expect(cadres_row.locator(".errorlist")).to_have_count(0)
+    # The save redirects to a fresh GET, so these are the stored figures, not the posted ones.
+    expect(page.locator("#id_cadres__total")).to_have_value("120")
+    expect(page.locator("#id_cadres__female")).to_have_value("30")
+    browser.screenshot("04_data_entry_saved")
+
+
+def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo, downloads):
+    from openpyxl import load_workbook
+
+    page = browser.page
+    browser.login(COUNTY_CLERK)
+    page.get_by_role("link", name="组建率").first.click()
+    expect(page.locator("#content h2")).to_contain_text(re.compile(r"双峰县：截至\d{4}年\d+月\d+日的妇女组织组建率"))
+    total_on_page = browser.row("合计", table="table:has(caption:text-is('按单位类型'))").locator("td")
+    eligible, established, rate = (total_on_page.nth(i).inner_text() for i in range(3))
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="导出 Excel").click()
+    download = download_info.value
+    assert re.fullmatch(r"双峰县妇女组织组建情况统计表（\d{4}-\d\d-\d\d）\.xlsx", download.suggested_filename)
+    path = downloads / download.suggested_filename
+    download.save_as(path)
+
+    sheet = load_workbook(path).active
+    assert sheet["A1"].value == "双峰县妇女组织组建情况统计表"
+    assert sheet["A2"].value.startswith("单位：双峰县（431321）")
+    total_row = [cell.value for cell in sheet[sheet.max_row]]
+    assert total_row[0] == "合计"
+    # The last three columns are the grand total: 应建数, 已建数, 组建率 (a fraction, shown as percent).
+    assert total_row[-3:-1] == [int(eligible), int(established)]
+    assert f"{total_row[-1]:.1%}".replace(".0%", "%") == rate
+    browser.screenshot("05_coverage")
+
+
+def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
+    page = browser.page
+    heye = demo.unit_id(HEYE)
+    browser.login(TOWNSHIP_EDITOR)
+
+    browser.goto(reverse("admin:orgunits_orgunit_changelist"))
+    expect(browser.row("永丰街道")).to_have_count(1)
+    expect(page.locator("#content")).not_to_contain_text("荷叶")
+
+    page.locator("#searchbar").fill("荷叶")
+    page.locator("#searchbar").press("Enter")
+    expect(page.locator("#result_list tbody tr")).to_have_count(0)
+    page.locator("#searchbar").fill("五里")
+    page.locator("#searchbar").press("Enter")
+    expect(browser.row("五里社区")).to_have_count(1)  # the search itself works
+
+    browser.goto(reverse("admin:orgunits_orgunit_add"))
+    browser.open_autocomplete("id_parent", "荷叶")
+    expect(page.locator(".select2-results__option")).to_have_text(["未找到结果"])
+    page.locator(".select2-search__field").fill("永丰")
+    expect(page.locator(".select2-results__option").first).to_contain_text("永丰街道")
+    page.keyboard.press("Escape")
+
+    browser.goto(reverse("reports_coverage"))
+    expect(page.locator("#content h2")).to_contain_text("永丰街道")
+    expect(page.locator("#content")).not_to_contain_text("荷叶")
+    browser.screenshot("07_township_coverage")
+
+    # Drilling into it by URL shows the same page as drilling into an id that does not exist: her own list.
+    changelist = reverse("admin:orgunits_orgunit_changelist")
+    browser.goto(changelist + "?parent=999999999")
+    own_rows = page.locator("#result_list tbody tr").count()
+    browser.goto(changelist + f"?parent={heye}")
+    expect(page.locator("#result_list tbody tr")).to_have_count(own_rows)
+    expect(browser.row("永丰街道")).to_have_count(1)
+    expect(page.locator("#content")).not_to_contain_text("荷叶")
+
+    # Refused pages: out of scope looks the same as missing (404); report pages for a unit answer 403.
+    browser.expect_console_error(r"status of 40[34]")
+    for path, status in {
+        reverse("reports_coverage") + f"?unit={heye}": 403,
+        reverse("reports_entry") + f"?unit={heye}&year=2025": 403,
+        reverse("admin:orgunits_orgunit_history", args=[heye]): 404,
+        reverse("admin:orgunits_orgunit_change", args=[heye]): 404,
+    }.items():
+        assert browser.goto(path).status == status, path
+        expect(page.locator("body")).not_to_contain_text("荷叶")
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    browser.screenshot("07_township_refused")
+
+
+def test_the_watch_catches_foreign_requests_and_csp_violations(browser):
+    """The guard the flows rely on: without it, "no foreign host, no console error" would pass vacuously."""
+    page = browser.page
+    browser.goto(reverse("admin:login"))
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate("() => document.body.append(Object.assign(new Image(), {src: 'http://cdn.example.org/a.png'}))")
+    page.set_content('<img src="http://cdn.example.org/b.png">')  # about:blank has no CSP
+    page.wait_for_load_state()
+    assert browser.watch.foreign_requests == ["http://cdn.example.org/a.png", "http://cdn.example.org/b.png"]
+    assert any("Content Security Policy" in error for error in browser.watch.console_errors)
+    browser.watch.console_errors.clear()
+    browser.watch.foreign_requests.clear()
