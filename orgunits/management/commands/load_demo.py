@@ -61,7 +61,7 @@ CLERK_PERMS = {
         *_perms(("view",), ("unitkind", "post", "concurrentrole")),
     ],
     "reports": [
-        *_perms(("view", "add", "change"), ("datavalue",)),
+        *_perms(("view", "add", "change"), ("datavalue", "surveyreport")),
         *_perms(("view",), ("dataelement", "validationrule", "indicator", "eligibilityrule")),
     ],
 }
