@@ -5,6 +5,7 @@ Files are under tests/fixtures/units, written by scripts/make_unit_fixtures.py.
 
 import datetime
 import io
+import re
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -227,7 +228,7 @@ class TreeImportTests(TreeTestCase):
     def test_dry_run_writes_nothing(self):
         before = db_state()
         out, _err = import_file(UNITS / "county_units.ods", "--dry-run")
-        assert out == "检查通过（未写入）：新增13个，修改0个，未变0个。\n"
+        assert out == "检查通过（未写入）：新增13个，修改0个，未变0个（其中移动0个）。\n"
         assert db_state() == before
 
     def test_importing_the_same_file_twice_changes_nothing_the_second_time(self):
@@ -534,6 +535,15 @@ class AdminFlowTests(TreeTestCase, AdminUploadMixin):
         entry = unit(NEW_TOWN).history.get()
         assert (entry.history_change_reason, entry.history_user_id) == ("导入 county_units.xls", self.county_clerk.pk)
         assert check_tree().startswith("单位树完好")
+
+    def test_each_change_list_links_to_its_import_once(self):
+        """import-export wraps the change list in a template of its own that adds a second 导入 link."""
+        self.client.force_login(self.superuser)
+        for model in ("orgunits_orgunit", "orgunits_appointment", "reports_datavalue"):
+            html = self.client.get(reverse(f"admin:{model}_changelist")).content.decode()
+            url = re.escape(reverse(f"admin:{model}_import"))
+            links = re.findall(rf"href=[\"']{url}[\"']", html)
+            assert len(links) == 1, model
 
     def test_the_error_rows_download_holds_the_rows_with_what_is_wrong(self):
         self.client.force_login(self.township_clerk)
