@@ -92,7 +92,7 @@ class ParentFilter(admin.SimpleListFilter):
         chain = drilldown_chain(request)
         if not chain and self.used_parameters.get(self.parameter_name):
             # Still a choice, so the admin applies the filter (to nothing) instead of dropping it.
-            return [(self.used_parameters[self.parameter_name], "（无权查看的单位）")]
+            return [(self.used_parameters[self.parameter_name], "（不存在或无权查看）")]
         return [(str(unit.pk), unit.name) for unit in chain]
 
     def queryset(self, request, queryset):
