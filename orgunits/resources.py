@@ -45,7 +45,7 @@ class OfficerResource(resources.ModelResource):
                 for outcome in report.rows
             ],
             unknown_headers=getattr(rows, "unknown_headers", []),
-            messages_=report.messages(),
+            error_messages=report.messages(),
             user=user,
         )
         if report.valid and not dry_run:
@@ -96,7 +96,7 @@ class UnitResource(resources.ModelResource):
             headers=headers,
             rows=rows,
             unknown_headers=table.unknown_headers,
-            messages_=plan.messages(),
+            error_messages=plan.messages(),
             user=user,
         )
         if plan.valid and not dry_run:

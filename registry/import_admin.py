@@ -98,7 +98,7 @@ class PreviewRow:
         return KIND_LABELS[self.kind]
 
 
-def fill_result(result: Result, *, headers, rows: list[PreviewRow], unknown_headers, messages_, user) -> Result:
+def fill_result(result: Result, *, headers, rows: list[PreviewRow], unknown_headers, error_messages, user) -> Result:
     """Row results for django-import-export, and what our preview template shows."""
     result.diff_headers = list(headers)
     for row in rows:
@@ -113,13 +113,13 @@ def fill_result(result: Result, *, headers, rows: list[PreviewRow], unknown_head
     result.total_rows = len(rows)
     result.summary = [(KIND_LABELS[kind], sum(1 for r in rows if r.kind == kind), kind) for kind in KIND_LABELS]
     result.unknown_headers = unknown_headers
-    result.error_messages = messages_
+    result.error_messages = error_messages
     order = list(KIND_LABELS)
     shown = sorted(rows, key=lambda row: (order.index(row.kind) if row.kind != "invalid" else -1, row.number))
     result.preview_rows = shown[:PREVIEW_LIMIT]
     result.preview_hidden = len(shown) - len(result.preview_rows)
     result.error_file = (
-        _store_error_rows(headers, [r for r in rows if r.kind == "invalid"], user) if messages_ else None
+        _store_error_rows(headers, [r for r in rows if r.kind == "invalid"], user) if error_messages else None
     )
     return result
 
@@ -161,6 +161,8 @@ class SpreadsheetImportMixin(ImportMixin):
     import_formats = [SpreadsheetFormat]
     import_template_name = "admin/spreadsheet_import.html"
     tmp_storage_class = "import_export.tmp_storages.CacheStorage"
+    # Our change-list templates link to 导入 themselves; import-export's wrapper would add a second link.
+    import_export_change_list_template = None
     skip_admin_log = True  # history records every write already
 
     def get_urls(self):

@@ -39,7 +39,7 @@ class StatsResource(resources.ModelResource):
                 for row in plan.rows
             ],
             unknown_headers=table.unknown_headers,
-            messages_=plan.messages(),
+            error_messages=plan.messages(),
             user=user,
         )
         if plan.valid and not dry_run:
