@@ -1,9 +1,11 @@
 """The clerks' everyday flows, in a real browser, on the demo data.
 
-Flows 3 (unit import) and 6 (survey report page) are added by the branches that build those pages.
+The spreadsheets flow 3 uploads are written by a fixture, before the browser starts; the files the
+flows download are read in the test body (openpyxl, python-docx: no database).
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -19,6 +21,20 @@ pytestmark = pytest.mark.e2e
 
 SHUANGFENG, HEYE, ZIYUNHU = "431321", "431321101", "431321101265"  # county, township, village
 CHILDREN_LINK = re.compile(r"^\d+ 个 ›$")  # the drill-down link of the tree list
+
+# Flow 3's file: a new township of 双峰县 after its two villages, a renamed county unit, and a new village
+# of 荷叶镇 whose opening date does not exist (row 7: a title row, the header, then five rows).
+XINXING = "431321113"  # the demo's townships stop at 431321112
+MCH_CENTRE, MCH_OLD_NAME, MCH_NEW_NAME = "12431321446983224Q", "双峰县妇幼保健计划生育服务中心", "双峰县妇幼保健院"
+BAD_DATE, FIXED_DATE = "2025-02-30", "2025-02-28"
+UNIT_HEADERS = ["代码", "名称", "类型", "上级代码", "成立日期"]
+UNIT_ROWS = [
+    [f"{XINXING}201", "新兴村", "村", XINXING, "2025-03-01"],
+    [f"{XINXING}202", "联盟村", "村", XINXING, "2025-03-01"],
+    [XINXING, "新兴镇", "乡镇", SHUANGFENG, "2025-03-01"],
+    [MCH_CENTRE, MCH_NEW_NAME, "事业单位", SHUANGFENG, None],
+    [f"{HEYE}300", "荷叶新村", "村", HEYE, BAD_DATE],
+]
 
 
 def test_flow1_county_clerk_drills_down_the_tree_and_finds_a_village(browser):
@@ -51,6 +67,94 @@ def test_flow1_county_clerk_drills_down_the_tree_and_finds_a_village(browser):
     expect(page.locator("#id_name")).to_have_value("紫云湖村")
     expect(page.locator(".field-ancestors")).to_contain_text("双峰县 › 荷叶镇")
     browser.screenshot("01_village")
+
+
+def units_xlsx(path: Path, rows: list[list]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["双峰县单位调整表（2025年）"])
+    sheet.append(UNIT_HEADERS)
+    for line in rows:
+        sheet.append(line)
+    for cell in sheet["A"]:
+        cell.number_format = "@"  # codes as text, as the clerks' sheets keep them
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def unit_files(tmp_path) -> tuple[Path, Path]:
+    """The county's file with one bad date, and the same file fixed."""
+    fixed = [[*line[:4], FIXED_DATE if line[4] == BAD_DATE else line[4]] for line in UNIT_ROWS]
+    return units_xlsx(tmp_path / "双峰县单位调整表.xlsx", UNIT_ROWS), units_xlsx(
+        tmp_path / "双峰县单位调整表（改正）.xlsx", fixed
+    )
+
+
+def test_flow3_county_clerk_imports_units_fixes_the_error_and_finds_them_in_the_tree(
+    browser, demo, unit_files, downloads
+):
+    from openpyxl import load_workbook
+
+    page = browser.page
+    with_error, fixed = unit_files
+    browser.login(COUNTY_CLERK)
+    browser.goto(reverse("admin:orgunits_orgunit_changelist"))
+    page.locator(".object-tools").get_by_role("link", name="导入", exact=True).click()
+    expect(page.locator("#content")).to_contain_text("表头上方可以有标题行")
+
+    page.locator("#id_import_file").set_input_files(with_error)
+    page.get_by_role("button", name="提交").click()
+    result = page.locator(".import-result")
+    expect(result.locator("h2")).to_have_text("检查未通过，未导入任何数据")
+    expect(result.locator(".import-count")).to_have_text(["新增 3 行", "修改 1 行", "未变 0 行", "错误 1 行"])
+    expect(result.locator(".import-errors li")).to_have_text(
+        [re.compile(f"^第7行，列“成立日期”，值“{BAD_DATE}”：“{BAD_DATE}”不是有效日期")]
+    )
+    renamed = result.locator("tr.update")
+    expect(renamed.locator("td").nth(0)).to_have_text("6")
+    expect(renamed.locator("del")).to_have_text(MCH_OLD_NAME)
+    expect(renamed.locator("ins")).to_have_text(MCH_NEW_NAME)
+    expect(result.locator("tr.new")).to_have_count(3)
+    expect(result.locator("tr.invalid td.import-type")).to_have_text("错误")
+    expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
+    browser.screenshot("03_import_preview_errors")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("^下载错误行")).click()
+    download = download_info.value
+    assert download.suggested_filename == "错误行.xlsx"
+    path = downloads / download.suggested_filename
+    download.save_as(path)
+    header, *lines = load_workbook(path).active.iter_rows(values_only=True)
+    assert header == ("原行号", *UNIT_HEADERS, "错误说明")
+    assert len(lines) == 1
+    assert lines[0][:6] == (7, f"{HEYE}300", "荷叶新村", "村", HEYE, BAD_DATE)
+    assert lines[0][6].startswith(f"成立日期：“{BAD_DATE}”不是有效日期")
+
+    # She fixes the date and uploads the file again, on the same page.
+    page.locator("#id_import_file").set_input_files(fixed)
+    page.get_by_role("button", name="提交").click()
+    expect(result.locator("h2")).to_have_text("预览：确认后才会写入")
+    expect(result.locator(".import-count")).to_have_text(["新增 4 行", "修改 1 行", "未变 0 行", "错误 0 行"])
+    expect(result.locator(".import-errors")).to_have_count(0)
+    expect(result.locator("tr.update ins")).to_have_text(MCH_NEW_NAME)
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("导入完成：新增4行，修改1行，未变0行。")
+
+    browser.goto(reverse("admin:orgunits_orgunit_changelist"))
+    browser.row("双峰县").get_by_role("link", name=CHILDREN_LINK).click()
+    expect(page.locator("nav.unit-trail")).to_contain_text("湖南省 › 娄底市 › 双峰县")
+    expect(browser.row(MCH_NEW_NAME)).to_have_count(1)
+    expect(browser.row(MCH_OLD_NAME)).to_have_count(0)
+    browser.row("新兴镇").get_by_role("link", name="2 个 ›").click()
+    expect(page.locator("nav.unit-trail")).to_contain_text("双峰县 › 新兴镇")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    expect(browser.row("新兴村")).to_contain_text(f"{XINXING}201")
+    expect(browser.row("联盟村")).to_contain_text(f"{XINXING}202")
+    browser.screenshot("03_import_done")
 
 
 def coverage_counts(browser, kind: str) -> tuple[int, int]:
@@ -143,6 +247,61 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
     assert total_row[-3:-1] == [int(eligible), int(established)]
     assert f"{total_row[-1]:.1%}".replace(".0%", "%") == rate
     browser.screenshot("05_coverage")
+
+
+PROBLEMS = (
+    "全县妇女组织覆盖面逐年扩大，但基层组织建设仍有短板。\n"
+    "一是部分村（社区）尚未建立妇女组织，组建率低于全县水平的乡镇有8个。\n"
+    "二是村级妇联执委兼职多、培训少，履职能力有待提升。"
+)
+PROBLEMS_POINTS = PROBLEMS.split("\n")[1:]
+FIGURE_SENTENCE = "现有党政机关女干部491人，占总数的20.5%。"  # from the demo's 2025 figures for 双峰县
+
+
+def test_flow6_county_clerk_writes_the_survey_report_and_downloads_it_as_docx(browser, demo, downloads):
+    from docx import Document
+
+    page = browser.page
+    title = "关于双峰县2025年妇女组织建设和妇女工作情况的调研报告"
+    browser.login(COUNTY_CLERK)
+    page.get_by_role("link", name="调研报告").first.click()
+    page.get_by_role("link", name="增加 调研报告").click()
+    browser.choose_unit("id_unit", "双峰县", "双峰县")
+    page.locator("#id_year").fill("2025")
+    page.get_by_role("button", name="保存", exact=True).click()
+
+    # Saving the new report opens it: the title made from unit and year, sections written from the figures.
+    article = page.locator("article.survey")
+    expect(article.locator("h1")).to_have_text(title)
+    expect(article.locator("h2").first).to_have_text("一、基本情况")
+    expect(article).to_contain_text(FIGURE_SENTENCE)
+    expect(page.locator("#content")).to_contain_text("“问题与挑战”“思考与对策”尚未填写。")
+
+    page.get_by_role("link", name="编辑标题和问题、对策").click()
+    page.locator("#id_problems").fill(PROBLEMS)
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("ul.messagelist")).to_contain_text(f"成功修改了 调研报告“{title}”")
+    browser.row(title).get_by_role("link", name="查看").click()
+
+    section = article.locator("section", has=page.get_by_role("heading", name=re.compile("问题与挑战$")))
+    expect(section.locator("h2")).to_have_text(re.compile(r"^[一二三四五六七八九十]、问题与挑战$"))
+    expect(section.locator(".survey-paragraph, .survey-point")).to_have_text(PROBLEMS.split("\n"))
+    expect(section.locator(".survey-point")).to_have_text(PROBLEMS_POINTS)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载 Word").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{title}.docx"
+    path = downloads / download.suggested_filename
+    download.save_as(path)
+    paragraphs = [p.text for p in Document(path).paragraphs if p.text]
+    assert paragraphs[0] == title
+    assert "一、基本情况" in paragraphs
+    assert any(FIGURE_SENTENCE in text for text in paragraphs)
+    problems_heading = next(text for text in paragraphs if text.endswith("、问题与挑战"))
+    after = paragraphs[paragraphs.index(problems_heading) + 1 :]
+    assert after[:3] == PROBLEMS.split("\n")
+    browser.screenshot("06_report")
 
 
 def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
