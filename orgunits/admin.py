@@ -170,7 +170,7 @@ def is_code_term(term: str) -> bool:
 class UnitChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
-        locations = location_labels(self.result_list)
+        locations = location_labels(self.result_list) if "location" in self.list_display else {}
         indent_base = min((unit.depth for unit in self.result_list), default=1)
         flat = bool(self.query)
         for unit in self.result_list:
@@ -203,6 +203,13 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin)
     # ---- list ----
     def get_changelist(self, request, **kwargs):
         return UnitChangeList
+
+    def get_list_display(self, request):
+        # Drilled into a unit (and not searching), every row sits under the trail above the list:
+        # saying where each one is would repeat the trail on every line.
+        if drilldown_chain(request) and not request.GET.get("q", "").strip():
+            return tuple(name for name in self.list_display if name != "location")
+        return self.list_display
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

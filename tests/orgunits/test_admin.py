@@ -94,6 +94,12 @@ class ChangelistTests(TreeTestCase):
         found = {u.code: u.location_label for u in response.context["cl"].result_list}
         assert found["431321101"] == "湖南省 / 娄底市 / 双峰县"
 
+    def test_a_drill_down_does_not_repeat_the_trail_on_every_row(self):
+        _, response = self.listed_codes(f"?parent={self.shuangfeng.pk}")
+        assert "location" not in response.context["cl"].list_display
+        _, response = self.listed_codes(f"?parent={self.shuangfeng.pk}&q=荷叶")
+        assert "location" in response.context["cl"].list_display
+
     def test_search_inside_a_drill_down_covers_the_whole_subtree(self):
         codes, _ = self.listed_codes(f"?parent={self.shuangfeng.pk}&q=社区")
         assert codes and all(code.startswith("431321") and len(code) == 12 for code in codes)
