@@ -71,6 +71,7 @@ class RowOutcome:
     kind: str = "new"  # new | update | skip | invalid
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # header -> messages
     appointment: Appointment | None = None
+    changes: dict[str, str] = field(default_factory=dict)  # header -> the stored value it replaces, as shown
 
 
 @dataclass
@@ -259,6 +260,7 @@ def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) 
         stated = {name: value for name, value in fields.items() if text.get(name)}
         changed = {name: value for name, value in stated.items() if value != getattr(person, name)}
         for name, value in changed.items():
+            outcome.changes[HEADER_OF[name]] = _stored_text(person, name)
             setattr(person, name, value)
         person._import_changed = bool(changed)
     try:
@@ -272,6 +274,18 @@ def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) 
     return person
 
 
+def _stored_text(person: Person, name: str) -> str:
+    """A stored value as the preview shows it: personal numbers masked, choices by their labels."""
+    value = getattr(person, name)
+    if name == "phone":
+        return mask_phone(value)
+    if name == "id_number":
+        return mask_id_number(value)
+    if name == "sex":
+        return person.get_sex_display()
+    return "" if value is None else str(value)
+
+
 def _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles, lookups: _Lookups) -> None:
     key = (person.pk, unit.pk, post.pk) if person.pk else (id(person), unit.pk, post.pk)
     siblings = lookups.appointments[key]
@@ -281,6 +295,13 @@ def _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles
     before = (
         (appointment.end_on, appointment.mode, {r.pk for r in appointment.concurrent_roles.all()}) if same else None
     )
+    if same is not None:
+        if same.end_on != end_on:
+            outcome.changes[HEADER_OF["end_on"]] = str(same.end_on or "")
+        if same.mode != mode:
+            outcome.changes[HEADER_OF["mode"]] = same.get_mode_display()
+        if before[2] != {r.pk for r in roles}:
+            outcome.changes[HEADER_OF["concurrent_roles"]] = "、".join(r.name for r in same.concurrent_roles.all())
     appointment.end_on, appointment.mode = end_on, mode
     appointment._import_roles = roles
     for name, messages in appointment_errors(appointment, others=siblings).items():

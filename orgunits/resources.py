@@ -38,7 +38,9 @@ class OfficerResource(resources.ModelResource):
                 PreviewRow(
                     number=outcome.number,
                     kind=outcome.kind,
-                    cells=[(_shown(outcome.values.get(field)), None) for field, _header in COLUMNS],
+                    cells=[
+                        (_shown(outcome.values.get(field)), outcome.changes.get(header)) for field, header in COLUMNS
+                    ],
                     raw=[outcome.values.get(field) for field, _header in COLUMNS],
                     errors=dict(outcome.errors),
                 )

@@ -187,6 +187,41 @@ class OfficerAdminFlowTests(TreeTestCase):
         assert response.status_code == 302
         assert Appointment.objects.count() == 5
 
+    def test_a_changed_row_shows_what_it_replaces_with_personal_numbers_masked(self):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        self.client.post(
+            reverse("admin:orgunits_appointment_process_import"),
+            self.upload("officers.xlsx").context["confirm_form"].initial,
+        )
+        content = export_xlsx(Appointment.objects.select_related("person", "unit", "post"), reveal_personal_data=True)
+        book = load_workbook(BytesIO(content))
+        sheet = book.active
+        headers = [cell.value for cell in sheet[1]]
+        rows = list(sheet.iter_rows(min_row=2))
+        phones = [r[headers.index("手机")].value for r in rows]
+        row = next(
+            r for r in rows if r[headers.index("手机")].value and phones.count(r[headers.index("手机")].value) == 1
+        )
+        old_phone = row[headers.index("手机")].value
+        row[headers.index("手机")].value = "13900009999"
+        row[headers.index("任职结束")].value = "2026-12-31"
+        out = BytesIO()
+        book.save(out)
+        out.name = "changed.xlsx"
+        out.seek(0)
+        preview = self.client.post(reverse("admin:orgunits_appointment_import"), {"import_file": out, "format": "0"})
+        result = preview.context["result"]
+        changed = [r for r in result.preview_rows if r.kind == "update"]
+        assert len(changed) == 1
+        assert {label: count for label, count, _kind in result.summary}["未变"] == 4
+        shown = dict(zip(result.diff_headers, changed[0].cells, strict=True))
+        assert shown["手机"] == ("13900009999", old_phone[:3] + "****" + old_phone[-4:])
+        assert shown["任职结束"] == ("2026-12-31", "")
+        assert shown["姓名"][1] is None  # unchanged cells carry no "before"
+
     def test_a_bad_file_shows_row_and_column_errors_and_cannot_be_confirmed(self):
         preview = self.upload("bad_unknown_unit.csv")
         result = preview.context["result"]
