@@ -20,7 +20,7 @@ from orgunits.models import Appointment, AppointmentMode, ConcurrentRole, OrgUni
 from orgunits.roster_services import PERSON_FIELDS, appointment_errors, person_validate
 from orgunits.scope import OUT_OF_SCOPE
 from registry.audit import bulk_history_kwargs
-from registry.spreadsheets import Column, find_table, normalize_text, parse_date, read_upload
+from registry.spreadsheets import Column, find_table, normalize_text, parse_date, read_upload, table_xlsx
 
 # field, Chinese header (what we write), English alias (also accepted)
 COLUMNS = [
@@ -403,28 +403,7 @@ def rows_from_cells(cells: list[list]) -> NumberedRows:
 def export_xlsx(appointments, *, reveal_personal_data: bool) -> bytes:
     """The roster as an .xlsx in the import layout, so it can be edited and imported back.
 
-    Text is stored as text even when it starts with "=", so a name can never become a formula.
+    Formula-looking text (=, +, -, @, tab, CR first) is stored as text and can never be evaluated.
     """
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
     headers, rows = export_rows(appointments, reveal_personal_data=reveal_personal_data)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("任职")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([_literal(sheet, value) for value in row])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _literal(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    return table_xlsx("任职", headers, rows)
