@@ -5,6 +5,7 @@ written by orgunits.officers in bulk, so the preview costs what the import costs
 hundred rows) and a file with any bad row writes nothing.
 """
 
+from django.core.exceptions import ValidationError
 from import_export import resources
 from import_export.results import Result
 
@@ -102,8 +103,11 @@ class UnitResource(resources.ModelResource):
             user=user,
         )
         if plan.valid and not dry_run:
-            with audit_source(f"导入 {kwargs.get('file_name') or '文件'}"):
-                unit_import.write(plan)
+            try:
+                with audit_source(f"导入 {kwargs.get('file_name') or '文件'}"):
+                    unit_import.write(plan)
+            except ValidationError as exc:  # a move the checks could not foresee; nothing was written
+                return base_error(Result(), "；".join(exc.messages))
         return result
 
 

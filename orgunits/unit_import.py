@@ -67,6 +67,7 @@ class UnitRow:
     existing: OrgUnit | None = None
     planned: OrgUnit | None = None  # the unit as it will be
     final_parent: str = ""  # the parent code after the import
+    final_depth: int = 0  # the depth after the import, in the whole tree
     kind: str = "new"  # new | update | skip | invalid
     changes: dict = field(default_factory=dict)  # header -> (before, after) as text
     errors: dict = field(default_factory=lambda: defaultdict(list))  # header -> messages
@@ -313,6 +314,21 @@ def _check_parents(by_code: dict[str, UnitRow], lookups: _Lookups) -> None:
                 looped.errors[parent_header].append(CYCLE.format(chain=chain, rows=numbers))
         settled.update(trail)
 
+    # Depths in the tree as it will be: moves are made shallowest first, so that no unit is ever
+    # moved under a unit that still sits inside it.
+    depth: dict[str, int] = {}
+    for start, row in by_code.items():
+        if row.errors.get(parent_header):
+            continue
+        trail, code = [], start
+        while code and code not in depth and len(trail) <= len(by_code) + 64:
+            trail.append(code)
+            code = parent_of(code)
+        base = depth.get(code, 0)
+        for offset, seen in enumerate(reversed(trail), start=1):
+            depth[seen] = base + offset
+        row.final_depth = depth[start]
+
 
 def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
     """The services' rules on each new, changed or moved row, against its parent as it will be."""
@@ -398,19 +414,11 @@ def write(plan: UnitImport) -> UnitImport:
     new_rows = [row for row in plan.rows if row.kind == "new"]
     if new_rows:
         _insert(new_rows)
-    by_code = {row.code: row for row in plan.rows}
-    moves = sorted((row for row in changed if row.moves), key=lambda row: _final_depth(row, by_code))
+    moves = sorted((row for row in changed if row.moves), key=lambda row: row.final_depth)
     for row in moves:
         unit_move(unit=row.existing, new_parent=OrgUnit.objects.get(code=row.final_parent))
     plan.created, plan.updated, plan.moved = len(new_rows), len(field_changes), len(moves)
     return plan
-
-
-def _final_depth(row: UnitRow, by_code: dict[str, UnitRow]) -> int:
-    depth, code = 0, row.final_parent
-    while code in by_code:
-        depth, code = depth + 1, by_code[code].final_parent
-    return depth
 
 
 def _insert(new_rows: list[UnitRow]) -> None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from orgunits.scope import Scope
@@ -39,8 +40,11 @@ class SpreadsheetImportCommand(BaseCommand):
         if dry_run:
             self.stdout.write(f"检查通过（未写入）：{self.summary(plan)}。")
             return
-        with audit_source(f"命令 {self.command_name} {file.name}"):
-            self.write(plan)
+        try:
+            with audit_source(f"命令 {self.command_name} {file.name}"):
+                self.write(plan)
+        except ValidationError as exc:  # a conflict the checks could not foresee; the write was rolled back
+            raise CommandError("未导入任何数据：" + "；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"已导入：{self.summary(plan)}。"))
 
     command_name = ""

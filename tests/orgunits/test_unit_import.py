@@ -564,3 +564,27 @@ class AdminFlowTests(TreeTestCase, AdminUploadMixin):
 def test_the_fixture_dates_are_what_the_tests_assume():
     """A guard for the generator: serial 45717 is 2025-03-01."""
     assert datetime.date(1899, 12, 30) + datetime.timedelta(days=45717) == datetime.date(2025, 3, 1)
+
+
+class MoveOrderTests(TreeTestCase):
+    """Moves run shallowest first in the tree as it will be, even when the chain passes through units
+    that are not in the file: here B1 goes under B3, which sits under B2, which leaves B1 first."""
+
+    def test_a_unit_moves_under_its_own_grandchild_once_the_child_has_left(self):
+        from orgunits.models import UnitKind
+
+        branch = UnitKind.objects.create(code="branch", name="分会", org_form="women_org")
+        branch.allowed_parents.set([kind("county"), branch])
+        b1 = unit_create(parent=self.shuangfeng, code="B1", name="一分会", kind=branch)
+        b2 = unit_create(parent=b1, code="B2", name="二分会", kind=branch)
+        unit_create(parent=b2, code="B3", name="三分会", kind=branch)
+        cells = [
+            ["代码", "名称", "类型", "上级代码"],
+            ["B1", "一分会", "分会", "B3"],
+            ["B2", "二分会", "分会", "431321"],
+        ]
+        plan = check_table(find_table(cells, COLUMNS))
+        assert plan.valid, plan.messages()
+        write(plan)
+        assert [parent_code(code) for code in ("B2", "B3", "B1")] == ["431321", "B2", "B3"]
+        assert "完好" in check_tree()
