@@ -35,6 +35,7 @@ from registry.uploads import TOO_LARGE, check_upload
 PREVIEW_LIMIT = 500
 ERROR_FILE_SECONDS = 3600
 ERROR_FILE_GONE = "错误行文件已过期，请重新上传原文件。"
+UPLOAD_EXPIRED = "上传的文件已过期或找不到，请重新上传。"
 CHANGED_ON_CONFIRM = "确认导入时数据已有变化，文件未导入：{first}"
 IMPORT_DONE = "导入完成：新增{new}行，修改{update}行，未变{skip}行。"
 ROW_NUMBER_HEADER = "原行号"
@@ -58,6 +59,8 @@ class SpreadsheetFormat(Format):
         return "表格文件（.xlsx、.xls、.ods、.csv）"
 
     def create_dataset(self, in_stream):
+        if in_stream is None:  # the temporary copy between preview and confirm is gone
+            raise SpreadsheetError(UPLOAD_EXPIRED)
         cells = read_cells(bytes(in_stream))
         if not any(any(normalize_text(cell) for cell in row) for row in cells):
             raise SpreadsheetError(EMPTY_FILE)
@@ -203,6 +206,13 @@ class SpreadsheetImportMixin(ImportMixin):
                 skip=totals[RowResult.IMPORT_TYPE_SKIP],
             ),
         )
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except SpreadsheetError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("admin:" + self._url_name("import")))
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
