@@ -77,8 +77,6 @@ class Case:
     refused: str = ""  # the message for a file refused whole
     user: str | None = None
     admin: bool = False  # also run through the admin upload
-    bug: str = ""  # a known bug: the command test is a strict xfail with this reason
-    admin_bug: str = ""  # the same for the admin test
 
     def command_text(self) -> str:
         if self.messages is None:
@@ -364,14 +362,14 @@ def _command_test(case: Case):
     def test(self):
         self.check_command(case)
 
-    return pytest.mark.xfail(strict=True, reason=case.bug)(test) if case.bug else test
+    return test
 
 
 def _admin_test(case: Case):
     def test(self):
         self.check_admin(case)
 
-    return pytest.mark.xfail(strict=True, reason=case.admin_bug)(test) if case.admin_bug else test
+    return test
 
 
 for _name, _case in CASES.items():
