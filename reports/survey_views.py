@@ -109,37 +109,18 @@ def evidence(unit: OrgUnit, figures: dict) -> list[Evidence]:
             text += "，组建率低于本级水平的有" + "、".join(label for label, _rate in below)
         coverage_url = reverse("reports_coverage") + "?" + urlencode({"unit": unit.pk, "on": on, "compare": "on"})
         found.append(Evidence("组建缺口", text + "。", coverage_url))
-    without = organisations_without_chair(unit, on)
-    names = list(without.values_list("name", flat=True)[: EVIDENCE_SAMPLE + 1])
-    if names:
-        count = without.count() if len(names) > EVIDENCE_SAMPLE else len(names)
-        found.append(
-            Evidence(
-                "有组织无人员",
-                f"{count}个已建组织没有主席（妇女主任）在任：{_sample(names, count)}。",
-                _worklist("without-chair", unit, on),
-            )
-        )
-    overdue = terms_due(unit, on, 0).filter(due_on__lt=on)
-    overdue_names = list(overdue.values_list("unit__name", flat=True)[: EVIDENCE_SAMPLE + 1])
-    if overdue_names:
-        count = overdue.count() if len(overdue_names) > EVIDENCE_SAMPLE else len(overdue_names)
-        found.append(
-            Evidence(
-                "换届逾期",
-                f"{count}个组织届满未换届：{_sample(overdue_names, count)}。",
-                _worklist("terms-due", unit, on, months=0),
-            )
-        )
-    busy = busy_people(unit, on)
-    busy_names = list(busy.values_list("name", flat=True)[: EVIDENCE_SAMPLE + 1])
-    if busy_names:
-        count = busy.count() if len(busy_names) > EVIDENCE_SAMPLE else len(busy_names)
-        found.append(
-            Evidence(
-                "身兼数职",
-                f"{count}人同时担任三项及以上职务或兼职：{_sample(busy_names, count)}。",
-                _worklist("busy", unit, on),
-            )
-        )
+    named = (
+        ("有组织无人员", organisations_without_chair(unit, on), "name",
+         "{count}个已建组织没有主席（妇女主任）在任：{names}。", _worklist("without-chair", unit, on)),
+        ("换届逾期", terms_due(unit, on, 0).filter(due_on__lt=on), "unit__name",
+         "{count}个组织届满未换届：{names}。", _worklist("terms-due", unit, on, months=0)),
+        ("身兼数职", busy_people(unit, on), "name",
+         "{count}人同时担任三项及以上职务或兼职：{names}。", _worklist("busy", unit, on)),
+    )  # fmt: skip
+    for title, queryset, name_field, template, url in named:
+        names = list(queryset.values_list(name_field, flat=True)[: EVIDENCE_SAMPLE + 1])
+        if names:
+            # The sample query tells the count when it is small; only a longer list is counted.
+            count = queryset.count() if len(names) > EVIDENCE_SAMPLE else len(names)
+            found.append(Evidence(title, template.format(count=count, names=_sample(names, count)), url))
     return found
