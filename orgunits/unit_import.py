@@ -20,6 +20,7 @@ from orgunits.models import OrgForm, OrgUnit, UnitKind
 from orgunits.scope import OUT_OF_SCOPE
 from orgunits.services import children_errors, date_errors, placement_errors, unit_move
 from registry.audit import bulk_history_kwargs, current_source, current_user
+from registry.queries import chunked_in
 from registry.spreadsheets import Column, Table, format_row_error, normalize_text, parse_bool, parse_code, parse_date
 from registry.spreadsheets import plain_text as name_text
 
@@ -54,7 +55,6 @@ NAME_TOO_LONG = "名称过长，最多{limit}个字。"
 IMPORT_HAS_ERRORS = "文件中有{count}处错误，未导入任何数据。"
 
 MAX_NAME_LENGTH = OrgUnit._meta.get_field("name").max_length
-IN_CHUNK = 5000  # SQLite allows about 32k parameters per query
 
 
 @dataclass
@@ -116,22 +116,13 @@ class _Lookups:
             self.kind_by_text[kind.name] = kind
         self.kind_names = "、".join(kind.name for kind in sorted(self.kinds.values(), key=lambda k: k.sort_order))
         codes = {row.code for row in rows if row.code} | {row.parent_code for row in rows if row.parent_code}
-        self.units = self._units(code__in=codes)
+        self.units = {unit.code: unit for chunk in chunked_in(OrgUnit.objects, "code", codes) for unit in chunk}
         # Parents and ancestors of the units found, so the tree after the import is known end to end.
         paths = {prefix for unit in self.units.values() for prefix in unit.ancestor_paths()}
         known_paths = {unit.path for unit in self.units.values()}
-        for unit in self._units(path__in=paths - known_paths).values():
-            self.units[unit.code] = unit
+        for chunk in chunked_in(OrgUnit.objects, "path", paths - known_paths):
+            self.units.update((unit.code, unit) for unit in chunk)
         self.code_of_path = {unit.path: code for code, unit in self.units.items()}
-
-    def _units(self, **lookup) -> dict[str, OrgUnit]:
-        ((name, values),) = lookup.items()
-        values = sorted(values)
-        found = {}
-        for start in range(0, len(values), IN_CHUNK):
-            chunk = OrgUnit.objects.filter(**{name: values[start : start + IN_CHUNK]})
-            found.update((unit.code, unit) for unit in chunk)
-        return found
 
     def db_parent_code(self, unit: OrgUnit) -> str:
         return self.code_of_path.get(OrgUnit.parent_path_of(unit.path), "") if unit.depth > 1 else ""
@@ -484,9 +475,8 @@ def _record_created(units: list[OrgUnit], when) -> None:
     """One "created" history entry per new unit, written in bulk like the units themselves."""
     history = OrgUnit.history.model
     pks = {}
-    codes = [unit.code for unit in units]
-    for start in range(0, len(codes), IN_CHUNK):
-        pks.update(OrgUnit.objects.filter(code__in=codes[start : start + IN_CHUNK]).values_list("code", "pk"))
+    for chunk in chunked_in(OrgUnit.objects, "code", (unit.code for unit in units)):
+        pks.update(chunk.values_list("code", "pk"))
     unit_fields = {f.attname for f in OrgUnit._meta.fields}
     tracked = [f.attname for f in history._meta.fields if f.attname in unit_fields]
     stamp = {
@@ -521,10 +511,8 @@ def export_rows(units) -> tuple[list[str], list[list]]:
     units = list(units)
     parent_paths = {OrgUnit.parent_path_of(unit.path) for unit in units if unit.depth > 1}
     code_of_path = {unit.path: unit.code for unit in units}
-    missing = parent_paths - set(code_of_path)
-    for start in range(0, len(missing), IN_CHUNK):
-        chunk = sorted(missing)[start : start + IN_CHUNK]
-        code_of_path.update(OrgUnit.objects.filter(path__in=chunk).values_list("path", "code"))
+    for chunk in chunked_in(OrgUnit.objects, "path", parent_paths - set(code_of_path)):
+        code_of_path.update(chunk.values_list("path", "code"))
     rows = []
     for unit in units:
         rows.append(

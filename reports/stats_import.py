@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from orgunits.models import OrgUnit
 from orgunits.scope import OUT_OF_SCOPE
 from registry.audit import bulk_history_kwargs
+from registry.queries import chunked_in
 from registry.spreadsheets import Column, SpreadsheetError, Table, find_table, format_row_error, normalize_text
 from reports import errors
 from reports.models import DataElement, DataValue, ValidationRule
@@ -44,7 +45,6 @@ UNKNOWN_ELEMENT = "没有这个统计指标项，可选：{choices}。"
 DUPLICATE_FIGURE = "与第{first}行重复：同一单位、同一年度、同一指标项只能有一行。"
 DUPLICATE_UNIT_ROW = "与第{first}行重复：同一单位、同一年度只能有一行。"
 RULES_BROKEN = "{unit}{period}年的数据{message}"
-IN_CHUNK = 5000
 
 
 def wide_columns(elements: list[DataElement]) -> list[Column]:
@@ -123,11 +123,7 @@ def check_table(shape: str, table: Table, *, scope=None) -> StatsImport:
 
 
 def _units(codes: set[str]) -> dict[str, OrgUnit]:
-    codes = sorted(codes - {""})
-    found = {}
-    for start in range(0, len(codes), IN_CHUNK):
-        found.update((u.code, u) for u in OrgUnit.objects.filter(code__in=codes[start : start + IN_CHUNK]))
-    return found
+    return {unit.code: unit for chunk in chunked_in(OrgUnit.objects, "code", codes - {""}) for unit in chunk}
 
 
 def _parse_key(row: StatsRow, headers: dict, units: dict, scope) -> None:
@@ -251,11 +247,10 @@ def _plan_writes(plan: StatsImport, elements: dict[str, DataElement], headers: d
 
 def _stored(rows: list[StatsRow]) -> dict[tuple, dict[str, DataValue]]:
     found: dict[tuple, dict[str, DataValue]] = defaultdict(dict)
-    unit_ids = sorted({row.unit.pk for row in rows})
     periods = sorted({str(row.period) for row in rows})
-    for start in range(0, len(unit_ids), IN_CHUNK):
-        values = DataValue.objects.filter(unit_id__in=unit_ids[start : start + IN_CHUNK], period__in=periods)
-        for value in values.select_related("element"):
+    values = DataValue.objects.filter(period__in=periods).select_related("element")
+    for chunk in chunked_in(values, "unit_id", (row.unit.pk for row in rows)):
+        for value in chunk:
             found[(value.unit_id, value.period)][value.element.code] = value
     return found
 
