@@ -20,7 +20,7 @@ from orgunits.models import Appointment, AppointmentMode, ConcurrentRole, OrgUni
 from orgunits.roster_services import PERSON_FIELDS, appointment_errors, person_validate
 from orgunits.scope import OUT_OF_SCOPE
 from registry.audit import bulk_history_kwargs
-from registry.spreadsheets import Column, find_table, normalize_text, parse_date, read_upload, table_xlsx
+from registry.spreadsheets import CheckedRows, Column, find_table, normalize_text, parse_date, read_upload, table_xlsx
 
 # field, Chinese header (what we write), English alias (also accepted)
 COLUMNS = [
@@ -75,17 +75,10 @@ class RowOutcome:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(CheckedRows):
     rows: list[RowOutcome]
     people_created: int = 0
     people_updated: int = 0
-
-    @property
-    def valid(self) -> bool:
-        return not any(row.errors for row in self.rows)
-
-    def count(self, kind: str) -> int:
-        return sum(1 for row in self.rows if row.kind == kind)
 
     def messages(self) -> list[str]:
         found = []

@@ -21,7 +21,16 @@ from orgunits.scope import OUT_OF_SCOPE
 from orgunits.services import children_errors, date_errors, placement_errors, unit_move
 from registry.audit import bulk_history_kwargs, current_source, current_user
 from registry.queries import chunked_in
-from registry.spreadsheets import Column, Table, format_row_error, normalize_text, parse_bool, parse_code, parse_date
+from registry.spreadsheets import (
+    CheckedRows,
+    Column,
+    Table,
+    format_row_error,
+    normalize_text,
+    parse_bool,
+    parse_code,
+    parse_date,
+)
 from registry.spreadsheets import plain_text as name_text
 
 COLUMNS = [
@@ -78,19 +87,12 @@ class UnitRow:
 
 
 @dataclass
-class UnitImport:
+class UnitImport(CheckedRows):
     rows: list[UnitRow]
     unknown_headers: list[str]
     created: int = 0
     updated: int = 0
     moved: int = 0
-
-    @property
-    def valid(self) -> bool:
-        return not any(row.errors for row in self.rows)
-
-    def count(self, kind: str) -> int:
-        return sum(1 for row in self.rows if row.kind == kind)
 
     def messages(self) -> list[str]:
         found = []

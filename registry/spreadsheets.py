@@ -47,6 +47,19 @@ class SpreadsheetError(Exception):
     """The file as a whole cannot be read; nothing row-level can be said."""
 
 
+class CheckedRows:
+    """What every importer's checked plan answers; the plan holds `rows`, each with `errors` and `kind`."""
+
+    rows: list
+
+    @property
+    def valid(self) -> bool:
+        return not any(row.errors for row in self.rows)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+
 @dataclass(frozen=True)
 class Column:
     field: str

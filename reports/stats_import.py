@@ -20,7 +20,15 @@ from orgunits.models import OrgUnit
 from orgunits.scope import OUT_OF_SCOPE
 from registry.audit import bulk_history_kwargs
 from registry.queries import chunked_in
-from registry.spreadsheets import Column, SpreadsheetError, Table, find_table, format_row_error, normalize_text
+from registry.spreadsheets import (
+    CheckedRows,
+    Column,
+    SpreadsheetError,
+    Table,
+    find_table,
+    format_row_error,
+    normalize_text,
+)
 from reports import errors
 from reports.models import DataElement, DataValue, ValidationRule
 from reports.periods import Period
@@ -70,19 +78,12 @@ class StatsRow:
 
 
 @dataclass
-class StatsImport:
+class StatsImport(CheckedRows):
     shape: str  # long | wide
     table: Table
     rows: list[StatsRow]
     to_create: list[DataValue] = field(default_factory=list)
     to_update: list[DataValue] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not any(row.errors for row in self.rows)
-
-    def count(self, kind: str) -> int:
-        return sum(1 for row in self.rows if row.kind == kind)
 
     def messages(self) -> list[str]:
         field_of = {column.header: column.field for column in self.table.columns}
