@@ -63,6 +63,7 @@ PARENT_INVALID = "上级单位“{code}”所在的第{row}行有错误，请先
 NAME_TOO_LONG = "名称过长，最多{limit}个字。"
 IMPORT_HAS_ERRORS = "文件中有{count}处错误，未导入任何数据。"
 
+CHILD_RULE_HEADERS = {HEADER_OF[name] for name in ("kind", "opened_on", "closed_on")}
 MAX_NAME_LENGTH = OrgUnit._meta.get_field("name").max_length
 
 
@@ -345,7 +346,8 @@ def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
         if row.planned.kind_id:
             for name, messages in placement_errors(unit=row.planned, parent=parent).items():
                 found[name].extend(messages)
-        if row.existing is not None and row.existing.numchild:
+        # Children are checked against the kind and dates only: a rename needs no query per unit.
+        if row.existing is not None and row.existing.numchild and set(row.changes) & CHILD_RULE_HEADERS:
             for name, messages in children_errors(unit=row.planned, checked_elsewhere=in_file).items():
                 found[name].extend(messages)
         for name, messages in found.items():
