@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from import_export.admin import ImportMixin
@@ -134,9 +134,7 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
     return response
 
 
-def _validation_error(errors: dict[str, list[str]]):
-    from django.core.exceptions import ValidationError
-
+def _validation_error(errors: dict[str, list[str]]) -> ValidationError:
     return ValidationError({header or "其他": messages for header, messages in errors.items()})
 
 
