@@ -9,12 +9,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits import unit_import
 from orgunits.assignment_admin import AssignmentAdmin  # noqa: F401  (registers it)
-from orgunits.autocomplete import URL_NAME, UnitChoiceView, location_labels
+from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices, location_labels
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
+from orgunits.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.resources import UnitResource
 from orgunits.roster_admin import CurrentRosterInline
@@ -40,7 +40,7 @@ EXPORT_TOO_BIG = "要导出的单位超过{limit}个，请先进入下级单位�
 
 
 @admin.register(UnitKind)
-class UnitKindAdmin(SimpleHistoryAdmin):
+class UnitKindAdmin(NationalSettingsAdminMixin, GuardedHistoryAdmin):
     list_display = ("name", "code", "org_form", "is_area", "eligible_by_default", "sort_order")
     list_editable = ("sort_order",)
     filter_horizontal = ("allowed_parents",)
@@ -179,7 +179,7 @@ class UnitChangeList(ChangeList):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
+class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
     scope_via = ""
     resource_classes = [UnitResource]
     import_columns = unit_import.COLUMNS
@@ -416,7 +416,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin)
     def _action_view(self, request, object_id, *, form_class, submit, perform):
         """A one-form page that runs a service on the unit; perform returns the log and success messages."""
         unit = self._unit_for_action(request, object_id)
-        form = form_class(request.POST or None)
+        form = limit_unit_choices(form_class(request.POST or None), scope_of(request), editable=True)
         if request.method == "POST" and form.is_valid():
             try:
                 log_message, success_message = perform(unit, **form.cleaned_data)

@@ -49,6 +49,8 @@ class UnitChoiceView(AutocompleteJsonView):
 
 
 class UnitAutocompleteWidget(AutocompleteSelect):
+    queryset = OrgUnit.objects.none()  # set by UnitChoiceField to its own queryset
+
     def __init__(self, admin_site, attrs=None):
         super().__init__(field=None, admin_site=admin_site, attrs=attrs)
 
@@ -78,12 +80,30 @@ class UnitAutocompleteWidget(AutocompleteSelect):
         options = []
         if not self.is_required:
             options.append(self.create_option(name, "", "", False, 0))
-        units = OrgUnit.objects.filter(pk__in=[v for v in selected if str(v).isdigit()])
+        # Only units the field accepts: a foreign id in the address renders like a missing one.
+        units = self.queryset.filter(pk__in=[v for v in selected if str(v).isdigit()])
         for index, unit in enumerate(units, start=len(options)):
             options.append(self.create_option(name, unit.pk, str(unit), True, index))
         return [(None, options, 0)]
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """Accepts no unit at all until limit_unit_choices gives it the user's scope."""
+
     def __init__(self, admin_site, **kwargs):
-        super().__init__(queryset=OrgUnit.objects.all(), widget=UnitAutocompleteWidget(admin_site), **kwargs)
+        super().__init__(queryset=OrgUnit.objects.none(), widget=UnitAutocompleteWidget(admin_site), **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.widget.queryset = self._queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+def limit_unit_choices(form, scope, *, editable: bool = False):
+    """Every unit field of the form offers, accepts and shows only units of the scope, so a foreign
+    id is an invalid choice, exactly like a missing one, and is never named."""
+    for field in form.fields.values():
+        if isinstance(field, UnitChoiceField):
+            field.queryset = scope.units(editable=editable)
+    return form

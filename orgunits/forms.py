@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import construct_instance
 
-from orgunits.autocomplete import UnitChoiceField
+from orgunits.autocomplete import UnitChoiceField, limit_unit_choices
 from orgunits.models import OrgUnit
 from orgunits.scope import OUT_OF_SCOPE
 from orgunits.services import EDITABLE_FIELDS, unit_validate
@@ -51,6 +51,11 @@ class OrgUnitAddForm(OrgUnitForm):
     )
 
     scope = None  # set per request by the admin
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.scope is not None:
+            limit_unit_choices(self, self.scope, editable=True)
 
     def unit_parent(self) -> OrgUnit | None:
         return self.cleaned_data.get("parent")

@@ -17,8 +17,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from orgunits import roster_errors as errors
 from orgunits.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 from orgunits.models import Appointment, AppointmentMode, ConcurrentRole, OrgUnit, Person, Post, Sex
+from orgunits.people import people_for
 from orgunits.roster_services import PERSON_FIELDS, appointment_errors, person_validate
-from orgunits.scope import OUT_OF_SCOPE
+from orgunits.scope import READ_ONLY_SCOPE
 from registry.audit import bulk_history_kwargs
 from registry.spreadsheets import CheckedRows, Column, find_table, normalize_text, parse_date, read_upload, table_xlsx
 
@@ -141,9 +142,15 @@ class _Lookups:
         self.political_status = _Choices(Person._meta.get_field("political_status").choices, "政治面貌")
         ids = {normalize_id_number(_text(row.get("id_number"))) for row in rows} - {""}
         names = {_text(row.get("name")) for row in rows}
-        self.people_by_id = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+        # Identity numbers are unique nationally, so a number held outside her scope is an error; a
+        # name and birth date only match people she may change (namesakes elsewhere are other people).
+        mine = people_for(scope, editable=True) if scope is not None else Person.objects.all()
+        self.people_by_id = {p.id_number: p for p in mine.filter(id_number__in=ids)}
+        self.ids_held_elsewhere = set(
+            Person.objects.filter(id_number__in=ids - set(self.people_by_id)).values_list("id_number", flat=True)
+        )
         self.people_by_name = defaultdict(list)
-        for person in Person.objects.filter(name__in=names):
+        for person in mine.filter(name__in=names):
             self.people_by_name[(person.name, person.birth_date)].append(person)
         people = list(self.people_by_id.values()) + [p for group in self.people_by_name.values() for p in group]
         self.appointments = defaultdict(list)  # (person, unit, post) -> appointments
@@ -181,10 +188,12 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
     start_on = _date(raw.get("start_on"), problems, HEADER_OF["start_on"])
     end_on = _date(raw.get("end_on"), problems, HEADER_OF["end_on"])
     unit = lookups.units.get(normalize_text(text["unit_code"]).upper())
+    if unit is not None and lookups.scope is not None and not lookups.scope.can_view(unit):
+        unit = None  # out of her scope reads exactly like a code that does not exist
     if text["unit_code"] and unit is None:
         problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(value=text["unit_code"]))
     elif unit is not None and lookups.scope is not None and not lookups.scope.can_edit(unit):
-        problems[HEADER_OF["unit_code"]].append(OUT_OF_SCOPE.format(unit=unit.name))
+        problems[HEADER_OF["unit_code"]].append(READ_ONLY_SCOPE.format(unit=unit.name))
     post = lookups.posts.get(text["post"])
     if text["post"] and post is None:
         problems[HEADER_OF["post"]].append(UNKNOWN_POST.format(value=text["post"], choices="、".join(lookups.posts)))
@@ -233,6 +242,9 @@ def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) 
             if text.get(name) and value != getattr(person, name):
                 problems[HEADER_OF[name]].append(SAME_PERSON_DIFFERS.format(other=first_row))
         return None if problems else person
+    if fields.get("id_number") in lookups.ids_held_elsewhere:
+        problems[HEADER_OF["id_number"]].append(errors.ID_REGISTERED)
+        return None
     if fields.get("id_number"):
         person = lookups.people_by_id.get(fields["id_number"])
     else:
@@ -322,6 +334,8 @@ def write(report: ImportReport) -> ImportReport:
     new_people = [p for p in people.values() if p.pk is None]
     changed_people = [p for p in people.values() if p.pk and getattr(p, "_import_changed", False)]
     history = bulk_history_kwargs()
+    for person in new_people:
+        person.created_by = history["default_user"]
     bulk_create_with_history(new_people, Person, batch_size=2000, **history)
     bulk_update_with_history(changed_people, Person, list(PERSON_FIELDS), **history)
     report.people_created, report.people_updated = len(new_people), len(changed_people)

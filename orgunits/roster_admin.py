@@ -4,15 +4,15 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from orgunits import people
+from orgunits.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from orgunits.identity import mask_id_number, mask_phone
-from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, Term
+from orgunits.models import Appointment, ConcurrentRole, Person, Post, Term
 from orgunits.officers import SPREADSHEET_COLUMNS, export_xlsx
 from orgunits.resources import OfficerResource
 from orgunits.roster_forms import AppointmentForm, PersonForm
@@ -29,11 +29,9 @@ from orgunits.scope import scope_of
 from orgunits.scoped_admin import NotFoundMixin, ScopedAdminMixin
 from registry.import_admin import SpreadsheetImportMixin
 
-PERSONAL_DATA_PERM = "orgunits.view_personal_data"
-
 
 def may_see_personal_data(request) -> bool:
-    return request.user.has_perm(PERSONAL_DATA_PERM)
+    return people.may_see_personal_data(request.user)
 
 
 class AsOfDateFilter(admin.SimpleListFilter):
@@ -120,7 +118,7 @@ class CurrentRosterInline(ReadOnlyTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NotFoundMixin, SimpleHistoryAdmin):
+class PersonAdmin(NotFoundMixin, GuardedHistoryAdmin):
     form = PersonForm
     list_display = (
         "name",
@@ -138,12 +136,8 @@ class PersonAdmin(NotFoundMixin, SimpleHistoryAdmin):
     inlines = [AppointmentHistoryInline]
 
     def get_queryset(self, request):
-        people = super().get_queryset(request)
-        scope = scope_of(request)
-        if scope.unrestricted:
-            return people
-        holding = scope.filter(Appointment.objects.all(), "unit__").values("person")
-        return people.filter(Q(pk__in=holding) | Q(registered_in__in=scope.units()))
+        visible = people.people_for(scope_of(request)).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and scope_of(request).can_edit_anything
@@ -158,8 +152,7 @@ class PersonAdmin(NotFoundMixin, SimpleHistoryAdmin):
         scope = scope_of(request)
         if person is None or scope.unrestricted:
             return scope.can_edit_anything
-        holds = scope.filter(Appointment.objects.filter(person=person), "unit__", editable=True).exists()
-        return holds or scope.can_edit(person.registered_in)
+        return people.people_for(scope, editable=True).filter(pk=person.pk).exists()
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -195,11 +188,11 @@ class PersonAdmin(NotFoundMixin, SimpleHistoryAdmin):
             person_update(person=obj, **fields)
         else:
             home = scope_of(request).units(editable=True).order_by("path").first()
-            obj.pk = person_create(registered_in=home, **fields).pk
+            obj.pk = person_create(registered_in=home, created_by=request.user, **fields).pk
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "is_leadership", "counts_as_chair", "default_seats", "sort_order")
     list_editable = ("sort_order",)
     filter_horizontal = ("kinds",)
@@ -207,12 +200,12 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConcurrentRole)
-class ConcurrentRoleAdmin(admin.ModelAdmin):
+class ConcurrentRoleAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code")
 
 
 @admin.register(Term)
-class TermAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TermAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
     list_display = ("unit", "ordinal", "elected_on", "due_on", "closed_on")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
@@ -254,7 +247,7 @@ class SubtreeFilter(admin.SimpleListFilter):
 
     def _unit(self, request):
         raw = request.GET.get(self.parameter_name, "")
-        return OrgUnit.objects.filter(pk=raw).first() if raw.isdigit() else None
+        return scope_of(request).units().filter(pk=raw).first() if raw.isdigit() else None
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -264,7 +257,7 @@ class SubtreeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
     form = AppointmentForm
     resource_classes = [OfficerResource]
     import_columns = SPREADSHEET_COLUMNS

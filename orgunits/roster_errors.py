@@ -5,7 +5,8 @@ ID_CHECK = "身份证号“{value}”校验位错误：应为“{expected}”，
 ID_BAD_DATE = "身份证号“{value}”中的出生日期不存在。"
 ID_BIRTH_MISMATCH = "身份证号中的出生日期是{encoded}，与填写的出生日期{given}不符。"
 ID_SEX_MISMATCH = "身份证号表明性别为{encoded}，与填写的性别{given}不符。"
-ID_DUPLICATE = "身份证号{value}已属于“{name}”。"
+# Neutral on purpose: the holder may be in another county, and even her name must not leak.
+ID_REGISTERED = "该身份证号已登记，请联系上级妇联核实。"
 PHONE_FORMAT = "手机号“{value}”不对：应为1开头的11位数字。"
 
 APPOINTMENT_END_BEFORE_START = "任职结束日期{end_on}早于开始日期{start_on}。"

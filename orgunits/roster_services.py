@@ -42,7 +42,7 @@ def person_validate(person: Person, *, check_duplicate_id: bool = True) -> None:
             else None
         )
         if holder:
-            found["id_number"].append(errors.ID_DUPLICATE.format(value=person.id_number, name=holder.name))
+            found["id_number"].append(errors.ID_REGISTERED)
     if found:
         raise ValidationError(dict(found))
 
@@ -59,11 +59,11 @@ def _normalized(fields: dict) -> dict:
 
 
 @transaction.atomic
-def person_create(*, registered_in: OrgUnit | None = None, **fields) -> Person:
+def person_create(*, registered_in: OrgUnit | None = None, created_by=None, **fields) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_create() got unexpected fields {sorted(unknown)}")
-    person = Person(registered_in=registered_in, **_normalized(fields))
+    person = Person(registered_in=registered_in, created_by=created_by, **_normalized(fields))
     person_validate(person)
     person.save()
     return person

@@ -8,9 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from orgunits.autocomplete import limit_unit_choices
 from orgunits.roster_forms import WorklistForm
 from orgunits.scope import scope_of
-from orgunits.scoped_admin import require_view
 from orgunits.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
 
 PER_PAGE = 50
@@ -97,7 +97,7 @@ def worklist_view(request, name: str):
     if "unit" not in data:
         home = scope_of(request).home()
         data["unit"] = home.pk if home else ""
-    form = WorklistForm(data)
+    form = limit_unit_choices(WorklistForm(data), scope_of(request))
     context = {
         **admin.site.each_context(request),
         "title": title,
@@ -109,7 +109,6 @@ def worklist_view(request, name: str):
     }
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
-        require_view(request, unit)
         headers, queryset, cells = build(unit, on, form.cleaned_data.get("months") or 0)
         page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
         context.update(headers=headers, page=page, rows=[cells(item) for item in page.object_list], unit=unit, on=on)

@@ -21,6 +21,7 @@ EDIT_ROLES = (Assignment.Role.EDITOR, Assignment.Role.MANAGER)
 @dataclass(frozen=True)
 class Scope:
     unrestricted: bool
+    user_id: int | None = None
     view_paths: tuple[str, ...] = ()
     edit_paths: tuple[str, ...] = ()
     manage_paths: tuple[str, ...] = ()
@@ -34,6 +35,7 @@ class Scope:
         rows = list(Assignment.objects.filter(user=user).values_list("unit__path", "role"))
         return cls(
             unrestricted=False,
+            user_id=user.pk,
             view_paths=_outermost(path for path, _role in rows),
             edit_paths=_outermost(path for path, role in rows if role in EDIT_ROLES),
             manage_paths=_outermost(path for path, role in rows if role == Assignment.Role.MANAGER),
@@ -42,6 +44,11 @@ class Scope:
     @property
     def can_edit_anything(self) -> bool:
         return self.unrestricted or bool(self.edit_paths)
+
+    @property
+    def national(self) -> bool:
+        """May change what holds for the whole country (kinds, posts, elements, indicators, rules)."""
+        return self.unrestricted or any(len(path) == OrgUnit.steplen for path in self.edit_paths)
 
     def can_view(self, unit: OrgUnit | None) -> bool:
         return unit is not None and (self.unrestricted or _inside(unit.path, self.view_paths))

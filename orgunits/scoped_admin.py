@@ -1,10 +1,10 @@
 """Admin classes that obey the user's scope (see orgunits.scope)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from orgunits.models import OrgUnit
-from orgunits.scope import OUT_OF_SCOPE, scope_of
+from orgunits.models import OrgUnit, Person, Term
+from orgunits.people import people_for
+from orgunits.scope import scope_of
 
 
 class NotFoundMixin:
@@ -51,11 +51,13 @@ class ScopedAdminMixin(NotFoundMixin):
         return scope.can_edit_anything if obj is None else scope.can_edit(self.unit_of(obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Every choice she could pick is one she may change; a foreign id is then an invalid choice,
+        # exactly like a missing one, and the autocomplete never renders it as selected.
+        scope = scope_of(request)
         if db_field.related_model is OrgUnit:
-            kwargs["queryset"] = scope_of(request).units(editable=True)
+            kwargs["queryset"] = scope.units(editable=True)
+        elif db_field.related_model is Person:
+            kwargs["queryset"] = people_for(scope, editable=True)
+        elif db_field.related_model is Term:
+            kwargs["queryset"] = scope.filter(Term.objects.all(), "unit__", editable=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-def require_view(request, unit: OrgUnit) -> None:
-    if not scope_of(request).can_view(unit):
-        raise PermissionDenied(OUT_OF_SCOPE.format(unit=unit.name))

@@ -56,6 +56,8 @@ UNKNOWN_KIND = "没有这种单位类型，可选：{choices}。"
 UNKNOWN_ORG_FORM = "没有这种妇女组织形式，可选：{choices}。"
 DUPLICATE_ROW = "代码与第{first}行重复。"
 UNKNOWN_PARENT = "上级代码“{code}”既不在库中，也不在本文件中。"
+# Codes are unique nationally; a code used outside her scope is refused without naming its unit.
+CODE_TAKEN = "该代码已被使用，请联系上级妇联核实。"
 PARENT_NEEDED = "新单位必须填写上级代码。"
 OWN_PARENT = "上级代码不能是本单位自己的代码。"
 CYCLE = "上级关系形成循环：{chain}（涉及第{rows}行）。"
@@ -111,7 +113,7 @@ class UnitImport(CheckedRows):
 class _Lookups:
     """Kinds, and every unit the file names (as a row or as a parent) with their ancestors, in a few queries."""
 
-    def __init__(self, rows: list[UnitRow]):
+    def __init__(self, rows: list[UnitRow], scope=None):
         self.kinds = {kind.pk: kind for kind in UnitKind.objects.prefetch_related("allowed_parents")}
         self.kind_by_text = {}
         for kind in self.kinds.values():
@@ -125,7 +127,23 @@ class _Lookups:
         known_paths = {unit.path for unit in self.units.values()}
         for chunk in chunked_in(OrgUnit.objects, "path", paths - known_paths):
             self.units.update((unit.code, unit) for unit in chunk)
+        self.hidden_codes = self._hide_outside(scope, codes)
         self.code_of_path = {unit.path: code for code, unit in self.units.items()}
+
+    def _hide_outside(self, scope, named: set[str]) -> set[str]:
+        """Forget units outside her scope, bar the ancestors of her own units: to her they do not exist.
+
+        Returns the codes the file names that belong to such units."""
+        if scope is None or scope.unrestricted:
+            return set()
+        hidden = {
+            code
+            for code, unit in self.units.items()
+            if not scope.can_view(unit) and not any(root.startswith(unit.path) for root in scope.view_paths)
+        }
+        for code in hidden:
+            del self.units[code]
+        return hidden & named
 
     def db_parent_code(self, unit: OrgUnit) -> str:
         return self.code_of_path.get(OrgUnit.parent_path_of(unit.path), "") if unit.depth > 1 else ""
@@ -138,7 +156,10 @@ def check_table(table: Table, *, scope=None) -> UnitImport:
     for row in rows:
         _parse(row, present)
     _mark_duplicates(rows)
-    lookups = _Lookups(rows)
+    lookups = _Lookups(rows, scope)
+    for row in rows:
+        if row.code in lookups.hidden_codes:
+            row.errors[HEADER_OF["code"]].append(CODE_TAKEN)
     by_code = {row.code: row for row in rows if row.code and HEADER_OF["code"] not in row.errors}
     for row in by_code.values():
         _plan(row, present, lookups)

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from orgunits.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from orgunits.scoped_admin import ScopedAdminMixin
 from registry.import_admin import SpreadsheetImportMixin, file_response
 from registry.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
@@ -14,7 +14,7 @@ from reports.stats_import import LONG_COLUMNS, export_wide
 
 
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "measure", "has_female", "group", "sort_order")
     list_filter = ("group", "has_female")
     list_editable = ("sort_order",)
@@ -22,7 +22,7 @@ class DataElementAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmin):
+class DataValueAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
     """Figures are read and exported here; they are written on the data-entry page or by import,
     where every rule applies."""
 
@@ -74,14 +74,14 @@ class DataValueAdmin(ScopedAdminMixin, SpreadsheetImportMixin, SimpleHistoryAdmi
 
 
 @admin.register(ValidationRule)
-class ValidationRuleAdmin(admin.ModelAdmin):
+class ValidationRuleAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
     form = ValidationRuleForm
     list_display = ("name", "left", "operator", "right", "active")
     list_filter = ("active",)
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(NationalSettingsAdminMixin, GuardedHistoryAdmin):
     form = IndicatorForm
     list_display = ("name", "code", "numerator", "denominator", "coverage_kind", "factor", "decimals", "sort_order")
     list_editable = ("sort_order",)
@@ -89,7 +89,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(admin.ModelAdmin):
+class EligibilityRuleAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
     list_display = ("kind", "element", "part", "minimum")
 
 

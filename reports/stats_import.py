@@ -133,6 +133,8 @@ def _parse_key(row: StatsRow, headers: dict, units: dict, scope) -> None:
         row.errors[headers["unit_code"]].append(REQUIRED_VALUE)
     else:
         row.unit = units.get(code)
+        if row.unit is not None and scope is not None and not scope.can_view(row.unit):
+            row.unit = None  # out of her scope reads exactly like a code that does not exist
         if row.unit is None:
             row.errors[headers["unit_code"]].append(UNKNOWN_UNIT.format(code=code))
         elif scope is not None and not scope.can_edit(row.unit):

@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
+from orgunits.history_admin import GuardedHistoryAdmin
 from orgunits.scope import scope_of
 from orgunits.scoped_admin import ScopedAdminMixin
 from reports.docx_report import survey_docx
@@ -50,7 +50,7 @@ class SurveyReportForm(forms.ModelForm):
 
 
 @admin.register(SurveyReport)
-class SurveyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SurveyReportAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
     form = SurveyReportForm
     list_display = ("title", "unit", "year", "status", "frozen_at", "report_link")
     list_select_related = ("unit",)

@@ -8,8 +8,8 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from orgunits.autocomplete import limit_unit_choices
 from orgunits.scope import READ_ONLY_SCOPE, scope_of
-from orgunits.scoped_admin import require_view
 from reports.coverage import coverage, coverage_with_previous_year, current_of
 from reports.exports import coverage_csv, coverage_xlsx, title_of
 from reports.forms import CoverageForm, FiguresForm, UnitYearForm
@@ -35,10 +35,7 @@ def _selection(request, form_class, defaults):
     if "unit" not in data:
         home = scope_of(request).home()
         data["unit"] = home.pk if home else ""
-    form = form_class(data)
-    if form.is_valid():
-        require_view(request, form.cleaned_data["unit"])
-    return form
+    return limit_unit_choices(form_class(data), scope_of(request))
 
 
 def coverage_view(request):

@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from orgunits.assignment_admin import OWN_ASSIGNMENT
 from orgunits.models import Appointment, Assignment, OrgUnit
-from orgunits.officers import check_rows
+from orgunits.officers import UNKNOWN_UNIT, check_rows
 from orgunits.roster_services import appointment_create, person_create
-from orgunits.scope import OUT_OF_SCOPE, Scope
+from orgunits.scope import Scope
 from reports.models import DataValue
 from reports.statistics import datavalues_save
-from tests.base import TreeTestCase, day, kind
+from tests.base import MISSING_ID, TreeTestCase, assert_same_as_missing, day, kind, page_text
 from tests.orgunits.test_roster import post
 from tests.orgunits.test_roster_admin import ROSTER_PERMS, grant
 from tests.reports.test_admin_pages import with_report_perms
@@ -69,35 +69,40 @@ class TownshipClerkTests(ScopeTestCase):
         results = json.loads(self.client.get(url("orgunit_choose") + "?term=431321001").content)["results"]
         assert results and all("永丰" in r["text"] or "431321001" in r["text"] for r in results)
 
-    def test_a_foreign_parent_in_a_form_is_refused(self):
-        data = {"parent": self.heye.pk, "code": "XH-IDOR", "name": "越界", "kind": kind("agency").pk}
-        data.update(
-            dict.fromkeys(
-                ["opened_on", "closed_on", "org_established_on", "org_dissolved_on", "org_form", "eligibility"], ""
-            )
-        )
-        response = self.client.post(url("orgunit_add"), data)
-        assert OUT_OF_SCOPE.format(unit="荷叶镇") in response.content.decode()
+    def test_a_foreign_parent_in_a_form_is_refused_like_a_missing_one(self):
+        def add_under(parent_id):
+            data = {"parent": parent_id, "code": "XH-IDOR", "name": "越界", "kind": kind("agency").pk}
+            blank = ["opened_on", "closed_on", "org_established_on", "org_dissolved_on", "org_form", "eligibility"]
+            return self.client.post(url("orgunit_add"), {**data, **dict.fromkeys(blank, "")})
+
+        foreign, missing = add_under(self.heye.pk), add_under(MISSING_ID)
+        assert_same_as_missing(foreign, missing, self.heye.pk, "荷叶镇", self.heye.code)
         assert not OrgUnit.objects.filter(code="XH-IDOR").exists()
 
-    def test_a_move_into_another_subtree_is_refused(self):
-        response = self.client.post(url("orgunit_move", self.yongfeng_village.pk), {"new_parent": self.heye.pk})
-        assert OUT_OF_SCOPE.format(unit="荷叶镇") in response.content.decode()
+    def test_a_move_into_another_subtree_is_refused_like_a_move_under_a_missing_unit(self):
+        def move_under(parent_id):
+            return self.client.post(url("orgunit_move", self.yongfeng_village.pk), {"new_parent": parent_id})
+
+        foreign, missing = move_under(self.heye.pk), move_under(MISSING_ID)
+        assert_same_as_missing(foreign, missing, self.heye.pk, "荷叶镇", self.heye.code)
         assert OrgUnit.objects.get(pk=self.yongfeng_village.pk).parent() == self.yongfeng
 
-    def test_statistics_pages_of_another_township_are_forbidden(self):
+    def test_statistics_pages_of_another_township_answer_as_for_a_missing_unit(self):
         for page in (
-            reverse("reports_coverage") + f"?unit={self.heye.pk}&on=2024-01-01",
-            reverse("reports_indicators") + f"?unit={self.heye.pk}&year=2023",
-            reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023",
-            reverse("orgunits_worklist", args=["without-chair"]) + f"?unit={self.heye.pk}",
+            reverse("reports_coverage") + "?unit={}&on=2024-01-01",
+            reverse("reports_coverage") + "?unit={}&on=bad",
+            reverse("reports_indicators") + "?unit={}&year=2023",
+            reverse("reports_entry") + "?unit={}&year=2023",
+            reverse("orgunits_worklist", args=["without-chair"]) + "?unit={}",
+            reverse("orgunits_worklist", args=["terms-due"]) + "?unit={}&on=bad",
         ):
             with self.subTest(page):
-                assert self.client.get(page).status_code == 403
+                foreign, missing = self.client.get(page.format(self.heye.pk)), self.client.get(page.format(MISSING_ID))
+                assert_same_as_missing(foreign, missing, self.heye.pk, "荷叶镇", self.heye.code)
         response = self.client.post(
             reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023", {"cadres__total": "99"}
         )
-        assert response.status_code == 403
+        assert response.status_code == 200 and "荷叶镇" not in page_text(response)
         assert DataValue.objects.get(unit=self.heye).total == 10
 
     def test_lists_and_exports_hold_only_her_rows(self):
@@ -115,7 +120,7 @@ class TownshipClerkTests(ScopeTestCase):
             "start_on": "2022-01-01",
         }
         report = check_rows([row], scope=Scope.for_user(self.township_clerk))
-        assert report.messages() == ["第2行，列“单位代码”：" + OUT_OF_SCOPE.format(unit="荷叶镇")]
+        assert report.messages() == ["第2行，列“单位代码”：" + UNKNOWN_UNIT.format(value="431321101")]
         assert Appointment.objects.count() == 1
 
 
@@ -279,7 +284,8 @@ class SecondTownshipEditorTests(ScopeTestCase):
         result = preview.context["result"]
         assert result.has_validation_errors()
         assert all("单位代码" in row.field_specific_errors for row in result.invalid_rows)
-        assert OUT_OF_SCOPE.format(unit="荷叶镇") in preview.content.decode()
+        assert UNKNOWN_UNIT.format(value=self.heye.code) in preview.content.decode()
+        assert "荷叶镇" not in preview.content.decode()
 
 
 class PersonNameEscapingTests(ScopeTestCase):
@@ -319,4 +325,4 @@ class HistoryByIdTests(ScopeTestCase):
             reverse("admin:orgunits_assignment_simple_history", args=[other.pk, entry.history_id]),
         ):
             with self.subTest(page):
-                assert self.client.get(page).status_code in (403, 404)
+                assert self.client.get(page).status_code == 404

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +119,16 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("录入此人的单位；此人尚无任职时，据此决定谁能看到。"),
+        help_text=_("录入此人的单位。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("此人尚无任职时，只有录入人（和超级管理员）能看到。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from orgunits import errors
 from orgunits.models import OrgUnit
-from orgunits.scope import OUT_OF_SCOPE
 from orgunits.services import unit_close, unit_update
-from tests.base import AdminPagesSmokeMixin, TreeTestCase, day, kind, unit
+from tests.base import MISSING_ID, AdminPagesSmokeMixin, TreeTestCase, assert_same_as_missing, day, kind, unit
 
 XSS = "<script>alert(1)</script>"
 
@@ -163,10 +162,10 @@ class ChangeFormTests(TreeTestCase):
         assert created.parent() == self.heye
         assert LogEntry.objects.filter(object_id=str(created.pk)).exists()
 
-    def test_a_parent_outside_the_scope_is_refused(self):
-        response = self.post_add(parent=self.xianghe.pk, code="XH-NEW", name="越界机关", kind=kind("agency").pk)
-        assert response.status_code == 200
-        assert OUT_OF_SCOPE.format(unit="香河县") in response.content.decode()
+    def test_a_parent_outside_the_scope_is_refused_like_a_missing_one(self):
+        foreign = self.post_add(parent=self.xianghe.pk, code="XH-NEW", name="越界机关", kind=kind("agency").pk)
+        missing = self.post_add(parent=MISSING_ID, code="XH-NEW", name="越界机关", kind=kind("agency").pk)
+        assert_same_as_missing(foreign, missing, self.xianghe.pk, "香河县", self.xianghe.code)
         assert not OrgUnit.objects.filter(code="XH-NEW").exists()
 
     def test_a_wrong_parent_kind_is_shown_in_chinese_and_nothing_is_saved(self):

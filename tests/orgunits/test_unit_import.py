@@ -22,7 +22,16 @@ from django.urls import reverse
 from orgunits.models import OrgUnit
 from orgunits.scope import OUT_OF_SCOPE, Scope
 from orgunits.services import unit_create
-from orgunits.unit_import import COLUMNS, CYCLE, DATE_FIELDS, PARENT_INVALID, check_table, write
+from orgunits.unit_import import (
+    CODE_TAKEN,
+    COLUMNS,
+    CYCLE,
+    DATE_FIELDS,
+    PARENT_INVALID,
+    UNKNOWN_PARENT,
+    check_table,
+    write,
+)
 from registry.import_admin import ERRORS_HEADER, IMPORT_DONE, ROW_NUMBER_HEADER
 from registry.spreadsheets import ROW_ERROR, find_table, read_upload
 from registry.uploads import TOO_LARGE, ZIP_BOMB
@@ -192,7 +201,7 @@ class FormatsTests(TreeTestCase):
                     row=16, column="上级代码", value=COUNTY, message=OUT_OF_SCOPE.format(unit="双峰县")
                 )
                 assert (
-                    ROW_ERROR.format(row=13, column="上级代码", value=HEYE, message=OUT_OF_SCOPE.format(unit="荷叶镇"))
+                    ROW_ERROR.format(row=13, column="上级代码", value=HEYE, message=UNKNOWN_PARENT.format(code=HEYE))
                     in messages
                 )
                 # Rows 4–12 sit under 新兴镇 (row 16), which she may not add: each says so.
@@ -316,9 +325,10 @@ class ScopeTests(TreeTestCase, AdminUploadMixin):
 
     def expected_messages(self):
         return [
-            ROW_ERROR.format(row=4, column="上级代码", value=HEYE, message=OUT_OF_SCOPE.format(unit="荷叶镇")),
-            ROW_ERROR.format(row=5, column="代码", value=LONGYIN, message=OUT_OF_SCOPE.format(unit="龙吟村")),
-            ROW_ERROR.format(row=6, column="上级代码", value=HEYE, message=OUT_OF_SCOPE.format(unit="荷叶镇")),
+            # 荷叶镇 and 龙吟村 are another township's: named by nobody, like codes that do not exist.
+            ROW_ERROR.format(row=4, column="上级代码", value=HEYE, message=UNKNOWN_PARENT.format(code=HEYE)),
+            ROW_ERROR.format(row=5, column="代码", value=LONGYIN, message=CODE_TAKEN),
+            ROW_ERROR.format(row=6, column="上级代码", value=HEYE, message=UNKNOWN_PARENT.format(code=HEYE)),
         ]
 
     def test_the_command_refuses_rows_outside_the_users_scope_and_writes_nothing(self):

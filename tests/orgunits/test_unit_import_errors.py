@@ -19,8 +19,8 @@ from django.urls import reverse
 from orgunits import errors
 from orgunits.codes import uscc_check_char
 from orgunits.models import OrgUnit
-from orgunits.scope import OUT_OF_SCOPE
 from orgunits.unit_import import (
+    CODE_TAKEN,
     CYCLE,
     DUPLICATE_ROW,
     NAME_TOO_LONG,
@@ -244,13 +244,13 @@ CASES = {
     ),
     "existing_unit_outside_the_users_scope": Case(
         "bad_out_of_scope_existing.csv",
-        [cell(3, "代码", "431321101208", OUT_OF_SCOPE.format(unit="龙吟村"))],
+        [cell(3, "代码", "431321101208", CODE_TAKEN)],
         user=SCOPE_USER,
         admin=True,
     ),
     "new_unit_under_a_parent_outside_the_users_scope": Case(
         "bad_out_of_scope_parent.csv",
-        [cell(3, "上级代码", HEYE, OUT_OF_SCOPE.format(unit="荷叶镇"))],
+        [cell(3, "上级代码", HEYE, UNKNOWN_PARENT.format(code=HEYE))],
         user=SCOPE_USER,
         admin=True,
     ),

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from reports.coverage import coverage
-from tests.base import TreeTestCase
+from tests.base import MISSING_ID, TreeTestCase, assert_same_as_missing
 from tests.reports.county6 import AGENCIES, COMMUNITIES, TOWNSHIPS, VILLAGES, build_county6
 
 ON = datetime.date(2012, 12, 31)
@@ -85,10 +85,11 @@ class CoverageExportTests(TreeTestCase):
                 call_command("export_coverage", "999999", "-o", str(target), stdout=StringIO())
 
     def test_the_export_obeys_the_scope(self):
-        response = self.client_for(self.county_clerk).get(
-            reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export=xlsx"
-        )
-        assert response.status_code == 403
+        client = self.client_for(self.county_clerk)
+        page = reverse("reports_coverage") + "?unit={}&on=" + ON.isoformat() + "&export=xlsx"
+        foreign, missing = client.get(page.format(self.county.pk)), client.get(page.format(MISSING_ID))
+        assert "Content-Disposition" not in foreign
+        assert_same_as_missing(foreign, missing, self.county.pk, self.county.name, self.county.code)
 
     def client_for(self, user):
         self.client.force_login(user)

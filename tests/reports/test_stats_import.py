@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from orgunits.scope import OUT_OF_SCOPE
 from registry.spreadsheets import read_cells, table_xlsx
 from reports import errors, stats_import
 from reports.models import DataValue
@@ -88,7 +87,8 @@ class LongShapeTests(TreeTestCase):
         call = ("--user", self.township_clerk.username)
         with pytest.raises(CommandError) as exc:
             import_file("long_gbk.csv", *call)
-        assert OUT_OF_SCOPE.format(unit="荷叶镇") in str(exc.value)
+        assert stats_import.UNKNOWN_UNIT.format(code="431321101") in str(exc.value)
+        assert "荷叶镇" not in str(exc.value)
         assert not DataValue.objects.exists()
 
 
