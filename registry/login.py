@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.forms import UsernameField
 from django.core.cache import cache
 from django.template.response import TemplateResponse
 
@@ -17,8 +18,15 @@ def _client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _counted_name(raw: str) -> str:
+    # The login form strips and NFKC-normalises the name before authenticating, so "ｒatetest" and
+    # "𝐫atetest" sign in as "ratetest": counting the raw text gave each look-alike its own tries.
+    # Case is folded on top, so the look-alikes of "Ratetest" share the count too.
+    return UsernameField().to_python(raw).lower()
+
+
 def _keys(request) -> tuple[str, str]:
-    username = (request.POST.get("username") or "").strip().lower()
+    username = _counted_name(request.POST.get("username") or "")
     return f"login-failures:user:{username}", f"login-failures:addr:{_client_address(request)}"
 
 
