@@ -344,6 +344,13 @@ def neutralize(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+def keep_as_text(cell):
+    """For xlsx: formula-looking text stored as a string cell; openpyxl makes any "=…" string a formula."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+    return cell
+
+
 def display_width(text: str) -> int:
     """Chinese characters take two columns in a spreadsheet."""
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
@@ -366,7 +373,7 @@ def table_xlsx(sheet_title: str, headers: list[str], rows: list[list]) -> bytes:
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = keep_as_text(WriteOnlyCell(sheet, value=header))  # indicator names head the statistics columns
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -387,9 +394,7 @@ def _xlsx_cell(sheet, value, cell_class):
         cell.number_format = "yyyy-mm-dd"
         return cell
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = cell_class(sheet, value=value)
-        cell.data_type = "s"  # stored as text: never evaluated as a formula
-        return cell
+        return keep_as_text(cell_class(sheet, value=value))
     return value
 
 
@@ -397,9 +402,14 @@ def table_csv(headers: list[str], rows: list[list]) -> bytes:
     """UTF-8 with a BOM, which Chinese Excel needs to open it without garbling."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([_csv_text(header) for header in headers])
     for row in rows:
-        writer.writerow(
-            [neutralize(_cell_text(value)) if isinstance(value, str) else _cell_text(value) for value in row]
-        )
+        writer.writerow([_csv_text(value) for value in row])
     return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(value) -> str:
+    # Numbers and dates go out bare, so -5 stays a number; anything else may be text someone typed.
+    if value is None or isinstance(value, (int, float, datetime.date)):
+        return _cell_text(value)
+    return neutralize(_cell_text(value))

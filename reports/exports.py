@@ -8,22 +8,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from registry.spreadsheets import keep_as_text, neutralize
 from reports.coverage import Coverage, CoverageComparison, CoverageRow, Tally, current_of
 from reports.formatting import format_rate
 
 PARTS = ("应建数", "已建数", "组建率")
 RATE_FORMAT = "0.0%"
-# Spreadsheet programs treat these as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def title_of(coverage: Coverage) -> str:
     return f"{coverage.unit.name}妇女组织组建情况统计表"
-
-
-def neutralize(text: str) -> str:
-    """For csv: a leading apostrophe keeps a formula-looking cell as text."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _cells(tally: Tally) -> list:
@@ -75,9 +69,7 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
 
     lines = table_rows(coverage)
     for row_index, (label, values) in enumerate(lines, start=5):
-        label_cell = sheet.cell(row_index, 1, label)
-        if label.startswith(FORMULA_STARTS):
-            label_cell.data_type = "s"
+        sheet.cell(row_index, 1, label)
         for column, value in enumerate(values, start=2):
             cell = sheet.cell(row_index, column, value)
             if (column - 2) % 3 == 2:
@@ -88,6 +80,10 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
     for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row, max_col=width):
         for cell in row:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    # Unit and kind names land in the title, the headers and the labels: none of them may become a formula.
+    for row in sheet.iter_rows():
+        for cell in row:
+            keep_as_text(cell)
 
     sheet.column_dimensions["A"].width = max(12, *(_display_width(label) + 2 for label, _ in lines))
     for column in range(2, width + 1):
@@ -102,11 +98,13 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
 def coverage_csv(result: Coverage | CoverageComparison) -> str:
     coverage = current_of(result)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # A CR inside a name must be quoted, or Excel starts a new row there; the writer quotes only the
+    # line terminator's characters, so the terminator holds both.
+    writer = csv.writer(out, lineterminator="\r\n")
     groups = [kind.name for kind in coverage.kinds] + ["合计"]
-    writer.writerow([title_of(coverage)])
+    writer.writerow([neutralize(title_of(coverage))])
     writer.writerow([f"截至{coverage.on.isoformat()}"])
-    writer.writerow(["单位", *(f"{group}{part}" for group in groups for part in PARTS)])
+    writer.writerow(["单位", *(neutralize(f"{group}{part}") for group in groups for part in PARTS)])
     for label, values in table_rows(coverage):
         shown = [
             format_rate(None if value is None else Decimal(str(value)) * 100) if index % 3 == 2 else value
