@@ -95,11 +95,24 @@ def cjk_font_path() -> str | None:
     return None
 
 
+# Names are drawn as typed. matplotlib reads text between two "$" as TeX math: "永丰街道$\frac{$" failed to
+# parse and "${{{…$" recursed without end, so a renamed township broke the report. usetex is switched
+# off too, because it would hand the text to LaTeX before parse_math is even asked.
+PLAIN_TEXT = {"parse_math": False, "usetex": False}
+
+
 def png(chart: Chart, dpi: int = 150) -> bytes | None:
     font_path = cjk_font_path()
     if font_path is None:
         logger.warning(NO_CJK_FONT)
         return None
+    out = io.BytesIO()
+    bar_figure(chart, font_path, dpi).savefig(out, format="png")
+    return out.getvalue()
+
+
+def bar_figure(chart: Chart, font_path: str, dpi: int = 150):
+    """The matplotlib figure png() saves: horizontal bars, every text from the chart drawn as plain text."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
@@ -111,16 +124,21 @@ def png(chart: Chart, dpi: int = 150) -> bytes | None:
     axes = figure.add_subplot()
     positions = list(range(count))
     axes.barh(positions, chart.values, color="#417690", height=0.6)
-    axes.set_yticks(positions, labels=chart.labels, fontproperties=font)
+    axes.set_yticks(positions, labels=chart.labels, fontproperties=font, **PLAIN_TEXT)
     axes.invert_yaxis()
     axes.set_xlim(0, chart.top * 1.12)
-    axes.set_title(chart.title, fontproperties=FontProperties(fname=font_path, size=11))
+    axes.set_title(chart.title, fontproperties=FontProperties(fname=font_path, size=11), **PLAIN_TEXT)
     for position, value in zip(positions, chart.values, strict=True):
-        axes.text(value + chart.top * 0.01, position, _shown(value, chart.suffix), va="center", fontproperties=font)
+        axes.text(
+            value + chart.top * 0.01,
+            position,
+            _shown(value, chart.suffix),
+            va="center",
+            fontproperties=font,
+            **PLAIN_TEXT,
+        )
     axes.tick_params(axis="x", labelsize=8)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    return figure
