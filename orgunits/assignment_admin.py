@@ -1,20 +1,33 @@
-"""Who manages whom: assignments, editable by superusers and by managers inside their subtree."""
+"""Who manages whom: assignments, editable by superusers and by managers strictly below their units,
+for the accounts they manage (orgunits.accounts)."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from orgunits.accounts import NOT_BELOW_YOURS, accounts_managed_by, may_assign_at
 from orgunits.models import Assignment
-from orgunits.scope import OUT_OF_SCOPE, scope_of
+from orgunits.scope import scope_of
 from orgunits.scoped_admin import NotFoundMixin
 
 OWN_ASSIGNMENT = "不能修改自己的管辖范围。"
 
 
+class AccountChoiceField(forms.ModelChoiceField):
+    """Her own account is never among the choices; say why instead of calling it an invalid choice."""
+
+    own_pk = None
+
+    def to_python(self, value):
+        if self.own_pk is not None and str(value) == str(self.own_pk):
+            raise ValidationError(OWN_ASSIGNMENT, code="own_assignment")
+        return super().to_python(value)
+
+
 class AssignmentForm(forms.ModelForm):
     scope = None  # set per request
-    editor = None
 
     class Meta:
         model = Assignment
@@ -22,11 +35,9 @@ class AssignmentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        unit, user = cleaned.get("unit"), cleaned.get("user")
-        if unit is not None and self.scope is not None and not self.scope.can_manage(unit):
-            self.add_error("unit", OUT_OF_SCOPE.format(unit=unit.name))
-        if user is not None and user == self.editor and not self.editor.is_superuser:
-            raise ValidationError(OWN_ASSIGNMENT)
+        unit = cleaned.get("unit")
+        if unit is not None and self.scope is not None and not may_assign_at(self.scope, unit):
+            self.add_error("unit", NOT_BELOW_YOURS.format(unit=unit.name))
         return cleaned
 
 
@@ -44,11 +55,13 @@ class AssignmentAdmin(NotFoundMixin, SimpleHistoryAdmin):
         scope = scope_of(request)
         if scope.unrestricted:
             return assignments
-        return scope.filter(assignments, "unit__", managed=True) | assignments.filter(user=request.user)
+        # Her own stay readable (not changeable): she may know where she stands.
+        managed = accounts_managed_by(request.user, scope=scope)
+        return assignments.filter(Q(user__in=managed) | Q(user=request.user))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        return type("ScopedAssignmentForm", (form,), {"scope": scope_of(request), "editor": request.user})
+        return type("ScopedAssignmentForm", (form,), {"scope": scope_of(request)})
 
     def has_add_permission(self, request):
         scope = scope_of(request)
@@ -66,14 +79,22 @@ class AssignmentAdmin(NotFoundMixin, SimpleHistoryAdmin):
             return True
         if assignment is None:
             return bool(scope.manage_paths)
-        return assignment.user_id != request.user.pk and scope.can_manage(assignment.unit)
+        # Every assignment of an account she manages lies strictly below her units, so this also
+        # keeps peers (same unit) and anyone above from being changed by her.
+        managed = accounts_managed_by(request.user, scope=scope)
+        return assignment.user_id != request.user.pk and managed.filter(pk=assignment.user_id).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = scope_of(request)
         if db_field.name == "unit":
-            scope = scope_of(request)
-            kwargs["queryset"] = (
-                scope.units()
-                if scope.unrestricted
-                else scope.units().filter(pk__in=scope.filter(scope.units(), "", editable=True).values("pk"))
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Every unit she sees, so that one she sees but may not assign at gets NOT_BELOW_YOURS;
+            # units she does not see are refused like missing ones.
+            kwargs["queryset"] = scope.units()
+        if db_field.name != "user":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # The autocomplete widget renders the preselected option (?user=<id>) from this queryset.
+        kwargs["queryset"] = accounts_managed_by(request.user, scope=scope)
+        kwargs["form_class"] = AccountChoiceField
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field.own_pk = None if scope.unrestricted else request.user.pk
+        return field

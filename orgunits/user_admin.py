@@ -1,44 +1,64 @@
-"""Users, as managers may handle them: accounts inside their subtree, and nothing above them."""
+"""Users, as managers may handle them: the accounts of orgunits.accounts.accounts_managed_by, and
+only with what she holds herself."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from orgunits.models import Assignment
+from orgunits.accounts import GRANT_BEYOND_OWN, accounts_managed_by, grantable_groups, grantable_permissions
+from orgunits.models import AccountOrigin
 from orgunits.scope import scope_of
 from orgunits.scoped_admin import NotFoundMixin
 
-# What a manager may not touch on an account: these would let her hand out more than she has.
-PRIVILEGED_FIELDS = ("is_superuser", "user_permissions", "last_login", "date_joined")
+# is_superuser would hand out everything; the dates are the system's record, not hers to rewrite.
+PRIVILEGED_FIELDS = ("is_superuser", "last_login", "date_joined")
 
 
 class ScopedUserAdmin(NotFoundMixin, UserAdmin):
     def get_queryset(self, request):
-        users = super().get_queryset(request)
+        managed = accounts_managed_by(request.user, scope=scope_of(request))
+        return super().get_queryset(request).filter(pk__in=managed.values("pk"))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and from_field is None and str(object_id) == str(request.user.pk):
+            # She knows her own account exists: her pages refuse her (403) rather than pretend it is missing.
+            return User.objects.get(pk=request.user.pk)
+        return obj
+
+    def has_add_permission(self, request):
         scope = scope_of(request)
-        if scope.unrestricted:
-            return users
-        managed = scope.filter(Assignment.objects.all(), "unit__", managed=True).values("user")
-        outside = Assignment.objects.exclude(pk__in=scope.filter(Assignment.objects.all(), "unit__", managed=True))
-        # Her people, and accounts with no scope yet (just created, waiting for an assignment).
-        return (
-            users.filter(Q(pk__in=managed) | Q(assignments__isnull=True))
-            .exclude(pk__in=outside.values("user"))
-            .exclude(is_superuser=True)
-            .distinct()
-        )
+        return super().has_add_permission(request) and (scope.unrestricted or bool(scope.manage_paths))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._manages(request, obj)
+
+    def _manages(self, request, obj) -> bool:
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return fields if request.user.is_superuser else (*fields, *PRIVILEGED_FIELDS)
 
-    def has_change_permission(self, request, obj=None):
-        # Nobody edits her own account here: her scope and groups are decided above her.
-        mine = obj is not None and obj.pk == request.user.pk and not request.user.is_superuser
-        return super().has_change_permission(request, obj) and not mine
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The choices are also what the form accepts: a crafted id outside them is refused.
+        if db_field.name == "groups":
+            kwargs["queryset"] = grantable_groups(request.user)
+        elif db_field.name == "user_permissions":
+            kwargs["queryset"] = grantable_permissions(request.user).select_related("content_type")
+        kwargs.setdefault("error_messages", {"invalid_choice": GRANT_BEYOND_OWN})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Until it has an assignment, only its creator (and superusers) can reach the account.
+            AccountOrigin.objects.create(user=obj, created_by=request.user)
 
     def response_add(self, request, obj, post_url_continue=None):
         if request.user.is_superuser or "_addanother" in request.POST:

@@ -9,10 +9,19 @@ from orgunits.models.roster import (
     Sex,
     Term,
 )
-from orgunits.models.units import NATION_CODE, Assignment, OrgForm, OrgUnit, OrgUnitQuerySet, UnitKind
+from orgunits.models.units import (
+    NATION_CODE,
+    AccountOrigin,
+    Assignment,
+    OrgForm,
+    OrgUnit,
+    OrgUnitQuerySet,
+    UnitKind,
+)
 
 __all__ = [
     "NATION_CODE",
+    "AccountOrigin",
     "Appointment",
     "AppointmentMode",
     "Assignment",

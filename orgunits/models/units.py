@@ -242,3 +242,23 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.user}：{self.unit.name}（{self.get_role_display()}）"
+
+
+class AccountOrigin(models.Model):
+    """Who created an account. A manager keeps the accounts she created until she assigns them,
+    so a new account is not left to whoever finds it first."""
+
+    user = models.OneToOneField(
+        "auth.User", verbose_name=_("用户"), on_delete=models.CASCADE, primary_key=True, related_name="origin"
+    )
+    created_by = models.ForeignKey(
+        "auth.User", verbose_name=_("创建人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("账号来源")
+        verbose_name_plural = _("账号来源")
+
+    def __str__(self):
+        return f"{self.user}：{self.created_by or '—'}"
