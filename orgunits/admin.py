@@ -14,6 +14,7 @@ from orgunits import unit_import
 from orgunits.assignment_admin import AssignmentAdmin  # noqa: F401  (registers it)
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices, location_labels
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
+from orgunits.group_admin import NationalGroupAdmin  # noqa: F401  (replaces the stock group admin)
 from orgunits.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.resources import UnitResource

@@ -5,9 +5,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from simple_history.admin import SimpleHistoryAdmin
 
 from orgunits.accounts import NOT_BELOW_YOURS, accounts_managed_by, may_assign_at
+from orgunits.history_admin import GuardedHistoryAdmin
 from orgunits.models import Assignment
 from orgunits.scope import scope_of
 from orgunits.scoped_admin import NotFoundMixin
@@ -42,7 +42,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NotFoundMixin, SimpleHistoryAdmin):
+class AssignmentAdmin(NotFoundMixin, GuardedHistoryAdmin):
     form = AssignmentForm
     list_display = ("user", "unit", "role", "created_at")
     list_select_related = ("user", "unit")

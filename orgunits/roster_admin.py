@@ -15,7 +15,7 @@ from orgunits.identity import mask_id_number, mask_phone
 from orgunits.models import Appointment, ConcurrentRole, Person, Post, Term
 from orgunits.officers import SPREADSHEET_COLUMNS, export_xlsx
 from orgunits.resources import OfficerResource
-from orgunits.roster_forms import AppointmentForm, PersonForm
+from orgunits.roster_forms import AppointmentForm, PersonForm, TermForm
 from orgunits.roster_services import (
     PERSON_FIELDS,
     appointment_create,
@@ -206,6 +206,7 @@ class ConcurrentRoleAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Term)
 class TermAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
+    form = TermForm
     list_display = ("unit", "ordinal", "elected_on", "due_on", "closed_on")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from orgunits.autocomplete import UnitChoiceField
 from orgunits.forms import ServiceValidatedForm
-from orgunits.models import Appointment, Person
-from orgunits.roster_services import appointment_errors, person_validate
+from orgunits.models import Appointment, Person, Term
+from orgunits.roster_services import appointment_errors, person_validate, term_close_errors
 
 
 class PersonForm(ServiceValidatedForm):
@@ -28,6 +28,20 @@ class AppointmentForm(ServiceValidatedForm):
         problems = appointment_errors(self.instance)
         if problems:
             raise ValidationError(problems)
+
+
+class TermForm(ServiceValidatedForm):
+    """Only the end of a term changes once it exists; opening one goes through term_open."""
+
+    class Meta:
+        model = Term
+        fields = ["unit", "elected_on", "due_on", "closed_on"]
+
+    def service_validate(self):
+        if self.instance.pk:
+            problems = term_close_errors(Term.objects.get(pk=self.instance.pk), self.instance.closed_on)
+            if problems:
+                raise ValidationError(problems)
 
 
 class WorklistForm(forms.Form):

@@ -263,12 +263,26 @@ def term_open(*, unit: OrgUnit, elected_on: datetime.date, due_on: datetime.date
     )
 
 
-@transaction.atomic
-def term_close(*, term: Term, closed_on: datetime.date) -> Term:
+def term_close_errors(term: Term, closed_on: datetime.date | None) -> dict[str, list[str]]:
+    """closed_on=None reopens the term, which only works while no other term of the unit is open."""
+    if closed_on is None:
+        others_open = Term.objects.filter(unit_id=term.unit_id, closed_on__isnull=True).exclude(pk=term.pk)
+        if term.closed_on is not None and others_open.exists():
+            return {"closed_on": [errors.TERM_ONE_OPEN.format(unit=term.unit.name)]}
+        return {}
     if closed_on < term.elected_on:
-        raise ValidationError(
-            {"closed_on": [errors.TERM_CLOSED_BEFORE_ELECTED.format(closed_on=closed_on, elected_on=term.elected_on)]}
-        )
+        return {
+            "closed_on": [errors.TERM_CLOSED_BEFORE_ELECTED.format(closed_on=closed_on, elected_on=term.elected_on)]
+        }
+    return {}
+
+
+@transaction.atomic
+def term_close(*, term: Term, closed_on: datetime.date | None) -> Term:
+    stored = Term.objects.select_for_update().get(pk=term.pk)
+    problems = term_close_errors(stored, closed_on)
+    if problems:
+        raise ValidationError(problems)
     term.closed_on = closed_on
     term.save(update_fields=["closed_on"])
     return term
