@@ -101,9 +101,12 @@ def page_text(response) -> str:
     return _CSRF_TOKEN.sub("", response.content.decode())
 
 
-def _without_id(text: str, pk) -> str:
-    # Only where a page repeats a parameter back (?unit=12&… or value="12"), not every digit 12.
-    return re.sub(rf'(?<=[="]){pk}(?=[&"])', "<id>", text)
+def blank_ids(text: str, ids) -> str:
+    """The ids she asked for blanked wherever a page repeats them back (?unit=12&…, value="12",
+    /12/, subtree%3D12), not every number 12 on the page."""
+    for pk in ids:
+        text = re.sub(rf'(?:(?<=[="/])|(?<=%3D)){pk}(?=[&"/]|%26)', "<id>", text)
+    return text
 
 
 def assert_same_as_missing(foreign, missing, foreign_id, *names: str) -> None:
@@ -112,7 +115,7 @@ def assert_same_as_missing(foreign, missing, foreign_id, *names: str) -> None:
     assert foreign.status_code == missing.status_code
 
     def normal(response):
-        return _without_id(_without_id(page_text(response), foreign_id), MISSING_ID)
+        return blank_ids(page_text(response), (foreign_id, MISSING_ID))
 
     assert normal(foreign) == normal(missing)
     for name in names:
