@@ -29,6 +29,7 @@ lint: install
 	$(PY) -m ruff check .
 
 bench: install
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/spreadsheet_bench.py
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -61,7 +61,7 @@ class SpreadsheetFormat(Format):
     def create_dataset(self, in_stream):
         if in_stream is None:  # the temporary copy between preview and confirm is gone
             raise SpreadsheetError(UPLOAD_EXPIRED)
-        cells = read_cells(bytes(in_stream))
+        cells = read_cells(bytes(in_stream), max_rows=settings.SPREADSHEET_MAX_ROWS_ADMIN)
         if not any(any(normalize_text(cell) for cell in row) for row in cells):
             raise SpreadsheetError(EMPTY_FILE)
         return cells

@@ -131,6 +131,14 @@ CACHES = {
 
 # Spreadsheet uploads: refused above this size before anything parses them.
 UPLOAD_LIMIT_BYTES = env_int("UPLOAD_LIMIT_MB", 20) * 1024 * 1024
+# Spreadsheets are read only up to these: rows with something in them (title and header included)
+# and columns. A file past either is refused while it is read, before it can fill the memory.
+SPREADSHEET_MAX_ROWS_COMMAND = env_int("SPREADSHEET_MAX_ROWS_COMMAND", 200_000)
+SPREADSHEET_MAX_ROWS_ADMIN = env_int("SPREADSHEET_MAX_ROWS_ADMIN", 50_000)
+SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 200)
+# And cells, counted up to each row's last non-blank one: without it a small file of rows repeated,
+# or of one cell far right in every row, could still unfold into rows × columns (40 million).
+SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # django-import-export lets anyone with admin access import unless a permission is named.
