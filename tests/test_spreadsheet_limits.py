@@ -208,7 +208,7 @@ class ColumnLimitTests(TestCase):
         content = bombs.csv_bytes([bombs.HEADER]) + b"\r\n" * 1_048_576
         assert refusal(content) == SHEET_TOO_LONG.format(limit=1_048_576)
 
-    def test_an_ods_cell_of_a_billion_spaces_is_refused(self):
+    def test_an_ods_cell_of_ten_million_spaces_is_refused(self):
         cell = '<table:table-cell><text:p>a<text:s text:c="10000000"/>b</text:p></table:table-cell>'
         content = bombs.ods([bombs.HEADER], tail=f"<table:table-row>{cell}</table:table-row>")
         assert refusal(content) == CELL_TOO_LONG.format(row=2, limit=131_072)
