@@ -30,6 +30,7 @@ lint: install
 
 bench: install
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/spreadsheet_bench.py
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/scope_timing.py
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
