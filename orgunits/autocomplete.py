@@ -87,8 +87,14 @@ class UnitAutocompleteWidget(AutocompleteSelect):
         return [(None, options, 0)]
 
 
+# The same words for a unit that does not exist and one outside her scope: they must read alike.
+UNIT_NOT_FOUND = "找不到这个单位，或它不在您的管辖范围内。"
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """Accepts no unit at all until limit_unit_choices gives it the user's scope."""
+
+    default_error_messages = {"invalid_choice": UNIT_NOT_FOUND}
 
     def __init__(self, admin_site, **kwargs):
         super().__init__(queryset=OrgUnit.objects.none(), widget=UnitAutocompleteWidget(admin_site), **kwargs)

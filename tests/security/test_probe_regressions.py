@@ -10,6 +10,7 @@ import io
 from django.urls import reverse
 
 from orgunits import roster_errors as errors
+from orgunits.autocomplete import UNIT_NOT_FOUND
 from orgunits.models import Appointment, OrgUnit, Person, Term, UnitKind
 from orgunits.roster_services import appointment_update, person_update
 from orgunits.services import unit_update
@@ -262,6 +263,17 @@ class ForeignNamesTests(SecurityWorld):
             with self.subTest(page):
                 answer = self.client.get(page.format(foreign))
                 assert_same_as_missing(answer, self.client.get(page.format(MISSING_ID)), foreign, secret)
+
+    def test_a_foreign_unit_on_the_report_pages_reads_as_not_found(self):
+        self.client.force_login(self.township_clerk)
+        for page in (
+            reverse("reports_coverage"),
+            reverse("reports_entry"),
+            reverse("orgunits_worklist", args=["busy"]),
+        ):
+            with self.subTest(page):
+                for unit_id in (self.heye.pk, MISSING_ID):
+                    assert UNIT_NOT_FOUND in page_text(self.client.get(f"{page}?unit={unit_id}&year=2023"))
 
     def test_history_pages_of_foreign_objects_are_missing(self):
         self.client.force_login(self.township_clerk)
