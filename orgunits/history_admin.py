@@ -74,6 +74,8 @@ class GuardedHistoryAdmin(PersonalLookupGuardMixin, SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         reveal = may_see_personal_data(request.user)
+        if not hasattr(request, "_visible_ids"):  # asked outside history_view: judge this record alone
+            request._visible_ids = self._visible_ids(request, [historical_record])
         visible = request._visible_ids
 
         def shown(field, value):
