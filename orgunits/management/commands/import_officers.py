@@ -6,7 +6,7 @@ class Command(SpreadsheetImportCommand):
     help = "导入人员任职表（.xlsx、.xls、.ods 或 .csv）。任何一行有错，整个文件都不导入。"
     command_name = "import_officers"
 
-    def check(self, cells, scope):
+    def check_cells(self, cells, scope):
         rows = rows_from_cells(cells)
         report = check_rows(rows, scope=scope)
         report.unknown_headers = rows.unknown_headers

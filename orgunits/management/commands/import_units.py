@@ -7,7 +7,7 @@ class Command(SpreadsheetImportCommand):
     help = "导入单位表（.xlsx、.xls、.ods 或 .csv），行的顺序不限。任何一行有错，整个文件都不导入。"
     command_name = "import_units"
 
-    def check(self, cells, scope):
+    def check_cells(self, cells, scope):
         return check_table(find_table(cells, COLUMNS), scope=scope)
 
     def summary(self, plan) -> str:

@@ -5,17 +5,19 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.db import transaction
 
-from orgunits.loader import load_divisions, read_divisions
+from orgunits.loader import DivisionLoadError, load_divisions, read_divisions
 from orgunits.models import Assignment, OrgUnit, UnitKind
 from orgunits.services import unit_create
 from registry.audit import audit_source
+from registry.commands import RegistryCommand
 from reports.statistics import datavalues_save
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 DEMO_COUNTIES = ("431321", "131024")
+DEMO_REFUSED = "演示数据未载入：{errors}"
 ESTABLISHED = datetime.date(2017, 6, 30)
 DEMO_FIGURES = {
     "2024": {
@@ -84,7 +86,7 @@ DEMO_PERSONAS = (
 )
 
 
-class Command(BaseCommand):
+class Command(RegistryCommand):
     help = "载入演示数据：双峰县、香河县的区划树、若干机关事业单位和企业、妇女组织及两年的统计数据；可重复运行。"
 
     def add_arguments(self, parser):
@@ -96,7 +98,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, superuser: bool, personas: bool = False, **options):
         with audit_source("命令 load_demo"):
-            result = load_divisions(read_divisions(DEMO_DIR / "divisions"))
+            try:
+                result = load_divisions(read_divisions(DEMO_DIR / "divisions"))
+            except DivisionLoadError as exc:  # the database already holds other units under the demo codes
+                raise CommandError(DEMO_REFUSED.format(errors="\n".join(exc.messages))) from exc
             created_hosts = self._load_hosts(DEMO_DIR / "hosts.csv")
             self._establish_organisations()
             self._load_figures()

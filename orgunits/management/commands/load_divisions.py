@@ -1,13 +1,18 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from orgunits.loader import DivisionLoadError, load_divisions, read_divisions
 from orgunits.models import UnitKind
 from registry.audit import audit_source
+from registry.commands import RegistryCommand
+
+DIRECTORY_MISSING = "目录不存在：{directory}"
+LOAD_FAILED = "载入失败，未写入任何数据：{errors}"
+NOT_UTF8 = "载入失败，未写入任何数据：“{directory}”中的CSV不是UTF-8编码。"
 
 
-class Command(BaseCommand):
+class Command(RegistryCommand):
     help = "载入国家统计局区划代码（provinces/cities/areas/streets/villages.csv）。可重复运行，不会重复写入。"
 
     def add_arguments(self, parser):
@@ -16,13 +21,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory: Path, under: str | None, **options):
         if not directory.is_dir():
-            raise CommandError(f"目录不存在：{directory}")
+            raise CommandError(DIRECTORY_MISSING.format(directory=directory))
         try:
-            divisions = read_divisions(directory, under=under)
+            with self.reading(directory):
+                divisions = read_divisions(directory, under=under)
             with audit_source(f"命令 load_divisions {directory.name}"):
                 result = load_divisions(divisions)
         except DivisionLoadError as exc:
-            raise CommandError("载入失败，未写入任何数据：\n" + "\n".join(exc.messages)) from exc
+            # One problem (an unknown --under code, a missing file) stays on the line that says nothing was written.
+            errors = exc.messages[0] if len(exc.messages) == 1 else "\n" + "\n".join(exc.messages)
+            raise CommandError(LOAD_FAILED.format(errors=errors)) from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(NOT_UTF8.format(directory=directory)) from exc
         if not result.created:
             self.stdout.write(f"没有变化：文件中的{result.unchanged}个单位都已在库中。")
             return

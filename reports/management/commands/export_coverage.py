@@ -1,16 +1,19 @@
 import datetime
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from orgunits.models import OrgUnit
 from orgunits.scope import OUT_OF_SCOPE, Scope
+from registry.commands import RegistryCommand
 from reports.coverage import coverage
 from reports.exports import coverage_csv, coverage_xlsx
 
+BAD_DATE = "日期“{date}”不对，应写成 2025-12-31。"
+BAD_SUFFIX = "输出文件须以 .xlsx 或 .csv 结尾。"
+EXPORTED = "已导出：{output}"
 
-class Command(BaseCommand):
+
+class Command(RegistryCommand):
     help = "导出某单位截至某日的妇女组织组建情况统计表（.xlsx 或 .csv）。"
 
     def add_arguments(self, parser):
@@ -20,25 +23,20 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="按该用户的管辖范围检查")
 
     def handle(self, *args, code: str, date: str | None, output: Path, user: str | None, **options):
-        unit = OrgUnit.objects.select_related("kind").filter(code=code.strip().upper()).first()
-        if unit is None:
-            raise CommandError(f"没有代码为“{code}”的单位。")
+        unit = self.find_unit(code)
         try:
             on = datetime.date.fromisoformat(date) if date else datetime.date.today()
         except ValueError:
-            raise CommandError(f"日期“{date}”不对，应写成 2025-12-31。") from None
-        if user:
-            account = get_user_model().objects.filter(username=user).first()
-            if account is None:
-                raise CommandError(f"没有用户“{user}”。")
-            if not Scope.for_user(account).can_view(unit):
-                raise CommandError(OUT_OF_SCOPE.format(unit=unit.name))
+            raise CommandError(BAD_DATE.format(date=date)) from None
+        if user and not Scope.for_user(self.find_user(user)).can_view(unit):
+            raise CommandError(OUT_OF_SCOPE.format(unit=unit.name))
         suffix = output.suffix.lower()
         if suffix not in (".xlsx", ".csv"):
-            raise CommandError("输出文件须以 .xlsx 或 .csv 结尾。")
+            raise CommandError(BAD_SUFFIX)
         result = coverage(unit, on)
-        if suffix == ".xlsx":
-            output.write_bytes(coverage_xlsx(result))
-        else:
-            output.write_text("\ufeff" + coverage_csv(result), encoding="utf-8")
-        self.stdout.write(self.style.SUCCESS(f"已导出：{output}"))
+        with self.writing(output):
+            if suffix == ".xlsx":
+                output.write_bytes(coverage_xlsx(result))
+            else:
+                output.write_text("\ufeff" + coverage_csv(result), encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(EXPORTED.format(output=output)))

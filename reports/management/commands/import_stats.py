@@ -9,7 +9,7 @@ class Command(SpreadsheetImportCommand):
     )
     command_name = "import_stats"
 
-    def check(self, cells, scope):
+    def check_cells(self, cells, scope):
         plan = stats_import.check_table(*stats_import.read_table(cells), scope=scope)
         plan.unknown_headers = plan.table.unknown_headers
         return plan

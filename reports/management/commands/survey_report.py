@@ -1,22 +1,23 @@
 import re
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from orgunits.models import OrgUnit
 from orgunits.scope import OUT_OF_SCOPE, Scope
+from registry.commands import UNKNOWN_UNIT, UNKNOWN_USER, RegistryCommand
 from reports.docx_report import survey_docx
 from reports.survey_views import report_for, report_view, standalone_html
 
 YEAR = re.compile(r"^\d{4}$")
-UNKNOWN_UNIT = "没有代码为“{code}”的单位。"
 BAD_YEAR = "年度“{year}”不对，应为1949到2100之间的四位年份，如 2023。"
 BAD_SUFFIX = "输出文件须以 .docx 或 .html 结尾。"
-UNKNOWN_USER = "没有用户“{user}”。"
+GENERATED = "已生成：{output}"
+# The unit and user messages are every command's (registry.commands); they are named here too because the
+# survey tests read them from this module.
+__all__ = ["BAD_SUFFIX", "BAD_YEAR", "GENERATED", "UNKNOWN_UNIT", "UNKNOWN_USER", "Command"]
 
 
-class Command(BaseCommand):
+class Command(RegistryCommand):
     help = "生成某单位某年度的调研报告（.docx 或 .html）。已有报告的用其标题和问题、对策；已定稿的用定稿时的数据。"
 
     def add_arguments(self, parser):
@@ -26,23 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="按该用户的管辖范围检查")
 
     def handle(self, *args, code: str, year: str, output: Path, user: str | None, **options):
-        unit = OrgUnit.objects.select_related("kind").filter(code=code.strip().upper()).first()
-        if unit is None:
-            raise CommandError(UNKNOWN_UNIT.format(code=code))
+        unit = self.find_unit(code)
         if not YEAR.match(year.strip()) or not 1949 <= int(year) <= 2100:
             raise CommandError(BAD_YEAR.format(year=year))
         suffix = output.suffix.lower()
         if suffix not in (".docx", ".html"):
             raise CommandError(BAD_SUFFIX)
-        if user:
-            account = get_user_model().objects.filter(username=user).first()
-            if account is None:
-                raise CommandError(UNKNOWN_USER.format(user=user))
-            if not Scope.for_user(account).can_view(unit):
-                raise CommandError(OUT_OF_SCOPE.format(unit=unit.name))
+        if user and not Scope.for_user(self.find_user(user)).can_view(unit):
+            raise CommandError(OUT_OF_SCOPE.format(unit=unit.name))
         view = report_view(report_for(unit, int(year)), compare=False)
-        if suffix == ".docx":
-            output.write_bytes(survey_docx(view.document))
-        else:
-            output.write_text(standalone_html(view), encoding="utf-8")
-        self.stdout.write(self.style.SUCCESS(f"已生成：{output}"))
+        content = survey_docx(view.document) if suffix == ".docx" else standalone_html(view).encode()
+        with self.writing(output):
+            output.write_bytes(content)
+        self.stdout.write(self.style.SUCCESS(GENERATED.format(output=output)))
