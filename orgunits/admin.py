@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets
 from django.contrib.admin.utils import unquote
@@ -38,6 +39,8 @@ LEVEL_NAMES = {1: "全国", 2: "省级", 3: "市级", 4: "县级", 5: "乡级", 
 CHILDREN_SHOWN_ON_CHANGE_PAGE = 50
 EXPORT_LIMIT = 100_000
 EXPORT_TOO_BIG = "要导出的单位超过{limit}个，请先进入下级单位或加筛选条件再导出。"
+# Shown on the refused page (registry.middleware lists it): it names no unit.
+MOVE_TOP_UNIT = "这是您管辖范围最上一级的单位，移动它会改变上级单位的下级，只能由上级单位操作。"
 
 
 @admin.register(UnitKind)
@@ -74,13 +77,20 @@ def ancestors_field(request):
 
 
 def drilldown_chain(request) -> list[OrgUnit]:
-    """The unit being drilled into and its ancestors, root first; cached on the request."""
+    """The unit being drilled into and its ancestors, root first; cached on the request.
+
+    Each carries `viewable`: an ancestor above her units is named, as a breadcrumb, but never linked,
+    since its list would only say "不存在或无权查看".
+    """
     if not hasattr(request, "_unit_chain"):
         chain = []
         raw = request.GET.get(ParentFilter.parameter_name, "")
         unit = OrgUnit.objects.filter(pk=raw).first() if raw.isdigit() else None
-        if unit and scope_of(request).can_view(unit):
+        scope = scope_of(request)
+        if unit and scope.can_view(unit):
             chain = [*OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"), unit]
+            for link in chain:
+                link.viewable = scope.can_view(link)
         request._unit_chain = chain
     return request._unit_chain
 
@@ -88,13 +98,20 @@ def drilldown_chain(request) -> list[OrgUnit]:
 class ParentFilter(admin.SimpleListFilter):
     title = "上级单位"
     parameter_name = "parent"
+    template = "admin/orgunits/orgunit/parent_filter.html"
 
     def lookups(self, request, model_admin):
         chain = drilldown_chain(request)
+        self.plain = {str(unit.pk) for unit in chain if not unit.viewable}
         if not chain and self.used_parameters.get(self.parameter_name):
             # Still a choice, so the admin applies the filter (to nothing) instead of dropping it.
             return [(self.used_parameters[self.parameter_name], "（不存在或无权查看）")]
         return [(str(unit.pk), unit.name) for unit in chain]
+
+    def choices(self, changelist):
+        lookups = [None, *(lookup for lookup, _title in self.lookup_choices)]  # None: the "全部" choice
+        for choice, lookup in zip(super().choices(changelist), lookups, strict=True):
+            yield {**choice, "plain": lookup in self.plain}
 
     def queryset(self, request, queryset):
         chain = drilldown_chain(request)
@@ -206,9 +223,9 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         return UnitChangeList
 
     def get_list_display(self, request):
-        # Drilled into a unit (and not searching), every row sits under the trail above the list:
-        # saying where each one is would repeat the trail on every line.
-        if drilldown_chain(request) and not request.GET.get("q", "").strip():
+        # Only search results are flat. In the tree the indentation and the trail already say where
+        # each row is, and the column would squeeze the names onto several lines.
+        if not request.GET.get("q", "").strip():
             return tuple(name for name in self.list_display if name != "location")
         return self.list_display
 
@@ -281,6 +298,33 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         return super().changelist_view(request, extra_context)
 
     # ---- change form ----
+    def may_move(self, request, unit) -> bool:
+        """Moving takes the unit away from its parent, so she must be able to change the parent too:
+        never her own top unit, nor the national root."""
+        parent_path = OrgUnit.parent_path_of(unit.path)
+        return bool(parent_path) and scope_of(request).can_edit(OrgUnit(path=parent_path))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        unit = self.unit_of(obj) if obj is not None and obj.pk else None
+        if unit is not None:
+            data = response.context_data
+            data["may_move"] = data["has_change_permission"] and self.may_move(request, unit)
+            # 删除 only where it would be done: otherwise the page behind it only says no.
+            if data["has_delete_permission"] and unit_delete_problem(unit):
+                data["show_delete"] = False
+            data["survey_reports"] = self.survey_reports_link(request, unit)
+        return response
+
+    def survey_reports_link(self, request, unit):
+        """(count, url) of the unit's survey reports she may see, or None without the permission."""
+        report_admin = self.admin_site._registry.get(apps.get_model("reports", "SurveyReport"))
+        if report_admin is None or not report_admin.has_view_permission(request):
+            return None
+        count = report_admin.get_queryset(request).filter(unit=unit).count()
+        url = reverse("admin:reports_surveyreport_changelist") + f"?unit__id__exact={unit.pk}"
+        return count, url
+
     def get_readonly_fields(self, request, obj=None):
         return (ancestors_field(request), *self.readonly_fields)
 
@@ -414,9 +458,8 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
             raise PermissionDenied
         return unit
 
-    def _action_view(self, request, object_id, *, form_class, submit, perform):
+    def _action_view(self, request, unit, *, form_class, submit, perform):
         """A one-form page that runs a service on the unit; perform returns the log and success messages."""
-        unit = self._unit_for_action(request, object_id)
         form = limit_unit_choices(form_class(request.POST or None), scope_of(request), editable=True)
         if request.method == "POST" and form.is_valid():
             try:
@@ -446,11 +489,15 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
             moved = unit_move(unit=unit, new_parent=new_parent)
             return f"移到“{new_parent}”之下", f"已把“{moved.name}”连同其全部下级移到“{new_parent.name}”之下。"
 
-        return self._action_view(request, object_id, form_class=MoveForm, submit="移动", perform=perform)
+        unit = self._unit_for_action(request, object_id)
+        if not self.may_move(request, unit):
+            raise PermissionDenied(MOVE_TOP_UNIT)
+        return self._action_view(request, unit, form_class=MoveForm, submit="移动", perform=perform)
 
     def close_view(self, request, object_id):
         def perform(unit, closed_on):
             count = unit_close(unit=unit, closed_on=closed_on)
             return f"撤销于{closed_on}，共{count}个单位", f"已撤销“{unit.name}”及其下级，共{count}个单位。"
 
-        return self._action_view(request, object_id, form_class=CloseForm, submit="撤销", perform=perform)
+        unit = self._unit_for_action(request, object_id)
+        return self._action_view(request, unit, form_class=CloseForm, submit="撤销", perform=perform)

@@ -59,29 +59,59 @@ def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOL
     )
 
 
+def _holders(on: datetime.date, **posts):
+    """How many hold the given posts in the outer unit that day (None for nobody)."""
+    return Subquery(
+        Appointment.objects.active_on(on)
+        .filter(unit=OuterRef("pk"), **posts)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+
+
+def _seats_by_kind(seats: dict[int, int]):
+    """The seats of the outer unit's kind, from {kind pk: seats}; 0 for other kinds."""
+    kinds_by_seats: dict[int, list[int]] = {}
+    for kind_pk, count in seats.items():
+        kinds_by_seats.setdefault(count, []).append(kind_pk)
+    return Case(
+        *(When(kind_id__in=kinds, then=Value(count)) for count, kinds in kinds_by_seats.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _shortfall(seats, holders):
+    return Greatest(seats - Coalesce(holders, 0), Value(0))
+
+
 def vacant_seats(unit: OrgUnit, on: datetime.date) -> tuple[list[Post], object]:
-    """Units whose organisation has fewer holders than a post's seats; `vacant_<post pk>` per post."""
+    """Units whose organisation has fewer holders than its seats.
+
+    A post has seats only in the unit kinds it lists; a post listing none has seats nowhere, so a post
+    added without kinds cannot put every unit of the country on the list. The chair posts (主席, 妇女主任,
+    妇代会主任: counts_as_chair) are one seat under the titles of different organisation forms: a village
+    lacks one chair, not three, and holding any of them fills it, as on 有组织无人员.
+
+    Annotated: `vacant_chair`; `vacant_<post pk>` per post, as if that title stood alone; `vacant_total`,
+    which counts the chair seat once.
+    """
     posts = [post for post in Post.objects.prefetch_related("kinds") if post.default_seats and post.kinds.all()]
     units = OrgUnit.objects.subtree(unit).open_on(on).org_established_on(on).select_related("kind")
-    total = Value(0)
+    chair_seats: dict[int, int] = {}
     for post in posts:
-        held = (
-            Appointment.objects.active_on(on)
-            .filter(unit=OuterRef("pk"), post=post)
-            .order_by()
-            .values("unit")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-        vacancy = Case(
-            When(
-                kind_id__in=[kind.pk for kind in post.kinds.all()],
-                then=Greatest(Value(post.default_seats) - Coalesce(Subquery(held), 0), Value(0)),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        alias = f"vacant_{post.pk}"
-        units = units.annotate(**{alias: vacancy})
-        total = total + F(alias)
+        seats = _seats_by_kind({kind.pk: post.default_seats for kind in post.kinds.all()})
+        units = units.annotate(**{f"vacant_{post.pk}": _shortfall(seats, _holders(on, post=post))})
+        if post.counts_as_chair:
+            for kind in post.kinds.all():
+                chair_seats[kind.pk] = max(chair_seats.get(kind.pk, 0), post.default_seats)
+    units = units.annotate(
+        vacant_chair=_shortfall(_seats_by_kind(chair_seats), _holders(on, post__counts_as_chair=True))
+    )
+    total = F("vacant_chair")
+    for post in posts:
+        if not post.counts_as_chair:
+            total = total + F(f"vacant_{post.pk}")
     return posts, units.annotate(vacant_total=total).filter(vacant_total__gt=0)

@@ -148,6 +148,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Refused and missing pages stay one line each (registry.middleware.RefusalsWithoutTraceback);
+    # server errors keep their traceback.
+    "filters": {"refusals_without_traceback": {"()": "registry.middleware.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_without_traceback"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "WARNING"},
 }

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,6 +28,14 @@ from reports.survey_services import (
 from reports.survey_views import evidence, report_view
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+UNIT_PLACEHOLDER = "输入代码或名称搜索"
+
+
+class UnitAutocomplete(AutocompleteSelect):
+    """Django's autocomplete with a placeholder: its own build_attrs blanks data-placeholder."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-placeholder": UNIT_PLACEHOLDER}
 
 
 class SurveyReportForm(forms.ModelForm):
@@ -59,6 +68,19 @@ class SurveyReportAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
     autocomplete_fields = ("unit",)
     show_full_result_count = False
     history_list_display = ("status", "title")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["widget"] = UnitAutocomplete(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # No add / change / delete icons beside the unit: a report is written for a unit that exists,
+        # and the unit's own pages are where it is changed.
+        if db_field.name == "unit" and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
 
     def get_fields(self, request, obj=None):
         if obj is None:

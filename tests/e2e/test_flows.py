@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from orgunits.admin import MOVE_TOP_UNIT
+from orgunits.roster_views import EMPTY_WORKLIST
+from reports.survey_admin import UNIT_PLACEHOLDER
 from tests.e2e.conftest import COUNTY_CLERK, TOWNSHIP_EDITOR
 
 # Without Playwright the whole module is reported as skipped, with the reason.
@@ -359,6 +362,85 @@ def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
         expect(page.locator("body")).not_to_contain_text("荷叶")
     expect(page.locator("h1")).to_have_text("页面不存在")
     browser.screenshot("07_township_refused")
+
+
+def fits_sideways(page, selector: str) -> list[tuple[int, int]]:
+    """(scrollWidth, clientWidth) of each box matching the selector: a table that fits scrolls nowhere."""
+    return page.locator(selector).evaluate_all("boxes => boxes.map(box => [box.scrollWidth, box.clientWidth])")
+
+
+def test_flow8_county_clerk_sees_only_what_she_can_open_and_do(browser, demo):
+    """Issue 13 as it shows on screen at 1280 px: ancestors above her county as text, no 所属 in the tree,
+    coverage tables that fit, worklists that say when they are empty, and only the actions she may take."""
+    page = browser.page
+    page.set_viewport_size({"width": 1280, "height": 860})
+    county, township = demo.unit_id(SHUANGFENG), demo.unit_id(HEYE)
+    browser.login(COUNTY_CLERK)
+
+    browser.goto(reverse("admin:orgunits_orgunit_changelist"))
+    expect(page.locator("#result_list thead th.column-location")).to_have_count(0)  # the tree needs no 所属
+    browser.row("双峰县").get_by_role("link", name=CHILDREN_LINK).click()
+    trail = page.locator("nav.unit-trail")
+    expect(trail).to_contain_text("全部单位 › 全国 › 湖南省 › 娄底市 › 双峰县")
+    for ancestor in ("全国", "湖南省", "娄底市"):
+        expect(trail.get_by_role("link", name=ancestor, exact=True)).to_have_count(0)
+        parent_filter = page.locator("#changelist-filter details[data-filter-title='上级单位']")
+        expect(parent_filter).to_contain_text(ancestor)
+        expect(parent_filter.get_by_role("link", name=ancestor, exact=True)).to_have_count(0)
+    expect(page.locator("a.unit-up")).to_have_count(0)  # nothing above her county she could open
+    expect(page.locator("#result_list thead th.column-location")).to_have_count(0)
+    browser.row("荷叶镇").get_by_role("link", name=CHILDREN_LINK).click()
+    page.locator("a.unit-up").click()
+    expect(trail.locator("strong")).to_have_text("双峰县")
+    page.locator("#searchbar").fill("荷叶")
+    page.locator("#searchbar").press("Enter")
+    expect(page.locator("#result_list thead th.column-location")).to_have_count(1)  # search results are flat
+    browser.screenshot("08_tree_above_her_county", full_page=False)
+
+    # Her county: neither 移动 (it would leave the city, outside her scope) nor 删除 (refused: it has units);
+    # a link to its survey reports, and the report form's unit without icons, with a placeholder.
+    browser.goto(reverse("admin:orgunits_orgunit_change", args=[county]))
+    tools = page.locator(".object-tools")
+    expect(tools.get_by_role("link", name="撤销", exact=True)).to_have_count(1)
+    expect(tools.get_by_role("link", name="移动", exact=True)).to_have_count(0)
+    expect(page.locator(".submit-row .deletelink")).to_have_count(0)
+    tools.get_by_role("link", name=re.compile(r"^调研报告（\d+）$")).click()
+    expect(page.locator("h1")).to_have_text("选择 调研报告 来修改")
+    page.get_by_role("link", name="增加 调研报告").click()
+    expect(page.locator("#select2-id_unit-container")).to_have_text(UNIT_PLACEHOLDER)
+    expect(page.locator(".related-widget-wrapper-link")).to_have_count(0)
+
+    browser.goto(reverse("admin:orgunits_orgunit_change", args=[township]))
+    page.locator(".object-tools").get_by_role("link", name="移动", exact=True).click()
+    expect(page.locator(".submit-row a.closelink")).to_have_text("取消")
+    expect(page.locator("#nav-sidebar thead th").first).to_have_text("模型名称")
+
+    browser.expect_console_error(r"status of 403")
+    assert browser.goto(reverse("admin:orgunits_orgunit_move", args=[county])).status == 403
+    expect(page.locator("h1")).to_have_text("无权访问")
+    expect(page.locator("#content .errornote")).to_have_text(MOVE_TOP_UNIT)
+
+    worklist = reverse("orgunits_worklist", args=["busy"]) + f"?unit={township}&on=2000-01-01"
+    browser.goto(worklist)
+    expect(page.locator("#content h2")).to_have_text("荷叶镇，2000年1月1日：共 0 条")
+    expect(page.locator("#content table tbody")).to_have_text(EMPTY_WORKLIST)
+    browser.goto(reverse("orgunits_worklist", args=["vacant-seats"]) + f"?unit={county}")
+    expect(page.locator("#content table thead th").nth(1)).to_have_text("所属")
+    expect(page.locator("#content table tbody tr").first.locator("td").nth(1)).to_contain_text("湖南省 / 娄底市")
+    browser.screenshot("08_vacant_seats", full_page=False)
+
+    browser.goto(reverse("reports_coverage") + f"?unit={county}&compare=on")
+    change = page.locator("table:has(caption:text-is('按下级单位')) thead th abbr")
+    expect(change).to_have_text("变化")
+    expect(change).to_have_attribute("title", re.compile("百分点"))
+    for width in (1280, 1600):
+        page.set_viewport_size({"width": width, "height": 860})
+        boxes = fits_sideways(page, "#content .figures-module")
+        assert len(boxes) == 2 and all(scroll <= client for scroll, client in boxes), (width, boxes)
+        header_heights = page.locator(".figures thead th").evaluate_all("ths => ths.map(th => th.offsetHeight)")
+        line = page.locator(".figures tbody td").first.evaluate("td => parseFloat(getComputedStyle(td).lineHeight)")
+        assert max(header_heights) < 3 * line + 16, (width, header_heights)  # two lines at most, plus padding
+        browser.screenshot(f"08_coverage_{width}")
 
 
 def test_the_watch_catches_foreign_requests_and_csp_violations(browser):

@@ -79,8 +79,10 @@ class ChangelistTests(TreeTestCase):
         assert set(codes) == set(OrgUnit.objects.children_of(self.shuangfeng).values_list("code", flat=True))
         assert len(codes) == 16
         html = response.content.decode()
-        assert f'href="?parent={self.loudi.pk}"' in html  # 娄底市 in the trail and as "up"
-        assert "↑ 上一级" in html
+        # Her county is her top unit: 娄底市 is named in the trail, not linked, and there is no way up.
+        assert f'href="?parent={self.loudi.pk}"' not in html and "↑ 上一级" not in html
+        township = self.client.get(admin_url("orgunit_changelist") + f"?parent={self.heye.pk}").content.decode()
+        assert f'href="?parent={self.shuangfeng.pk}"' in township and "↑ 上一级" in township
         children_link = f'href="{admin_url("orgunit_changelist")}?parent={self.heye.pk}" title="查看下级单位"'
         assert children_link in html
 
