@@ -42,6 +42,9 @@ CSV_MISSING_FILE = "目录{directory}中缺少文件{file}。"
 CSV_MISSING_COLUMNS = "{file}缺少列：{columns}（表头为：{header}）。"
 CSV_BLANK_VALUE = "{file}第{line}行，列{column}：不能为空。"
 CSV_BAD_CODE = "{file}第{line}行，列{column}：代码“{code}”应为{length}位数字。"
+CSV_CODE_OUTSIDE_RULES = (
+    "{file}第{line}行，列{column}：代码“{code}”末三位为{tail}，不在统计用区划代码规则的范围内（应为000–{last}）。"
+)
 CSV_DUPLICATE_CODE = "{file}第{line}行，列{column}：代码“{code}”重复，已出现在{first}。"
 CSV_UNKNOWN_PARENT = "{file}第{line}行，列{column}：上级代码“{code}”不存在。"
 CSV_UNDER_NOT_FOUND = "文件中没有代码为“{code}”的省、市或县。"

@@ -24,13 +24,37 @@ from registry.audit import current_source
 
 MAX_REPORTED_ERRORS = 30
 
+# The kind comes from the code, by the NBS coding rules (统计用区划代码编制规则), never from the
+# name: a third of the communities are named …居民委员会, and 开发区, 农场 and 林场 are named anything.
+# The length gives the level; at the township and village levels the last three digits give the
+# kind, in whole hundreds, so their first digit is enough.
+KIND_BY_LENGTH = {2: "province", 4: "city", 6: "county"}
+KIND_BY_TAIL = {
+    # 001–099 街道, 100–199 镇, 200–399 乡, 400–599 类似乡级单位 (开发区, 农场, 林场, 监狱…).
+    # 000 is only 金门县's placeholder (350527000), counted with the first range.
+    9: {"0": "street", "1": "township", "2": "township", "3": "township", "4": "devzone", "5": "devzone"},
+    # 001–199 居民委员会, 200–399 村民委员会, 400–599 类似居民委员会, 600–799 类似村民委员会;
+    # the 类似 ones share the kind of what they are like.
+    12: {
+        "0": "community",
+        "1": "community",
+        "2": "village",
+        "3": "village",
+        "4": "community",
+        "5": "community",
+        "6": "village",
+        "7": "village",
+    },
+}
 
-def _street_or_township(name: str) -> str:
-    return "street" if name.endswith("街道") else "township"
 
-
-def _community_or_village(name: str) -> str:
-    return "community" if name.endswith(("社区", "居委会")) else "village"
+def kind_for_code(code: str) -> str | None:
+    """The unit kind an administrative division code stands for; None when the rules give none."""
+    if not code.isdigit():
+        return None
+    if len(code) in KIND_BY_LENGTH:
+        return KIND_BY_LENGTH[len(code)]
+    return KIND_BY_TAIL.get(len(code), {}).get(code[-3])
 
 
 @dataclass(frozen=True)
@@ -38,15 +62,14 @@ class Level:
     file: str
     code_length: int
     parent_column: str | None
-    kind_of: object  # callable(name) -> kind code
 
 
 LEVELS = (
-    Level("provinces.csv", 2, None, lambda name: "province"),
-    Level("cities.csv", 4, "provinceCode", lambda name: "city"),
-    Level("areas.csv", 6, "cityCode", lambda name: "county"),
-    Level("streets.csv", 9, "areaCode", _street_or_township),
-    Level("villages.csv", 12, "streetCode", _community_or_village),
+    Level("provinces.csv", 2, None),
+    Level("cities.csv", 4, "provinceCode"),
+    Level("areas.csv", 6, "cityCode"),
+    Level("streets.csv", 9, "areaCode"),
+    Level("villages.csv", 12, "streetCode"),
 )
 
 
@@ -103,7 +126,8 @@ def read_divisions(directory: Path, *, under: str | None = None) -> list[Divisio
                 )
             code_at, name_at = header.index("code"), header.index("name")
             parent_at = header.index(level.parent_column) if level.parent_column else None
-            width, length, kind_of = len(header), level.code_length, level.kind_of
+            width, length = len(header), level.code_length
+            fixed_kind, kind_by_tail = KIND_BY_LENGTH.get(length), KIND_BY_TAIL.get(length, {})
             for line, record in enumerate(reader, start=2):
                 if len(record) < width:
                     if not any(cell.strip() for cell in record):
@@ -120,7 +144,21 @@ def read_divisions(directory: Path, *, under: str | None = None) -> list[Divisio
                     and (parent_code is None or parent_code in first_seen)
                 ):
                     first_seen[code] = (level.file, line)
-                    rows.append(Division(code, name, kind_of(name), parent_code))
+                    kind = fixed_kind or kind_by_tail.get(code[-3])
+                    if kind:
+                        rows.append(Division(code, name, kind, parent_code))
+                    else:
+                        # Still seen, so that its children are judged on their own codes.
+                        problems.add(
+                            errors.CSV_CODE_OUTSIDE_RULES.format(
+                                file=level.file,
+                                line=line,
+                                column="code",
+                                code=code,
+                                tail=code[-3:],
+                                last=max(kind_by_tail) + "99",
+                            )
+                        )
                 else:
                     _row_problems(level, line, code, name, parent_code, problems, first_seen)
         levels.append(rows)

@@ -26,10 +26,11 @@ def unit(code: str) -> OrgUnit:
 
 
 def ensure_kinds():
-    """TransactionTestCase flushes the seeded kinds; put them back the way the migration does."""
+    """TransactionTestCase flushes the seeded kinds; put them back the way the migrations do."""
     from django.apps import apps
 
     importlib.import_module("orgunits.migrations.0002_seed_kinds").seed(apps, None)
+    importlib.import_module("orgunits.migrations.0011_kinds_by_code").add_devzone(apps, "default")
 
 
 def load_demo_divisions():

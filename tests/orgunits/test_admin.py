@@ -174,7 +174,7 @@ class ChangeFormTests(TreeTestCase):
         self.client.force_login(self.superuser)
         response = self.post_add(parent=self.hunan.pk, code="430000000001", name="错位村", kind=kind("village").pk)
         assert response.status_code == 200
-        message = errors.KIND_NOT_ALLOWED_UNDER.format(kind="村", parent_kind="省", allowed="乡镇、街道")
+        message = errors.KIND_NOT_ALLOWED_UNDER.format(kind="村", parent_kind="省", allowed="乡镇、街道、开发区等")
         assert message in response.content.decode()
         assert not OrgUnit.objects.filter(code="430000000001").exists()
 

@@ -30,7 +30,7 @@ class CreateTests(TreeTestCase):
         with self.assertRaises(ValidationError) as ctx:
             unit_create(parent=self.hunan, code="430000000001", name="错位村", kind=kind("village"))
         assert messages_of(ctx.exception, "kind") == [
-            errors.KIND_NOT_ALLOWED_UNDER.format(kind="村", parent_kind="省", allowed="乡镇、街道")
+            errors.KIND_NOT_ALLOWED_UNDER.format(kind="村", parent_kind="省", allowed="乡镇、街道、开发区等")
         ]
         assert not OrgUnit.objects.filter(code="430000000001").exists()
 

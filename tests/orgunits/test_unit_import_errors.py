@@ -51,7 +51,7 @@ from tests.orgunits.test_unit_import import UNITS, AdminUploadMixin, db_state, f
 
 HEYE, COUNTY, NEW_TOWN, JINGZI = "431321101", "431321", "431321113", "431321102"
 NEW = f"{HEYE}302"  # the bad row's code unless the case changes it
-KIND_NAMES = "全国、省、市、县、乡镇、街道、村、社区、机关、事业单位、企业、社会组织"
+KIND_NAMES = "全国、省、市、县、乡镇、街道、开发区等、村、社区、机关、事业单位、企业、社会组织"
 ORG_FORMS = "妇联、妇代会、妇委会、妇女组织"
 ALL_HEADERS = (
     "代码、名称、类型、上级代码、成立日期、撤销日期、妇女组织成立日期、妇女组织撤销日期、妇女组织形式、纳入组建率统计"
@@ -182,7 +182,10 @@ CASES = {
         "bad_village_under_county.csv",
         [
             cell(
-                3, "类型", "村", errors.KIND_NOT_ALLOWED_UNDER.format(kind="村", parent_kind="县", allowed="乡镇、街道")
+                3,
+                "类型",
+                "村",
+                errors.KIND_NOT_ALLOWED_UNDER.format(kind="村", parent_kind="县", allowed="乡镇、街道、开发区等"),
             )
         ],
         admin=True,
