@@ -1,65 +1,266 @@
+"""The demo data (`make demo`): every page has something believable to show, a second run changes
+nothing, and what the README says about it is true."""
+
 import datetime
+import re
+from collections import Counter
 from io import StringIO
+from pathlib import Path
 
-import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
 
-from orgunits.models import OrgUnit
-from reports.coverage import coverage
-from reports.models import DataValue
+from orgunits.demo import DEMO_TODAY
+from orgunits.demo.organisations import county_plans, read_hosts
+from orgunits.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
+from orgunits.identity import id_birth_date, id_sex, validate_id_number, validate_mobile
+from orgunits.loader import read_divisions
+from orgunits.management.commands.load_demo import DEMO_DIR
+from orgunits.models import Appointment, OrgUnit, Person, Term
+from orgunits.roster_stats import roster_stats
+from orgunits.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
+from reports.coverage import coverage_with_previous_year
+from reports.models import DataValue, SurveyReport
+from reports.survey_views import report_view
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "docs" / "samples"
+SHUANGFENG = "431321"
+WORKLISTS = ("without-chair", "terms-due", "busy", "vacant-seats")
+# A handful to a few dozen: enough to show the list, few enough to act on.
+HANDFUL, FEW_DOZEN = 5, 40
+SECTIONS = ["基本情况", "干部队伍", "妇女参政", "工作开展", "同比变化", "问题与挑战", "思考与对策"]
 
 
-@pytest.mark.django_db
-def test_the_demo_loads_twice_without_changes_and_has_something_to_show():
-    call_command("load_demo", "--superuser", stdout=StringIO())
-    before = (OrgUnit.objects.count(), DataValue.objects.count())
+def load(*args) -> str:
     out = StringIO()
-    call_command("load_demo", "--superuser", stdout=out)
-    assert "新增区划0个、机关企事业单位0个" in out.getvalue()
-    assert (OrgUnit.objects.count(), DataValue.objects.count()) == before == (907, 22)
-    villages = coverage(OrgUnit.objects.get(code="431321"), datetime.date(2025, 12, 31)).summary
-    village = villages.by_kind[OrgUnit.objects.filter(code__endswith="201").first().kind_id]
-    assert 0 < village.established < village.eligible  # gaps to show, on purpose
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
 
 
-@pytest.mark.django_db
-def test_the_demo_loads_again_after_users_added_units_of_their_own():
-    from orgunits.models import UnitKind
-    from orgunits.services import unit_create
-
-    call_command("load_demo", stdout=StringIO())
-    township = OrgUnit.objects.get(code="431321101")
-    added = unit_create(
-        parent=township,
-        code="431321101999",
-        name="新建村",
-        kind=UnitKind.objects.get(code="village"),
-        opened_on=datetime.date(2025, 3, 1),
-    )
-    call_command("load_demo", stdout=StringIO())  # used to fail: organisation dated before the unit opened
-    added.refresh_from_db()
-    assert added.org_established_on is None
+def worklist_counts(on: datetime.date = DEMO_TODAY) -> dict[str, int]:
+    county = OrgUnit.objects.get(code=SHUANGFENG)
+    return {
+        "without-chair": organisations_without_chair(county, on).count(),
+        "terms-due": terms_due(county, on).count(),
+        "busy": busy_people(county, on).count(),
+        "vacant-seats": vacant_seats(county, on)[1].count(),
+    }
 
 
-@pytest.mark.django_db
-def test_the_demo_personas_are_created_once_and_see_only_their_own_units():
-    from django.contrib.auth import get_user_model
+def table_counts() -> dict[str, int]:
+    """Every table of ours, histories included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("orgunits", "reports", "auth")
+    }
 
-    from orgunits.models import Assignment
-    from orgunits.scope import Scope
 
-    call_command("load_demo", "--personas", stdout=StringIO())
-    out = StringIO()
-    call_command("load_demo", "--personas", stdout=out)
-    assert "演示账号已存在：用户名 shuangfeng" in out.getvalue()
-    assert Assignment.objects.count() == 2
-    users = get_user_model().objects
-    county_clerk, township_clerk = users.get(username="shuangfeng"), users.get(username="yongfeng")
-    assert county_clerk.check_password("fulian-demo-2026") and county_clerk.is_staff
-    assert not county_clerk.is_superuser and not township_clerk.is_superuser
-    assert county_clerk.has_perms(["orgunits.add_orgunit", "orgunits.add_assignment", "reports.change_datavalue"])
-    assert township_clerk.has_perms(["orgunits.add_orgunit", "reports.change_datavalue"])
-    assert not township_clerk.has_perm("orgunits.add_assignment")
-    heye = OrgUnit.objects.get(code="431321101")
-    assert Scope.for_user(county_clerk).can_edit(heye)
-    assert not Scope.for_user(township_clerk).can_view(heye)
+def demo_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("The demo data, as of")
+    return text[start : text.index("\n## ", start)]
+
+
+def readme_number(pattern: str) -> int:
+    found = re.search(pattern, demo_section())
+    assert found, pattern
+    return int(found.group(1).replace(",", ""))
+
+
+class LoadedDemoTests(TestCase):
+    """The demo as `make demo` loads it, once for all the tests here (each runs in its own savepoint)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = load("--superuser", "--personas")
+        cls.county = OrgUnit.objects.get(code=SHUANGFENG)
+
+    def login(self, username: str) -> None:
+        self.client.force_login(get_user_model().objects.get(username=username))
+
+    def test_every_worklist_of_the_county_shows_a_handful_to_a_few_dozen_rows(self):
+        self.login("shuangfeng")  # the county clerk, on the pages she would open
+        for name in WORKLISTS:
+            with self.subTest(name):
+                response = self.client.get(
+                    reverse("orgunits_worklist", args=[name]), {"unit": self.county.pk, "on": DEMO_TODAY, "months": 6}
+                )
+                self.assertEqual(response.status_code, 200)
+                count = response.context["page"].paginator.count
+                self.assertGreaterEqual(count, HANDFUL)
+                self.assertLessEqual(count, FEW_DOZEN)
+
+    def test_the_worklists_hold_what_was_put_there_on_purpose(self):
+        overdue = [term for term in terms_due(self.county, DEMO_TODAY) if term.overdue]
+        self.assertTrue(overdue and len(overdue) < terms_due(self.county, DEMO_TODAY).count())
+        kinds = Counter(unit.kind.code for unit in organisations_without_chair(self.county, DEMO_TODAY))
+        self.assertGreater(kinds["village"] + kinds["community"], 0)  # organisations on paper, and new ones
+        busiest = busy_people(self.county, DEMO_TODAY).first()
+        self.assertGreaterEqual(busiest.load, 4)  # chair, 村委会委员, 计育专干 and 妇幼保健员
+        township_holders = Person.objects.filter(appointments__unit__kind__code="township").distinct()
+        self.assertTrue(busy_people(self.county, DEMO_TODAY).filter(pk__in=township_holders).exists())
+
+    def test_every_admin_changelist_has_rows(self):
+        self.login("admin")
+        for model in admin.site._registry:
+            meta = model._meta
+            with self.subTest(meta.label):
+                response = self.client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+                self.assertEqual(response.status_code, 200)
+                self.assertGreater(response.context["cl"].result_count, 0)
+
+    def test_the_county_has_a_final_and_a_draft_survey_report_with_every_section(self):
+        reports = {r.year: r for r in SurveyReport.objects.filter(unit=self.county)}
+        self.assertEqual((reports[2024].status, reports[2025].status), ("final", "draft"))
+        for year, report in reports.items():
+            with self.subTest(year):
+                view = report_view(report)
+                self.assertEqual([s.title for s in view.document.sections], SECTIONS)
+                self.assertEqual([s.heading for s in view.document.sections][:2], ["一、基本情况", "二、干部队伍"])
+                self.assertEqual(view.changed, [])  # the frozen figures are still the live ones
+                self.assertIn("身兼数职", report.problems)
+                self.assertRegex(report.measures, r"(?m)^一是")
+
+    def test_coverage_moves_year_on_year_today_and_in_the_reports(self):
+        for on in (DEMO_TODAY, datetime.date(2025, 12, 31), datetime.date(2024, 12, 31)):
+            with self.subTest(on):
+                change = coverage_with_previous_year(self.county, on).summary_change()
+                self.assertNotEqual(change.established, 0)
+                self.assertNotEqual(change.points, 0)
+
+    def test_officers_have_a_real_age_profile_and_mixes(self):
+        stats = roster_stats(self.county, datetime.date(2025, 12, 31))
+        for band, count in stats.by_age_band.items():
+            self.assertNotEqual(band, "未知")
+            self.assertTrue(0.1 < count / stats.appointments < 0.4, band)
+        self.assertGreaterEqual(len(stats.by_education), 5)
+        self.assertGreaterEqual(len(stats.by_political_status), 4)
+        self.assertEqual(set(stats.by_mode), {"full", "part", "seconded"})
+        self.assertTrue(0.7 < stats.committee_rate / 100 < 0.95)
+
+    def test_identity_numbers_and_phones_are_valid_and_unique(self):
+        people = list(Person.objects.all())
+        self.assertGreater(len(people), 1000)
+        for person in people:
+            validate_id_number(person.id_number)
+            validate_mobile(person.phone)
+            self.assertIn(person.id_number[:6], ("431321", "131024"))
+            self.assertEqual(id_birth_date(person.id_number), person.birth_date)
+            self.assertEqual(id_sex(person.id_number), person.sex)
+        self.assertEqual(len({p.phone for p in people}), len(people))
+        names = Counter(p.name for p in people)
+        self.assertGreater(len(names), 1000)
+        self.assertGreater(names.most_common(1)[0][1], 1)  # namesakes, as in any county
+
+    def test_a_second_run_changes_nothing(self):
+        before = table_counts()
+        person = Person.objects.order_by("id_number").first()
+        term = Term.objects.filter(unit=self.county).order_by("-ordinal").first()
+        value = DataValue.objects.filter(unit=self.county).order_by("element__code", "period").first()
+        final = SurveyReport.objects.get(unit=self.county, year=2024)
+        output = load("--superuser", "--personas")
+        self.assertIn("新增区划0个、机关企事业单位0个", output)
+        self.assertIn("妇女组织变动0个、届次0个、任职0条（新增人员0人）、统计数据0项、调研报告0份", output)
+        self.assertEqual(table_counts(), before)
+        self.assertEqual(Person.objects.get(pk=person.pk).phone, person.phone)
+        self.assertEqual(Term.objects.get(pk=term.pk).due_on, term.due_on)
+        self.assertEqual(DataValue.objects.get(pk=value.pk).total, value.total)
+        self.assertEqual(SurveyReport.objects.get(pk=final.pk).frozen_at, final.frozen_at)
+
+    def test_the_plan_is_the_same_every_time(self):
+        def planned_rows():
+            plans = county_plans(read_divisions(DEMO_DIR / "divisions"), read_hosts(DEMO_DIR / "hosts.csv"))
+            shuangfeng, xianghe = plans
+            rosters = [shuangfeng_roster(shuangfeng, pick_specials(shuangfeng)), xianghe_roster(xianghe)]
+            return [row for roster in rosters for row in roster.rows()]
+
+        rows = planned_rows()
+        self.assertEqual(rows, planned_rows())
+        stored = set(Person.objects.values_list("id_number", flat=True))
+        self.assertEqual({row["id_number"] for row in rows}, stored)
+
+    def test_nothing_is_dated_after_the_demos_today(self):
+        last = max(
+            *Appointment.objects.values_list("start_on", flat=True),
+            *Appointment.objects.exclude(end_on=None).values_list("end_on", flat=True),
+            *Term.objects.values_list("elected_on", flat=True),
+            *OrgUnit.objects.exclude(org_established_on=None).values_list("org_established_on", flat=True),
+            *OrgUnit.objects.exclude(closed_on=None).values_list("closed_on", flat=True),
+        )
+        self.assertLessEqual(last, DEMO_TODAY)
+
+    def test_it_loads_again_after_users_added_units_of_their_own(self):
+        from orgunits.models import UnitKind
+        from orgunits.services import unit_create
+
+        added = unit_create(
+            parent=OrgUnit.objects.get(code="431321101"),
+            code="431321101999",
+            name="新建村",
+            kind=UnitKind.objects.get(code="village"),
+            opened_on=datetime.date(2025, 3, 1),
+        )
+        load()  # used to fail: organisation dated before the unit opened
+        added.refresh_from_db()
+        self.assertIsNone(added.org_established_on)
+
+    def test_the_personas_are_created_once_and_see_only_their_own_units(self):
+        from orgunits.models import Assignment
+        from orgunits.scope import Scope
+
+        self.assertIn("演示账号已存在：用户名 shuangfeng", load("--personas"))
+        self.assertEqual(Assignment.objects.count(), 2)
+        users = get_user_model().objects
+        county_clerk, township_clerk = users.get(username="shuangfeng"), users.get(username="yongfeng")
+        self.assertTrue(county_clerk.check_password("fulian-demo-2026") and county_clerk.is_staff)
+        self.assertFalse(county_clerk.is_superuser or township_clerk.is_superuser)
+        self.assertTrue(
+            county_clerk.has_perms(["orgunits.add_orgunit", "orgunits.add_assignment", "reports.change_datavalue"])
+        )
+        self.assertTrue(township_clerk.has_perms(["orgunits.add_orgunit", "reports.change_datavalue"]))
+        self.assertFalse(township_clerk.has_perm("orgunits.add_assignment"))
+        heye = OrgUnit.objects.get(code="431321101")
+        self.assertTrue(Scope.for_user(county_clerk).can_edit(heye))
+        self.assertFalse(Scope.for_user(township_clerk).can_view(heye))
+
+    def test_each_sample_file_imports_into_the_demo_as_it_is(self):
+        samples = {
+            "units.csv": ("import_units", "已导入：新增10个，修改2个"),
+            "officers.csv": ("import_officers", "已导入：新增任职12条，更新0条，未变0条；新增人员12人"),
+            "statistics-long.csv": ("import_stats", "已导入：长表12行：新增数据12项"),
+            "statistics-wide.csv": ("import_stats", "已导入：宽表12行：新增数据60项"),
+        }
+        self.assertEqual(sorted(p.name for p in SAMPLES.iterdir()), sorted(samples))
+        for name, (command, said) in samples.items():
+            with self.subTest(name):
+                out = StringIO()
+                call_command(command, str(SAMPLES / name), stdout=out)
+                self.assertIn(said, out.getvalue())
+        # The officers fill the roster of an organisation set up this autumn: it has a chair now.
+        without_chair = organisations_without_chair(self.county, DEMO_TODAY)
+        self.assertFalse(without_chair.filter(code="431321102219").exists())
+
+    def test_what_the_readme_says_about_the_demo_is_true(self):
+        active = Appointment.objects.active_on(DEMO_TODAY)
+        self.assertEqual(readme_number(r"([\d,]+) people"), Person.objects.count())
+        self.assertEqual(readme_number(r"([\d,]+) appointments"), Appointment.objects.count())
+        self.assertEqual(readme_number(r"([\d,]+) of them held on"), active.count())
+        self.assertEqual(readme_number(r"([\d,]+) terms"), Term.objects.count())
+        counts = worklist_counts()
+        for label, name in (("有组织无人员", "without-chair"), ("换届到期", "terms-due")):
+            self.assertEqual(readme_number(rf"{label} (\d+)"), counts[name])
+        for label, name in (("身兼数职", "busy"), ("职数空缺", "vacant-seats")):
+            self.assertEqual(readme_number(rf"{label} (\d+)"), counts[name])
+        plan = county_plans(read_divisions(DEMO_DIR / "divisions"), read_hosts(DEMO_DIR / "hosts.csv"))[0]
+        late = [code for code, day in plan.established.items() if len(code) == 12 and day.year >= 2024]
+        self.assertEqual(readme_number(r"(\d+) of 双峰县's set one up in 2024"), len(late))
+        self.assertEqual(readme_number(r"(\d+) villages merged"), len(plan.closed))
+        self.assertEqual(readme_number(r"(\d+) values"), DataValue.objects.count())
+        for name in ("units.csv", "officers.csv", "statistics-long.csv", "statistics-wide.csv"):
+            self.assertIn(f"docs/samples/{name}", demo_section())

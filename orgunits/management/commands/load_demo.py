@@ -8,45 +8,15 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from orgunits.demo import build as build_demo
 from orgunits.loader import DivisionLoadError, load_divisions, read_divisions
 from orgunits.models import Assignment, OrgUnit, UnitKind
 from orgunits.services import unit_create
 from registry.audit import audit_source
 from registry.commands import RegistryCommand
-from reports.statistics import datavalues_save
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
-DEMO_COUNTIES = ("431321", "131024")
 DEMO_REFUSED = "演示数据未载入：{errors}"
-ESTABLISHED = datetime.date(2017, 6, 30)
-DEMO_FIGURES = {
-    "2024": {
-        "population": (905_000, 441_000),
-        "cadres": (2410, 482),
-        "section_cadres": (640, 131),
-        "npc_deputies": (281, 74),
-        "cppcc_members": (239, 43),
-        "party_members": (30_150, 4_520),
-        "village_committee": (2_090, 712),
-        "training_sessions": (4_900, None),
-        "trainees": (76_000, 76_000),
-        "complaints_received": (128, None),
-        "complaints_resolved": (125, None),
-    },
-    "2025": {
-        "population": (898_000, 438_000),
-        "cadres": (2395, 491),
-        "section_cadres": (636, 140),
-        "npc_deputies": (281, 76),
-        "cppcc_members": (239, 44),
-        "party_members": (30_420, 4_690),
-        "village_committee": (2_090, 731),
-        "training_sessions": (5_200, None),
-        "trainees": (80_000, 80_000),
-        "complaints_received": (132, None),
-        "complaints_resolved": (132, None),
-    },
-}
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "fulian-demo-2026"
 
@@ -69,6 +39,8 @@ CLERK_PERMS = {
 }
 # A manager also hands out scopes inside her county.
 MANAGER_PERMS = {**CLERK_PERMS, "orgunits": [*CLERK_PERMS["orgunits"], *_perms(EDIT, ("assignment",))]}
+# The same sets as groups, for the accounts a county manager creates.
+DEMO_GROUPS = {"妇联管理员": MANAGER_PERMS, "妇联填报员": CLERK_PERMS}
 
 
 @dataclass(frozen=True)
@@ -87,7 +59,10 @@ DEMO_PERSONAS = (
 
 
 class Command(RegistryCommand):
-    help = "载入演示数据：双峰县、香河县的区划树、若干机关事业单位和企业、妇女组织及两年的统计数据；可重复运行。"
+    help = (
+        "载入演示数据：双峰县、香河县的区划树、若干机关事业单位和企业、妇女组织、干部任职和换届、"
+        "两年的统计数据和调研报告；可重复运行。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--superuser", action="store_true", help="同时创建演示管理员账号")
@@ -103,11 +78,10 @@ class Command(RegistryCommand):
             except DivisionLoadError as exc:  # the database already holds other units under the demo codes
                 raise CommandError(DEMO_REFUSED.format(errors="\n".join(exc.messages))) from exc
             created_hosts = self._load_hosts(DEMO_DIR / "hosts.csv")
-            self._establish_organisations()
-            self._load_figures()
+            built = build_demo(DEMO_DIR, groups=DEMO_GROUPS)
         self.stdout.write(
             f"演示数据：新增区划{result.created}个、机关企事业单位{created_hosts}个；"
-            f"共{OrgUnit.objects.count()}个单位。"
+            f"共{OrgUnit.objects.count()}个单位。{built.summary()}。"
         )
         if superuser:
             self._ensure_superuser()
@@ -132,25 +106,6 @@ class Command(RegistryCommand):
                 )
                 created += 1
         return created
-
-    def _establish_organisations(self):
-        """Federations in the two counties and their townships since 2017; villages and communities
-        too, except every seventh (by code), so the coverage pages have gaps to show. Units added
-        since (opened later than that date, or closed) are left as their users set them."""
-        for county in OrgUnit.objects.filter(code__in=DEMO_COUNTIES):
-            areas = (
-                OrgUnit.objects.subtree(county)
-                .open_on(ESTABLISHED)
-                .filter(kind__is_area=True, org_established_on__isnull=True, closed_on__isnull=True)
-            )
-            gaps = [pk for pk, code in areas.values_list("pk", "code") if len(code) == 12 and int(code) % 7 == 0]
-            areas.exclude(pk__in=gaps).update(org_established_on=ESTABLISHED)
-
-    def _load_figures(self):
-        """Two years of county figures for 双峰县, in the proportions of the seed reports."""
-        county = OrgUnit.objects.get(code="431321")
-        for period, figures in DEMO_FIGURES.items():
-            datavalues_save(unit=county, period=period, values=figures)
 
     def _ensure_superuser(self):
         users = get_user_model()
