@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from orgunits.admin import MOVE_TOP_UNIT
 from orgunits.roster_views import EMPTY_WORKLIST
+from reports.errors import SURVEY_EXISTS
 from reports.survey_admin import UNIT_PLACEHOLDER
 from tests.e2e.conftest import COUNTY_CLERK, TOWNSHIP_EDITOR
 
@@ -261,7 +262,7 @@ PROBLEMS_POINTS = PROBLEMS.split("\n")[1:]
 FIGURE_SENTENCE = "现有党政机关女干部491人，占总数的20.5%。"  # from the demo's 2025 figures for 双峰县
 
 
-def test_flow6_county_clerk_writes_the_survey_report_and_downloads_it_as_docx(browser, demo, downloads):
+def test_flow6_county_clerk_finishes_the_draft_survey_report_and_downloads_it_as_docx(browser, demo, downloads):
     from docx import Document
 
     page = browser.page
@@ -272,13 +273,16 @@ def test_flow6_county_clerk_writes_the_survey_report_and_downloads_it_as_docx(br
     browser.choose_unit("id_unit", "双峰县", "双峰县")
     page.locator("#id_year").fill("2025")
     page.get_by_role("button", name="保存", exact=True).click()
+    # The demo holds 双峰县's 2025 report already, as a draft: one report per unit and year.
+    expect(page.locator(".errorlist")).to_contain_text(SURVEY_EXISTS)
 
-    # Saving the new report opens it: the title made from unit and year, sections written from the figures.
+    # She opens the draft instead: the title made from unit and year, sections written from the figures.
+    page.get_by_role("link", name="调研报告").first.click()
+    browser.row(title).get_by_role("link", name="查看").click()
     article = page.locator("article.survey")
     expect(article.locator("h1")).to_have_text(title)
     expect(article.locator("h2").first).to_have_text("一、基本情况")
     expect(article).to_contain_text(FIGURE_SENTENCE)
-    expect(page.locator("#content")).to_contain_text("“问题与挑战”“思考与对策”尚未填写。")
 
     page.get_by_role("link", name="编辑标题和问题、对策").click()
     page.locator("#id_problems").fill(PROBLEMS)
