@@ -91,6 +91,19 @@ class HistoryRevertTests(SecurityWorld):
                     assert self.client.post(change, {"name": "改"}).status_code == 403
                     assert database_state() == before
 
+    def test_an_editor_of_the_national_root_changes_national_settings(self):
+        from orgunits.models import Assignment
+        from tests.base import make_user
+        from tests.security.world import grant_clerk
+
+        national = grant_clerk(make_user("national-editor"))
+        Assignment.objects.create(user=national, unit=self.nation, role=Assignment.Role.EDITOR)
+        self.client.force_login(national)
+        village = UnitKind.objects.get(code="village")
+        assert 'name="_save"' in self.client.get(admin_url("unitkind", "change", village.pk)).content.decode()
+        indicator = Indicator.objects.first()
+        assert 'name="_save"' in self.client.get(admin_url("indicator", "change", indicator.pk)).content.decode()
+
     def test_a_manager_cannot_revert_her_own_assignment(self):
         own = self.county_clerk.assignments.get()
         own.role = "editor"
