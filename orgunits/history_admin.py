@@ -11,6 +11,8 @@ permission on the old version only, and saves with the form alone. Here:
   of units or people outside the scope.
 """
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -89,7 +91,9 @@ class GuardedHistoryAdmin(PersonalLookupGuardMixin, SimpleHistoryAdmin):
 
         return GuardedRecordContextHelper(self.model, historical_record, shown=shown)
 
+    @cached_property
     def _scoped_references(self):
+        """The model's foreign keys to scoped models: fixed per model, so worked out once."""
         return [
             field
             for field in self.model._meta.concrete_fields
@@ -103,7 +107,7 @@ class GuardedHistoryAdmin(PersonalLookupGuardMixin, SimpleHistoryAdmin):
             return None
         wanted = {model: set() for model in SCOPED_MODELS}
         for record in records:
-            for field in self._scoped_references():
+            for field in self._scoped_references:
                 related_id = getattr(record, field.attname)
                 if related_id is not None:
                     wanted[field.related_model].add(related_id)
@@ -120,7 +124,7 @@ class GuardedHistoryAdmin(PersonalLookupGuardMixin, SimpleHistoryAdmin):
     def _version_visible(self, visible, version) -> bool:
         if visible is None:
             return True
-        for field in self._scoped_references():
+        for field in self._scoped_references:
             related_id = getattr(version, field.attname)
             if related_id is not None and related_id not in visible[field.related_model]:
                 return False

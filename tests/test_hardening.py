@@ -13,7 +13,10 @@ from tests.base import PASSWORD, TreeTestCase, day
 XSS = "<script>alert(1)</script>"
 
 
-class LoginRateLimitTests(TreeTestCase):
+class LoginAttemptsMixin:
+    """Posts to the login page from an address; the counters live in the cache, which outlives each
+    test's transaction, so it is cleared around every test."""
+
     def setUp(self):
         cache.clear()
 
@@ -25,6 +28,8 @@ class LoginRateLimitTests(TreeTestCase):
             reverse("admin:login"), {"username": username, "password": password}, REMOTE_ADDR=address
         )
 
+
+class LoginRateLimitTests(LoginAttemptsMixin, TreeTestCase):
     @override_settings(LOGIN_FAILURES_PER_USER=3, LOGIN_FAILURES_PER_ADDRESS=100)
     def test_a_user_name_is_locked_after_repeated_failures(self):
         for _ in range(3):

@@ -1,11 +1,10 @@
 """The login limits count a user name the way authentication reads it (issue 12, point 7)."""
 
-from django.core.cache import cache
 from django.test import TestCase, override_settings
-from django.urls import reverse
 
 from registry.login import TOO_MANY
 from tests.base import PASSWORD, make_user
+from tests.test_hardening import LoginAttemptsMixin
 
 # Both sign in as "ratetest": the login form NFKC-normalises the name before authenticating.
 FULL_WIDTH = "\uff52atetest"  # ｒatetest
@@ -14,22 +13,10 @@ MATH_BOLD_CAPITAL = "\U0001d411atetest"  # 𝐑atetest, normalised to "Ratetest"
 
 
 @override_settings(LOGIN_FAILURES_PER_USER=5, LOGIN_FAILURES_PER_ADDRESS=100)
-class LoginNameNormalisationTests(TestCase):
+class LoginNameNormalisationTests(LoginAttemptsMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         make_user("ratetest")
-
-    def setUp(self):
-        # The counters live in the cache, which outlives each test's transaction.
-        cache.clear()
-
-    def tearDown(self):
-        cache.clear()
-
-    def attempt(self, username, password, address="10.0.0.1"):
-        return self.client.post(
-            reverse("admin:login"), {"username": username, "password": password}, REMOTE_ADDR=address
-        )
 
     def lock_ratetest(self):
         for _ in range(5):
