@@ -3,7 +3,6 @@ own pages: the readable, printable report, its .docx, 定稿 and 退回草稿.""
 
 from urllib.parse import quote
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from orgunits.forms import ServiceValidatedForm
 from orgunits.history_admin import GuardedHistoryAdmin
 from orgunits.scope import scope_of
 from orgunits.scoped_admin import ScopedAdminMixin
@@ -24,6 +24,7 @@ from reports.survey_services import (
     survey_report_finalize,
     survey_report_reopen,
     survey_report_update,
+    survey_report_validate,
 )
 from reports.survey_views import evidence, report_view
 
@@ -38,7 +39,7 @@ class UnitAutocomplete(AutocompleteSelect):
         return {**super().build_attrs(base_attrs, extra_attrs), "data-placeholder": UNIT_PLACEHOLDER}
 
 
-class SurveyReportForm(forms.ModelForm):
+class SurveyReportForm(ServiceValidatedForm):
     class Meta:
         model = SurveyReport
         fields = ["unit", "year", "title", "problems", "measures"]
@@ -56,6 +57,12 @@ class SurveyReportForm(forms.ModelForm):
         if not title and unit and year:
             title = default_title(unit, year)
         return title
+
+    def service_validate(self) -> None:
+        if self.instance.pk is None:
+            survey_report_validate(report=self.instance)
+        else:
+            self.instance.full_clean()
 
 
 @admin.register(SurveyReport)

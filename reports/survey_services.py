@@ -14,12 +14,18 @@ def default_title(unit: OrgUnit, year: int) -> str:
     return f"关于{unit.name}{year}年妇女组织建设和妇女工作情况的调研报告"
 
 
+def survey_report_validate(*, report: SurveyReport) -> None:
+    """The rules of a new report: the admin form shows them as form errors before anything is saved."""
+    unit, year = report.unit, report.year
+    if unit.closed_on is not None and unit.closed_on.year < year:
+        raise ValidationError({"unit": errors.SURVEY_UNIT_CLOSED.format(unit=unit.name, year=year)})
+    report.full_clean()
+
+
 @transaction.atomic
 def survey_report_create(
     *, unit: OrgUnit, year: int, title: str = "", problems: str = "", measures: str = ""
 ) -> SurveyReport:
-    if unit.closed_on is not None and unit.closed_on.year < year:
-        raise ValidationError({"unit": errors.SURVEY_UNIT_CLOSED.format(unit=unit.name, year=year)})
     report = SurveyReport(
         unit=unit,
         year=year,
@@ -27,7 +33,7 @@ def survey_report_create(
         problems=problems,
         measures=measures,
     )
-    report.full_clean()
+    survey_report_validate(report=report)
     report.save()
     return report
 
