@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgunits.models import OrgUnit
@@ -155,10 +156,18 @@ def datavalues_save(*, unit: OrgUnit, period: Period | str, values: RawValues) -
             to_update.append(current)
     for value in DataValue.objects.filter(pk__in=to_delete):
         value.delete()  # one by one, so each removal is in the history
-    history = bulk_history_kwargs()
-    bulk_create_with_history(to_create, DataValue, **history)
-    bulk_update_with_history(to_update, DataValue, ["total", "female", "updated_at"], **history)
+    datavalues_write(to_create=to_create, to_update=to_update)
     return len(to_create) + len(to_update) + len(to_delete)
+
+
+def datavalues_write(*, to_create: list[DataValue], to_update: list[DataValue], batch_size: int | None = None) -> None:
+    """Bulk writes of checked figures, with history. bulk_update skips auto_now, so the time is set here."""
+    history = bulk_history_kwargs()
+    bulk_create_with_history(to_create, DataValue, batch_size=batch_size, **history)
+    now = timezone.now()
+    for value in to_update:
+        value.updated_at = now
+    bulk_update_with_history(to_update, DataValue, ["total", "female", "updated_at"], batch_size=batch_size, **history)
 
 
 def own_values(unit: OrgUnit, period: Period) -> Values:

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgunits.models import OrgUnit
 from orgunits.scope import OUT_OF_SCOPE
-from registry.audit import bulk_history_kwargs
 from registry.queries import chunked_in
 from registry.spreadsheets import (
     CheckedRows,
@@ -32,7 +30,7 @@ from registry.spreadsheets import (
 from reports import errors
 from reports.models import DataElement, DataValue, ValidationRule
 from reports.periods import Period
-from reports.statistics import parse_count, rule_violations
+from reports.statistics import datavalues_write, parse_count, rule_violations
 
 UNIT_COLUMN = Column("unit_code", "单位代码", ("代码", "code"), required=True)
 NAME_COLUMN = Column("unit_name", "单位名称", ("名称", "unit"))
@@ -287,9 +285,7 @@ def _classify(plan: StatsImport, row: StatsRow, current: dict, elements: dict, h
 def write(plan: StatsImport) -> StatsImport:
     if not plan.valid:
         raise ValidationError(plan.messages())
-    history = bulk_history_kwargs()
-    bulk_create_with_history(plan.to_create, DataValue, batch_size=2000, **history)
-    bulk_update_with_history(plan.to_update, DataValue, ["total", "female", "updated_at"], batch_size=2000, **history)
+    datavalues_write(to_create=plan.to_create, to_update=plan.to_update, batch_size=2000)
     return plan
 
 
