@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from orgunits.admin import MOVE_TOP_UNIT
+from orgunits.demo.dates import DEMO_TODAY
 from orgunits.roster_views import EMPTY_WORKLIST
 from reports.errors import SURVEY_EXISTS
 from reports.survey_admin import UNIT_PLACEHOLDER
@@ -161,10 +162,59 @@ def test_flow3_county_clerk_imports_units_fixes_the_error_and_finds_them_in_the_
     browser.screenshot("03_import_done")
 
 
+# 双峰县's coverage on the demo, counted by hand from orgunits/fixtures/demo and orgunits/demo/organisations.py,
+# never by the engine. Every dated event of the demo is on or before DEMO_TODAY (2026-11-30), so the page's
+# default date (today) gives these figures on any later day.
+# - county 1/1; 14 townships (tails 1–3) and 2 streets (tail 0), all with a 妇联: 14/14, 2/2.
+# - 466 villages and 57 communities (villages.csv under 431321). Those whose code is divisible by 7 had no
+#   organisation at the reform: 70 villages, 7 communities. 25 of them set one up from 2024 to 20 November
+#   2026 (SETTINGS: 8 + 8 + 5 + 4); 3 other villages were merged away (closed 2025-06-30 ×2, 2026-03-31).
+#   Which kind the seeded draws picked, read from the stored unit rows (plain SQL, not the engine):
+#   23 late villages, 2 late communities, 3 closed villages. So villages 466 − 3 = 463 eligible,
+#   463 − (70 − 23) = 416 established; communities 57 eligible, 57 − (7 − 2) = 52 established.
+# - hosts.csv: agencies with 6 women or more on the 2025 staff (人社局 has 5): 县委办, 政府办, 卫健局
+#   established, 教育局 not: 3/4. Institutions 3/3. Enterprises: 农机装备 (2026-03-08) yes, 荷叶湘绣合作社
+#   dissolved 2025-10-31: 1/2. Social organisations 1/1.
+# - Total: 1 + 14 + 2 + 463 + 57 + 4 + 3 + 2 + 1 = 547 eligible, 1 + 14 + 2 + 416 + 52 + 3 + 3 + 1 + 1 = 493.
+SHUANGFENG_BY_KIND = [
+    ["县", "1", "1", "100%"],
+    ["乡镇", "14", "14", "100%"],
+    ["街道", "2", "2", "100%"],
+    ["村", "463", "416", "89.8%"],
+    ["社区", "57", "52", "91.2%"],
+    ["机关", "4", "3", "75%"],
+    ["事业单位", "3", "3", "100%"],
+    ["企业", "2", "1", "50%"],
+    ["社会组织", "1", "1", "100%"],
+    ["合计", "547", "493", "90.1%"],
+]
+# 荷叶镇 (431321101): itself; 37 villages, 3 of them (divisible by 7) still without; 2 communities, 1 without;
+# the 荷叶湘绣合作社, dissolved. Columns: 县 乡镇 街道 村 社区 机关 事业单位 企业 社会组织 合计.
+HEYE_BRANCH = ["—", "1/1（100%）", "—", "34/37（91.9%）", "1/2（50%）", "—", "—", "0/1（0%）", "—", "36/41（87.8%）"]
+BY_KIND = "table:has(caption:text-is('按单位类型'))"
+BY_BRANCH = "table:has(caption:text-is('按下级单位'))"
+
+
 def coverage_counts(browser, kind: str) -> tuple[int, int]:
     """(应建, 已建) of one unit kind in the coverage page's summary table."""
-    cells = browser.row(kind, table="table:has(caption:text-is('按单位类型'))").locator("td")
+    cells = browser.row(kind, table=BY_KIND).locator("td")
     return int(cells.nth(0).inner_text()), int(cells.nth(1).inner_text())
+
+
+def table_lines(browser, table: str) -> list[list[str]]:
+    """Every body row of a coverage table: the label and the first three cells (应建, 已建, 组建率 in the
+    summary). The page compares with the year before by default; those columns depend on today's date."""
+    rows = browser.page.locator(f"{table} tbody tr")
+    return [
+        [rows.nth(i).locator("th").inner_text(), *rows.nth(i).locator("td").all_inner_texts()[:3]]
+        for i in range(rows.count())
+    ]
+
+
+def branch_cells(browser, name: str) -> list[str]:
+    """A row of the 按下级单位 table, one 已建/应建（组建率） cell per kind and the total, without the
+    year-before columns."""
+    return browser.row(name, table=BY_BRANCH).locator("td").all_inner_texts()[: len(HEYE_BRANCH)]
 
 
 def test_flow2_county_clerk_adds_a_village_and_coverage_counts_it(browser, demo):
@@ -172,7 +222,8 @@ def test_flow2_county_clerk_adds_a_village_and_coverage_counts_it(browser, demo)
     browser.login(COUNTY_CLERK)
     coverage_url = reverse("reports_coverage") + f"?unit={demo.unit_id(SHUANGFENG)}"
     browser.goto(coverage_url)
-    eligible, established = coverage_counts(browser, "村")
+    assert coverage_counts(browser, "村") == (463, 416)
+    assert branch_cells(browser, "荷叶镇") == HEYE_BRANCH
 
     browser.goto(reverse("admin:orgunits_orgunit_changelist"))
     page.get_by_role("link", name="增加 单位").click()
@@ -193,8 +244,11 @@ def test_flow2_county_clerk_adds_a_village_and_coverage_counts_it(browser, demo)
     page.get_by_role("link", name="组建率").click()
     expect(page.locator("#content h2")).to_contain_text("荷花村")
     browser.goto(coverage_url)
-    assert coverage_counts(browser, "村") == (eligible + 1, established + 1)
-    expect(browser.row("荷叶镇", table="table:has(caption:text-is('按下级单位'))")).to_be_visible()
+    lines = table_lines(browser, BY_KIND)
+    assert lines[3] == ["村", "464", "417", "89.9%"]
+    assert lines[-1] == ["合计", "548", "494", "90.1%"]
+    heye_after = [*HEYE_BRANCH[:3], "35/38（92.1%）", *HEYE_BRANCH[4:9], "37/42（88.1%）"]
+    assert branch_cells(browser, "荷叶镇") == heye_after
     browser.screenshot("02_coverage_after_adding_a_village")
 
 
@@ -232,8 +286,7 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
     browser.login(COUNTY_CLERK)
     page.get_by_role("link", name="组建率").first.click()
     expect(page.locator("#content h2")).to_contain_text(re.compile(r"双峰县：截至\d{4}年\d+月\d+日的妇女组织组建率"))
-    total_on_page = browser.row("合计", table="table:has(caption:text-is('按单位类型'))").locator("td")
-    eligible, established, rate = (total_on_page.nth(i).inner_text() for i in range(3))
+    assert table_lines(browser, BY_KIND) == SHUANGFENG_BY_KIND
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
@@ -245,11 +298,43 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
     sheet = load_workbook(path).active
     assert sheet["A1"].value == "双峰县妇女组织组建情况统计表"
     assert sheet["A2"].value.startswith("单位：双峰县（431321）")
-    total_row = [cell.value for cell in sheet[sheet.max_row]]
-    assert total_row[0] == "合计"
-    # The last three columns are the grand total: 应建数, 已建数, 组建率 (a fraction, shown as percent).
-    assert total_row[-3:-1] == [int(eligible), int(established)]
-    assert f"{total_row[-1]:.1%}".replace(".0%", "%") == rate
+    groups = ["县", "乡镇", "街道", "村", "社区", "机关", "事业单位", "企业", "社会组织", "合计"]
+    assert [sheet.cell(3, 2 + 3 * i).value for i in range(len(groups))] == groups
+    lines = {row[0]: row[1:] for row in sheet.iter_rows(min_row=5, values_only=True)}
+
+    def figures(label):
+        """(应建数, 已建数, 组建率 to four places) per group; the rate is a fraction, shown as a percent."""
+        values = lines[label]
+        rates = [None if rate is None else round(rate, 4) for rate in values[2::3]]
+        return list(zip(values[0::3], values[1::3], rates, strict=True))
+
+    assert figures("合计") == [
+        (1, 1, 1.0),
+        (14, 14, 1.0),
+        (2, 2, 1.0),
+        (463, 416, 0.8985),
+        (57, 52, 0.9123),
+        (4, 3, 0.75),
+        (3, 3, 1.0),
+        (2, 1, 0.5),
+        (1, 1, 1.0),
+        (547, 493, 0.9013),
+    ]
+    assert figures("荷叶镇") == [
+        (0, 0, None),
+        (1, 1, 1.0),
+        (0, 0, None),
+        (37, 34, 0.9189),
+        (2, 1, 0.5),
+        (0, 0, None),
+        (0, 0, None),
+        (1, 0, 0.0),
+        (0, 0, None),
+        (41, 36, 0.878),
+    ]
+    # The host units directly under the county: agencies 3/4, institutions 3/3, 农机装备 1/1, 女企业家协会 1/1.
+    assert figures("县直单位")[-1] == (9, 8, 0.8889)
+    assert list(lines)[-1] == "合计"
     browser.screenshot("05_coverage")
 
 
@@ -337,6 +422,14 @@ def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
     browser.goto(reverse("reports_coverage"))
     expect(page.locator("#content h2")).to_contain_text("永丰街道")
     expect(page.locator("#content")).not_to_contain_text("荷叶")
+    # 永丰街道 (431321001), counted by hand: itself; 21 villages, 4 divisible by 7, 2 of those organised
+    # since; 25 communities, 3 divisible by 7, none organised since (the split read from the unit rows).
+    assert table_lines(browser, BY_KIND) == [
+        ["街道", "1", "1", "100%"],
+        ["村", "21", "19", "90.5%"],
+        ["社区", "25", "22", "88%"],
+        ["合计", "47", "42", "89.4%"],
+    ]
     browser.screenshot("07_township_coverage")
 
     # Drilling into it by URL looks exactly like drilling into an id that does not exist: nothing listed,
@@ -433,7 +526,14 @@ def test_flow8_county_clerk_sees_only_what_she_can_open_and_do(browser, demo):
     expect(page.locator("#content table tbody tr").first.locator("td").nth(1)).to_contain_text("湖南省 / 娄底市")
     browser.screenshot("08_vacant_seats", full_page=False)
 
-    browser.goto(reverse("reports_coverage") + f"?unit={county}&compare=on")
+    # On DEMO_TODAY against a year before (2025-11-30), counted by hand as for SHUANGFENG_BY_KIND: then 16 of
+    # the 77 village-level gaps were organised (8 in 2024, 8 by 30 November 2025) and 2 villages merged away:
+    # 1 + 14 + 2 + 521 + 4 + 3 + 2 + 1 = 548 eligible; established all but the 61 gaps, 教育局, 农机装备 (2026)
+    # and 荷叶湘绣合作社 (dissolved): 484 (88.3%). Now 547 and 493 (90.1%).
+    browser.goto(reverse("reports_coverage") + f"?unit={county}&compare=on&on={DEMO_TODAY.isoformat()}")
+    expect(browser.row("合计", table=BY_KIND).locator("td")).to_have_text(
+        ["547", "493", "90.1%", "548", "484", "88.3%", "+9", "+1.8"]
+    )
     change = page.locator("table:has(caption:text-is('按下级单位')) thead th abbr")
     expect(change).to_have_text("变化")
     expect(change).to_have_attribute("title", re.compile("百分点"))

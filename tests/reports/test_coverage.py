@@ -10,36 +10,75 @@ from reports.models import DataElement, EligibilityRule
 from reports.statistics import datavalues_save
 from reports.tables import branch_table, summary_table
 from tests.base import TreeTestCase, day, kind
-from tests.reports.county6 import AGENCIES, COMMUNITIES, TOWNSHIPS, VILLAGES, build_county6
+from tests.reports.county6 import TOWNSHIPS, build_county6
 
 ON = datetime.date(2012, 12, 31)
 
 
 class Report6CoverageTests(TreeTestCase):
+    """The report 6 county with its gaps: every expected figure is counted by hand from GAPS (county6.py)."""
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         cls.county = build_county6()
 
-    def test_the_seed_figures_come_out_exactly(self):
+    def test_each_kind_counts_its_eligible_units_and_the_established_among_them(self):
         result = coverage(self.county, ON)
-        expected = {"township": TOWNSHIPS, "village": VILLAGES, "community": COMMUNITIES, "agency": AGENCIES}
-        for code, count in expected.items():
-            tally = result.summary.tally(kind(code))
-            assert tally == Tally(count, count), code
-            assert format_rate(tally.rate) == "100%"
+        expected = {
+            "county": (Tally(1, 1), "100%"),
+            # 15 seed townships established; 未建镇, 解散镇 (dissolved 2012-06-30), 后建镇 (2013) eligible
+            # without; 不计镇 excluded; 撤并镇 closed 2012-09-30.
+            "township": (Tally(15 + 3, 15), "83.3%"),
+            # 651 seed villages established; 晚解散村 (dissolved only in 2013) established; 未建一村, 未建二村,
+            # 解散村, 后建村 eligible without; 不计村 excluded; 撤并村 closed.
+            "village": (Tally(651 + 5, 651 + 1), "99.4%"),
+            # 28 seed communities; 未建社区, 解散社区, 后建社区 eligible without; 不计社区, 撤并社区 out.
+            "community": (Tally(28 + 3, 28), "90.3%"),
+            # 93 seed agencies (12 women each); 六女局 (6 women) established; 未建局, 解散局, 后建局 eligible
+            # without; 五女局 (5 women, has a 妇委会), 不计局 (excluded), 撤并局 (closed) out.
+            "agency": (Tally(93 + 4, 93 + 1), "96.9%"),
+        }
+        for code, (tally, rate) in expected.items():
+            assert result.summary.tally(kind(code)) == tally, code
+            assert format_rate(result.summary.tally(kind(code)).rate) == rate, code
+        assert result.summary.total == Tally(803, 790)  # 1 + 18 + 656 + 31 + 97, 1 + 15 + 652 + 28 + 94
+        assert format_rate(result.summary.total.rate) == "98.4%"
         assert [k.code for k in result.kinds] == ["county", "township", "village", "community", "agency"]
 
-    def test_one_row_per_township_and_one_for_the_county_agencies(self):
+    def test_a_year_earlier_the_dissolved_and_the_merged_still_count(self):
+        summary = coverage(self.county, datetime.date(2011, 12, 31)).summary
+        assert summary.tally(kind("township")) == Tally(15 + 4, 15 + 2)  # + 解散镇, 撤并镇; 未建镇, 后建镇 without
+        assert summary.tally(kind("village")) == Tally(651 + 6, 651 + 3)  # + 解散村, 晚解散村, 撤并村
+        assert summary.tally(kind("community")) == Tally(28 + 4, 28 + 2)  # + 解散社区, 撤并社区
+        assert summary.tally(kind("agency")) == Tally(93 + 5, 93 + 3)  # + 六女局, 解散局, 撤并局
+        assert summary.total == Tally(807, 798)
+
+    def test_one_row_per_open_township_and_one_for_the_county_agencies(self):
         result = coverage(self.county, ON)
         labels = [row.label for row in result.rows]
         assert labels[0] == OWN_LEVEL_LABEL
-        assert labels[1:-1] == [f"第{i}镇" for i in range(1, TOWNSHIPS + 1)]
+        townships = [f"第{i}镇" for i in range(1, TOWNSHIPS + 1)] + ["未建镇", "不计镇", "解散镇", "后建镇"]
+        assert labels[1:-1] == townships  # 撤并镇 closed in September
         assert labels[-1] == HOST_GROUP_LABELS["county"] == "县直单位"
-        assert result.rows[-1].tally(kind("agency")) == Tally(AGENCIES, AGENCIES)
-        first_township = result.rows[1]
-        assert first_township.total == Tally(1 + 44 + 2, 1 + 44 + 2)  # itself, 44 villages, 2 communities
-        assert sum((row.total for row in result.rows), Tally()) == result.summary.total
+        rows = dict(zip(labels, result.rows, strict=True))
+        assert rows[OWN_LEVEL_LABEL].total == Tally(1, 1)
+        # 第1镇: itself, 44 seed villages and 5 gap villages (晚解散村 established), 2 communities.
+        assert rows["第1镇"].tally(kind("village")) == Tally(44 + 5, 44 + 1)
+        assert rows["第1镇"].total == Tally(1 + 49 + 2, 1 + 45 + 2)
+        # 第2镇: itself, 44 villages, 2 seed communities and 3 gap communities without an organisation.
+        assert rows["第2镇"].tally(kind("community")) == Tally(2 + 3, 2)
+        assert rows["第2镇"].total == Tally(1 + 44 + 5, 1 + 44 + 2)
+        assert rows["第7镇"].total == Tally(1 + 43 + 2, 1 + 43 + 2)
+        assert rows["第15镇"].total == Tally(1 + 43 + 1, 1 + 43 + 1)
+        assert [rows[name].total for name in ("未建镇", "不计镇", "解散镇", "后建镇")] == [
+            Tally(1, 0),
+            Tally(0, 0),
+            Tally(1, 0),
+            Tally(1, 0),
+        ]
+        assert rows["县直单位"].tally(kind("agency")) == Tally(97, 94)
+        assert sum((row.total for row in result.rows), Tally()) == Tally(803, 790)
 
     def test_the_cost_does_not_grow_with_the_number_of_children(self):
         with self.max_queries(6):
@@ -51,20 +90,27 @@ class Report6CoverageTests(TreeTestCase):
 
     def test_before_anything_was_established_nothing_is_covered(self):
         result = coverage(self.county, datetime.date(2010, 3, 7))
-        assert result.summary.total.established == 0
+        # Every unit is open, every agency but 五女局 and 不计局 is eligible by its 2010 staff.
+        assert result.summary.total == Tally(807, 0)
         assert format_rate(result.summary.total.rate) == "0%"
 
     def test_tables_for_the_page_and_exports(self):
+        # 1 January 2011 against 1 January 2010: the same units are eligible (as at the end of 2011),
+        # none established a year before.
         result = coverage_with_previous_year(self.county, datetime.date(2011, 1, 1))
         summary = summary_table(result)
         township_line = next(row for row in summary.rows if row[0].text == "乡镇")
-        assert [cell.text for cell in township_line] == ["乡镇", "15", "15", "100%", "15", "0", "0%", "+15", "+100"]
+        assert [cell.text for cell in township_line] == ["乡镇", "19", "17", "89.5%", "19", "0", "0%", "+17", "+89.5"]
+        total_line = summary.rows[-1]
+        assert [cell.text for cell in total_line] == ["合计", "807", "798", "98.9%", "807", "0", "0%", "+798", "+98.9"]
         branches = branch_table(result)
         assert branches.headers == ["单位", "县", "乡镇", "村", "社区", "机关", "合计", "上年组建率", "变化（百分点）"]
         first_township = branches.rows[1]
-        assert [c.text for c in first_township[:4]] == ["第1镇", "—", "1/1（100%）", "44/44（100%）"]
+        # 44 seed villages; 解散村, 晚解散村, 撤并村 established; 未建一村, 未建二村, 后建村 not yet.
+        assert [c.text for c in first_township[:4]] == ["第1镇", "—", "1/1（100%）", "47/50（94%）"]
+        assert [c.text for c in first_township[6:]] == ["50/53（94.3%）", "0%", "+94.3"]
         assert branches.rows[-1][0].text == "合计"
-        assert branches.rows[-1][6].text == f"{1 + 15 + 651 + 28 + 93}/{1 + 15 + 651 + 28 + 93}（100%）"
+        assert [c.text for c in branches.rows[-1][6:]] == ["798/807（98.9%）", "0%", "+98.9"]
 
 
 class DatedScenarioTests(TreeTestCase):

@@ -7,9 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from reports.coverage import coverage
 from tests.base import MISSING_ID, TreeTestCase, assert_same_as_missing
-from tests.reports.county6 import AGENCIES, COMMUNITIES, TOWNSHIPS, VILLAGES, build_county6
+from tests.reports.county6 import build_county6
 
 ON = datetime.date(2012, 12, 31)
 
@@ -23,7 +22,7 @@ class CoverageExportTests(TreeTestCase):
     def workbook(self, content: bytes):
         return openpyxl.load_workbook(BytesIO(content)).active
 
-    def test_the_xlsx_has_title_headers_totals_and_formats_from_the_engine(self):
+    def test_the_xlsx_has_title_headers_formats_and_hand_counted_figures(self):
         response = self.client_for(self.superuser).get(
             reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export=xlsx"
         )
@@ -43,20 +42,32 @@ class CoverageExportTests(TreeTestCase):
         assert [sheet.cell(4, c).value for c in (2, 3, 4)] == ["应建数", "已建数", "组建率"]
         rows = list(sheet.iter_rows(min_row=5, values_only=True))
         labels = [row[0] for row in rows]
-        assert labels[0] == "本级" and labels[-2] == "县直单位" and labels[-1] == "合计"
-        assert len(rows) == 1 + TOWNSHIPS + 1 + 1
+        # 本级, 15 seed townships, the 4 gap townships still open (撤并镇 closed in September), the agencies.
+        assert labels == [
+            "本级",
+            *(f"第{i}镇" for i in range(1, 16)),
+            "未建镇",
+            "不计镇",
+            "解散镇",
+            "后建镇",
+            "县直单位",
+            "合计",
+        ]
+        by_label = {row[0]: row for row in rows}
+        # Columns: 县 B–D, 乡镇 E–G, 村 H–J, 社区 K–M, 机关 N–P, 合计 Q–S (应建数, 已建数, 组建率 each).
+        first = by_label["第1镇"]
+        assert first[4:7] == (1, 1, 1.0)
+        # 44 seed villages and 5 gap ones, of which 晚解散村 is established; 不计村 and 撤并村 not counted.
+        assert first[7:9] == (49, 45) and round(first[9], 4) == 0.9184
+        assert first[16:18] == (52, 48) and round(first[18], 4) == 0.9231
+        assert by_label["第2镇"][10:12] == (5, 2) and round(by_label["第2镇"][12], 4) == 0.4
+        assert by_label["不计镇"][1:] == (0, 0, None) * 6
+        assert by_label["县直单位"][13:15] == (97, 94) and round(by_label["县直单位"][15], 4) == 0.9691
         total = rows[-1]
-        engine = coverage(self.county, ON)
-        everything = 1 + TOWNSHIPS + VILLAGES + COMMUNITIES + AGENCIES
-        assert (
-            total[-3:]
-            == (everything, everything, 1.0)
-            == (
-                engine.summary.total.eligible,
-                engine.summary.total.established,
-                float(engine.summary.total.rate) / 100,
-            )
-        )
+        # 应建 1 + 18 + 656 + 31 + 97, 已建 1 + 15 + 652 + 28 + 94 (see county6.py).
+        counts = [total[c : c + 2] for c in (1, 4, 7, 10, 13, 16)]
+        assert counts == [(1, 1), (18, 15), (656, 652), (31, 28), (97, 94), (803, 790)]
+        assert [round(total[c], 4) for c in (3, 6, 9, 12, 15, 18)] == [1.0, 0.8333, 0.9939, 0.9032, 0.9691, 0.9838]
         assert sheet.cell(5 + len(rows) - 1, 4).number_format == "0.0%"
         assert sheet.freeze_panes == "B5"
         assert sheet.column_dimensions["A"].width >= 12
@@ -67,7 +78,7 @@ class CoverageExportTests(TreeTestCase):
         )
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[0] == "调研县妇女组织组建情况统计表"
-        assert text.splitlines()[-1].startswith("合计,") and text.splitlines()[-1].endswith(",100%")
+        assert text.splitlines()[-1].startswith("合计,") and text.splitlines()[-1].endswith(",803,790,98.4%")
 
     def test_the_command_writes_xlsx_and_refuses_a_user_outside(self):
         import tempfile
