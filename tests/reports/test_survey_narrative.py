@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.test import SimpleTestCase
 
+from orgunits.models import OrgUnit
 from reports import narrative
 from reports.formatting import format_count
 from reports.survey_document import build_document, parse_written
 from reports.survey_figures import survey_figures
 from tests.base import TreeTestCase
-from tests.reports.county6 import build_county6
+from tests.reports.county6 import GAPS, build_county6
 from tests.reports.survey_fixtures import build_gap_county
 
 DATED = datetime.date(2013, 1, 15)
@@ -204,3 +205,15 @@ class PhrasesTests(SimpleTestCase):
             ("point", "一是经费没有纳入预算。"),
             ("paragraph", "<script>alert(1)</script>"),  # kept as text; templates escape it
         ]
+
+
+class County6AsPrintedTests(TreeTestCase):
+    """Without the gaps (every gap unit excluded), the county is the report's own: all established."""
+
+    def test_the_report_says_every_eligible_unit_is_established(self):
+        county = build_county6()
+        OrgUnit.objects.filter(code__in=[gap.code for gap in GAPS]).update(eligibility=OrgUnit.Eligibility.EXCLUDED)
+        basics = document(survey_figures(county, 2012)).section("basics").paragraphs
+        assert basics[0].startswith(
+            "全县共有乡镇15个、行政村651个、社区28个、县直机关单位93个，均已建立妇女组织，组建率达100%。"
+        ), basics[0]
