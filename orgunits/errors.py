@@ -32,7 +32,7 @@ DATES_CLOSED_BEFORE_OPENED = "撤销日期不能早于成立日期。"
 DATES_ORG_BEFORE_UNIT = "妇女组织成立日期不能早于单位成立日期。"
 DATES_ORG_DISSOLVED_BEFORE_ESTABLISHED = "妇女组织撤销日期不能早于妇女组织成立日期。"
 DATES_ORG_DISSOLVED_WITHOUT_ESTABLISHED = "填写了妇女组织撤销日期，就必须填写妇女组织成立日期。"
-DATES_ORG_OUTLIVES_UNIT = "单位已撤销，妇女组织撤销日期必须填写且不能晚于单位撤销日期。"
+DATES_ORG_OUTLIVES_UNIT = "单位已撤销，妇女组织撤销日期不能晚于单位撤销日期。"
 
 DELETE_HAS_CHILDREN = "“{unit}”还有{count}个下级单位，不能删除；请改为撤销（设置撤销日期）。"
 DELETE_HAS_RECORDS = "“{unit}”还有{count}条{what}记录，不能删除；请改为撤销（设置撤销日期）。"
