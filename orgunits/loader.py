@@ -213,15 +213,22 @@ def _restrict(levels: list[list[Division]], under: str) -> list[list[Division]]:
 
 
 ANALYZE_AFTER_ROWS = 10_000
+NAME_TRIGRAM_INDEX = "orgunit_name_trgm"  # migration 0003, PostgreSQL only
 
 
 def load_divisions(divisions: list[Division]) -> LoadResult:
     """Write the divisions into the tree under the national root; all or nothing."""
     result = _load(divisions)
     if result.created >= ANALYZE_AFTER_ROWS and connection.vendor == "postgresql":
-        # Fresh statistics right away, so the planner does not treat a big table as empty.
+        # Fresh statistics right away, so the planner does not treat a big table as empty. And the new
+        # names merged into the trigram index: left in its pending list, every name search scans them
+        # all, and the planner rightly prefers a sequential scan until autovacuum gets round to it.
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {OrgUnit._meta.db_table}")
+            cursor.execute(
+                "SELECT gin_clean_pending_list(oid) FROM pg_class WHERE relname = %s AND relkind = 'i'",
+                [NAME_TRIGRAM_INDEX],
+            )
     return result
 
 
