@@ -178,6 +178,8 @@ def unit_create(
                 return OrgUnit.objects.add_root(instance=unit)
             return OrgUnit.objects.add_child(parent, instance=unit)
     except IntegrityError as exc:
+        if parent is not None:  # add_child counted the child on the caller's object before it failed
+            parent.refresh_from_db(fields=["numchild"])
         _raise_if_duplicate_code(unit, exc)
         raise
 

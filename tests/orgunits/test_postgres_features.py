@@ -280,6 +280,8 @@ class RaceTests(TransactionTestCase):
         self.assert_one_unit_and_a_duplicate_error(results, failures, "A-RACE")
         after = [OrgUnit.objects.get(pk=parent.pk).numchild for parent in parents]
         assert sorted(n - b for n, b in zip(after, before, strict=True)) == [0, 1]
+        # add_child counts the child on the parent it is given, even when the insert then fails.
+        assert [parent.numchild for parent in parents] == after
 
     def test_one_code_added_twice_under_one_parent_at_once_is_written_once(self):
         parent = unit("431321101")
