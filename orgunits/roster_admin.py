@@ -214,6 +214,9 @@ class TermAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
     show_full_result_count = False
     date_hierarchy = None
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit")  # str(term) names the unit
+
     def get_fields(self, request, obj=None):
         return (
             ("unit", "elected_on", "due_on")

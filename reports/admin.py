@@ -84,6 +84,7 @@ class ValidationRuleAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
 class IndicatorAdmin(NationalSettingsAdminMixin, GuardedHistoryAdmin):
     form = IndicatorForm
     list_display = ("name", "code", "numerator", "denominator", "coverage_kind", "factor", "decimals", "sort_order")
+    list_select_related = ("coverage_kind",)  # nullable: the admin's own select_related() skips it
     list_editable = ("sort_order",)
     search_fields = ("name", "code")
 

@@ -71,7 +71,7 @@ class CoveragePageTests(TreeTestCase):
     def test_the_page_shows_both_tables_and_links_children_to_their_own_page(self):
         self.heye.__class__.objects.subtree(self.heye).update(org_established_on="2015-01-01")
         url = reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-01-01&compare=on"
-        with self.max_queries(20):
+        with self.max_queries(16):
             response = self.client.get(url)
         html = response.content.decode()
         assert "按单位类型" in html and "按下级单位" in html

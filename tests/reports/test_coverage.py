@@ -81,11 +81,11 @@ class Report6CoverageTests(TreeTestCase):
         assert sum((row.total for row in result.rows), Tally()) == Tally(803, 790)
 
     def test_the_cost_does_not_grow_with_the_number_of_children(self):
-        with self.max_queries(6):
+        with self.max_queries(5):
             coverage(self.county, ON)
         with self.max_queries(6):
             coverage(OrgUnit.objects.get(depth=1), ON)
-        with self.max_queries(12):
+        with self.max_queries(8):
             coverage_with_previous_year(self.county, ON)
 
     def test_before_anything_was_established_nothing_is_covered(self):
@@ -200,7 +200,7 @@ class EligibilityRuleTests(TreeTestCase):
         assert self.agencies() == Tally(2, 1)
 
     def test_the_rule_costs_no_extra_queries_per_unit(self):
-        with self.max_queries(6):
+        with self.max_queries(5):
             coverage(self.shuangfeng, day("2024-06-30"))
 
 

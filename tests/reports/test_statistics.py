@@ -120,7 +120,7 @@ class AggregationTests(TreeTestCase):
         assert by_child[self.yongfeng.branch_key]["village_committee"] == (7, 3)
 
     def test_completeness_lists_who_reported(self):
-        with self.max_queries(3):
+        with self.max_queries(2):
             status = dict(completeness(self.shuangfeng, Period(2023)))
         assert status[self.heye] and status[self.yongfeng]
         assert sum(status.values()) == 2 and len(status) == 16

@@ -231,8 +231,8 @@ class SurveyPagesTests(AdminPagesSmokeMixin, TreeTestCase):
 
     def test_the_page_needs_a_constant_number_of_queries(self):
         self.client.force_login(self.superuser)
-        with self.max_queries(40):
+        with self.max_queries(27):
             assert self.client.get(report_url(self.gap_report)).status_code == 200
         survey_report_finalize(report=self.gap_report)
-        with self.max_queries(40):
+        with self.max_queries(23):
             assert self.client.get(report_url(self.gap_report)).status_code == 200

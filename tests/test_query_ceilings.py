@@ -1,0 +1,215 @@
+"""Query ceilings of every admin page that lists rows (issue 14): each changelist of the admin
+registry, each history page and revert form, and each autocomplete. A new admin joins by existing:
+without a ceiling here its test fails. tests/query_ceilings.py builds the world and counts."""
+
+import datetime
+
+from django.contrib import admin
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from orgunits.models import Appointment, Assignment, OrgUnit, Person, Post, Term, UnitKind
+from orgunits.roster_services import appointment_update
+from orgunits.services import unit_update
+from reports.models import DataValue, Indicator, SurveyReport
+from reports.statistics import datavalues_save
+from reports.survey_services import survey_report_update
+from tests.query_ceilings import YEAR, CeilingWorld, N
+
+# (superuser, county clerk), measured on PostgreSQL. None: the page refuses her (403).
+CEILINGS = {
+    "auth.group changelist": (5, 8),
+    "auth.user changelist": (6, 9),
+    "orgunits.appointment autocomplete person": (4, 7),
+    "orgunits.appointment autocomplete term": (4, 7),
+    "orgunits.appointment autocomplete unit": (4, 7),
+    "orgunits.appointment changelist": (6, 9),
+    "orgunits.appointment changelist ?subtree": (8, 11),
+    "orgunits.appointment history": (96, 102),
+    "orgunits.appointment revert": (19, 25),
+    "orgunits.assignment autocomplete unit": (4, 7),
+    "orgunits.assignment autocomplete user": (4, 7),
+    "orgunits.assignment changelist": (5, 8),
+    "orgunits.assignment history": (24, 30),
+    "orgunits.assignment revert": (11, 20),
+    "orgunits.concurrentrole changelist": (5, 8),
+    "orgunits.orgunit changelist": (5, 8),
+    "orgunits.orgunit changelist ?parent": (7, 10),
+    "orgunits.orgunit changelist ?q": (6, 9),
+    "orgunits.orgunit choose": (5, 8),
+    "orgunits.orgunit history": (8, 11),
+    "orgunits.orgunit revert": (8, 11),
+    "orgunits.person changelist": (4, 7),
+    "orgunits.person history": (8, 14),
+    "orgunits.person revert": (6, 15),
+    "orgunits.post changelist": (5, 8),
+    "orgunits.term autocomplete unit": (4, 7),
+    "orgunits.term changelist": (4, 7),
+    "orgunits.term history": (15, 19),
+    "orgunits.term revert": (6, 10),
+    "orgunits.unitkind changelist": (5, 8),
+    "orgunits.unitkind history": (6, 9),
+    "orgunits.unitkind revert": (6, None),
+    "reports.dataelement changelist": (5, 8),
+    "reports.datavalue autocomplete unit": (4, 7),
+    "reports.datavalue changelist": (5, 8),
+    "reports.datavalue history": (25, 29),
+    "reports.datavalue revert": (None, None),
+    "reports.eligibilityrule changelist": (5, 8),
+    "reports.indicator changelist": (5, 8),
+    "reports.indicator history": (6, 9),
+    "reports.indicator revert": (5, None),
+    "reports.surveyreport autocomplete unit": (4, 7),
+    "reports.surveyreport changelist": (5, 8),
+    "reports.surveyreport history": (10, 14),
+    "reports.surveyreport revert": (8, 12),
+    "reports.validationrule changelist": (5, 8),
+}
+
+# Known per-row costs, product bugs reported with issue 14: the queries that 2N more versions add to
+# a history page, (superuser, clerk). Each row shows str(record.history_object), an instance rebuilt
+# on each access whose foreign keys are not cached, so __str__ fetches them (Term: unit; Assignment:
+# user and unit; DataValue: unit and element; Appointment: person, unit and post, twice each); and
+# simple_history's diff_against reads the concurrent roles of each pair of versions (6 queries a
+# version). When one is fixed, its test fails here: remove the entry and put the new count above.
+GROWTH = {
+    "orgunits.term history": (2 * N, 2 * N),
+    "orgunits.assignment history": (4 * N, 4 * N),
+    "reports.datavalue history": (4 * N, 4 * N),
+    "orgunits.appointment history": (24 * N, 24 * N),
+}
+
+
+def label(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def url_name(model, view: str) -> str:
+    return f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+
+
+def shown_rows(response) -> int:
+    """The rows the list holds (the unit list's first page is full at both sizes)."""
+    return response.context["cl"].result_count
+
+
+class ChangelistCeilingTests(CeilingWorld):
+    def pages(self) -> dict[str, str]:
+        """Every registered admin's changelist; the units drilled down and searched; the appointments
+        of a subtree, as linked from a unit's page."""
+        pages = {f"{label(model)} changelist": reverse(url_name(model, "changelist")) for model in admin.site._registry}
+        units, appointments = pages["orgunits.orgunit changelist"], pages["orgunits.appointment changelist"]
+        pages["orgunits.orgunit changelist ?parent"] = f"{units}?parent={self.probe.pk}"
+        pages["orgunits.orgunit changelist ?q"] = f"{units}?q=探针"
+        pages["orgunits.appointment changelist ?subtree"] = f"{appointments}?subtree={self.probe.pk}"
+        return pages
+
+    def test_every_changelist_costs_its_ceiling_whatever_its_length(self):
+        self.assert_constant(CEILINGS, self.pages, shown=shown_rows)
+
+
+# Search terms that find the probe rows of each model an autocomplete offers.
+AUTOCOMPLETE_TERMS = {
+    "orgunits.orgunit": "探针",
+    "orgunits.person": "探针人",
+    "orgunits.term": "探针",
+    "auth.user": "probe",
+}
+
+
+class AutocompleteCeilingTests(CeilingWorld):
+    def pages(self) -> dict[str, str]:
+        """Every autocomplete field of the registry, and the unit chooser (parent of a new unit, move)."""
+        pages = {"orgunits.orgunit choose": reverse("admin:orgunits_orgunit_choose") + "?term=探针"}
+        for model, model_admin in admin.site._registry.items():
+            for name in model_admin.autocomplete_fields:
+                target = label(model._meta.get_field(name).related_model)
+                query = (
+                    f"?app_label={model._meta.app_label}&model_name={model._meta.model_name}"
+                    f"&field_name={name}&term={AUTOCOMPLETE_TERMS[target]}"
+                )
+                pages[f"{label(model)} autocomplete {name}"] = reverse("admin:autocomplete") + query
+        return pages
+
+    def test_every_autocomplete_costs_its_ceiling_whatever_it_finds(self):
+        self.assert_constant(CEILINGS, self.pages, shown=lambda response: len(response.json()["results"]))
+
+
+class HistoryCeilingTests(CeilingWorld):
+    def subjects(self) -> dict:
+        """For each model that keeps history: an object of 探针镇 (or a probe setting), and a change
+        that writes one more version of it (i counts the changes)."""
+        village, other = OrgUnit.objects.children_of(self.probe).order_by("code")[:2]
+        posts = [Post.objects.get(name="执委"), Post.objects.get(name="副主席")]
+        kinds = [UnitKind.objects.get(code="probe-kind-1"), UnitKind.objects.get(code="probe-kind-3")]
+        modes = ["part", "full", "seconded"]
+        roles = list(village.appointments.get().concurrent_roles.all())
+
+        def saved(obj, **fields):
+            for name, value in fields.items():
+                setattr(obj, name, value)
+            obj.save()
+
+        return {
+            UnitKind: (
+                UnitKind.objects.get(code="probe-kind-1"),
+                lambda kind, i: saved(kind, sort_order=i, is_area=bool(i % 2)),
+            ),
+            OrgUnit: (village, lambda unit, i: unit_update(unit=unit, name=f"探针1村（{i}）")),
+            Person: (
+                Person.objects.get(appointments__unit=village),
+                lambda person, i: saved(person, name=f"探针人1（{i}）", registered_in=[village, other][i % 2]),
+            ),
+            Term: (
+                Term.objects.get(unit=village),
+                lambda term, i: saved(term, due_on=datetime.date(2025, 6, 1) + datetime.timedelta(days=i)),
+            ),
+            Appointment: (
+                village.appointments.get(),
+                lambda appointment, i: appointment_update(
+                    appointment=appointment, post=posts[i % 2], mode=modes[i % 3], concurrent_roles=roles[: i % 3]
+                ),
+            ),
+            Assignment: (
+                Assignment.objects.get(unit=village),
+                lambda assignment, i: saved(assignment, role=["viewer", "editor"][i % 2], unit=[village, other][i % 2]),
+            ),
+            DataValue: (
+                DataValue.objects.get(unit=village, element__code="cadres"),
+                lambda value, i: datavalues_save(unit=village, period=str(YEAR), values={"cadres": (10 + i, 3)}),
+            ),
+            Indicator: (
+                Indicator.objects.get(code="probe-1"),
+                lambda indicator, i: saved(indicator, sort_order=i, coverage_kind=kinds[i % 2]),
+            ),
+            SurveyReport: (
+                SurveyReport.objects.get(unit=village),
+                lambda report, i: survey_report_update(report=report, problems=f"第{i}稿"),
+            ),
+        }
+
+    def pages(self, subjects) -> dict[str, str]:
+        pages = {}
+        for model, (obj, _change) in subjects.items():
+            oldest = obj.history.order_by("history_id").first().history_id
+            pages[f"{label(model)} history"] = reverse(url_name(model, "history"), args=[obj.pk])
+            pages[f"{label(model)} revert"] = reverse(url_name(model, "simple_history"), args=[obj.pk, oldest])
+        return pages
+
+    def changed(self, subjects, times: int, start: int) -> None:
+        for obj, change in subjects.values():
+            for i in range(start, start + times):
+                change(obj, i)
+                obj.refresh_from_db()
+
+    def test_every_history_page_and_revert_form_costs_its_ceiling_whatever_the_versions(self):
+        history_admins = [m for m, a in admin.site._registry.items() if isinstance(a, SimpleHistoryAdmin)]
+        subjects = self.subjects()
+        assert sorted(map(label, history_admins)) == sorted(map(label, subjects)), "a model keeps history untested"
+        self.changed(subjects, N, start=1)  # N + 1 versions, then 3N + 1
+        self.assert_constant(
+            CEILINGS,
+            lambda: self.pages(subjects),
+            grow=lambda: self.changed(subjects, 2 * N, start=N + 1),
+            growth=GROWTH,
+        )
