@@ -154,7 +154,9 @@ class _Lookups:
             self.people_by_name[(person.name, person.birth_date)].append(person)
         people = list(self.people_by_id.values()) + [p for group in self.people_by_name.values() for p in group]
         self.appointments = defaultdict(list)  # (person, unit, post) -> appointments
-        for appointment in Appointment.objects.filter(person__in=people).prefetch_related("concurrent_roles"):
+        for appointment in (
+            Appointment.objects.filter(person__in=people).select_related("term").prefetch_related("concurrent_roles")
+        ):
             key = (appointment.person_id, appointment.unit_id, appointment.post_id)
             self.appointments[key].append(appointment)
 
@@ -270,7 +272,7 @@ def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) 
         person._import_changed = bool(changed)
     try:
         # Every number in the file was looked up in bulk: a known one matched its person above.
-        person_validate(person, check_duplicate_id=False)
+        person_validate(person, check_duplicate_id=False, check_links=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             problems[HEADER_OF.get(name, "")].extend(messages)

@@ -21,11 +21,16 @@ def _collect(exc: ValidationError, found: dict) -> None:
         found[key].extend(messages)
 
 
-def person_validate(person: Person, *, check_duplicate_id: bool = True) -> None:
-    """check_duplicate_id=False for callers that already looked the number up (bulk imports)."""
+PERSON_LINKS = ("registered_in", "created_by")
+
+
+def person_validate(person: Person, *, check_duplicate_id: bool = True, check_links: bool = True) -> None:
+    """check_duplicate_id=False for callers that already looked the number up, and check_links=False for
+    callers that never set the person's links to a unit and an account (bulk imports): each link
+    checked costs a query per person."""
     found: dict[str, list[str]] = defaultdict(list)
     try:
-        person.full_clean(validate_unique=False)
+        person.full_clean(validate_unique=False, exclude=() if check_links else PERSON_LINKS)
     except ValidationError as exc:
         _collect(exc, found)
     if person.id_number and "id_number" not in found:

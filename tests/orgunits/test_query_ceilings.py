@@ -19,8 +19,8 @@ CEILINGS = {
     # PostgreSQL locks the unit table (counted) and writes the units and their history with COPY,
     # which goes past Django's cursor and is not counted; SQLite writes both with bulk_create.
     "orgunits.orgunit import confirm": {"postgresql": (15, 18), "sqlite": (16, 19)},
-    "orgunits.appointment import preview": (20, 36),
-    "orgunits.appointment import confirm": (30, 44),
+    "orgunits.appointment import preview": (8, 12),
+    "orgunits.appointment import confirm": (18, 20),
     "orgunits.orgunit export xlsx": (10, 13),
     "orgunits.orgunit export csv": (10, 13),
     "orgunits.appointment export xlsx": (11, 14),
@@ -30,16 +30,8 @@ CEILINGS = {
     "worklist vacant-seats": (9, 12),
 }
 
-# Known per-row costs, product bugs reported with issue 14: the queries the larger file adds,
-# (superuser, clerk). For each row that matches a stored appointment, officers.check_rows reads the
-# appointment's term (appointment.term in roster_services.appointment_errors) and the matched
-# person's full_clean() checks that her registered_in unit exists, and her created_by account when
-# an import created her (person_validate in roster_services). Preview and confirm both check.
-# When fixed, these tests fail here: remove the entries.
-GROWTH = {
-    "orgunits.appointment import preview": (5 * N, 7 * N),
-    "orgunits.appointment import confirm": (5 * N, 7 * N),
-}
+# Known per-row costs (the queries the larger file adds, as superuser and as clerk): none now.
+GROWTH: dict[str, tuple[int, int]] = {}
 
 
 class UnitAndOfficerCeilingTests(CeilingWorld):
