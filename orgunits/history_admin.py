@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -69,10 +70,19 @@ class GuardedHistoryAdmin(PersonalLookupGuardMixin, SimpleHistoryAdmin):
         records = context.get("page_obj")
         if records is not None:
             visible = getattr(request, "_visible_ids", None) or self._visible_ids(request, records)
+            self._name_versions(records)
             for record in records:
                 if not self._version_visible(visible, record):
                     record.history_object = HIDDEN_VERSION
         return super().render_history_view(request, template, context, **kwargs)
+
+    def _name_versions(self, records) -> None:
+        """Each row names its version, whose __str__ may read its foreign keys: fetch those once per
+        page, not once per row (simple_history builds a fresh, unloaded instance on every access)."""
+        versions = [record.history_object for record in records]
+        prefetch_related_objects(versions, *self._foreign_keys)
+        for record, version in zip(records, versions, strict=True):
+            record.history_object = version
 
     def get_historical_record_context_helper(self, request, historical_record):
         reveal = may_see_personal_data(request.user)
@@ -90,6 +100,10 @@ class GuardedHistoryAdmin(PersonalLookupGuardMixin, SimpleHistoryAdmin):
             return shown_personal_value(field, value, reveal=reveal)
 
         return GuardedRecordContextHelper(self.model, historical_record, shown=shown)
+
+    @cached_property
+    def _foreign_keys(self) -> list[str]:
+        return [field.name for field in self.model._meta.concrete_fields if field.many_to_one]
 
     @cached_property
     def _scoped_references(self):
