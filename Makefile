@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 TEST_SECRET := test-only-secret-key-not-for-production
 
-.PHONY: install demo serve test lint bench clean
+.PHONY: install demo serve test lint bench mutate clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,33 @@ bench: install
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/spreadsheet_bench.py
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/scope_timing.py
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) bench/run.py $(BENCH_ARGS)
+
+# Mutation testing (docs/mutation.md): mutmut mutates the functions that hold the rules, runs each
+# mutant against the fast tests listed in pyproject.toml's [tool.mutmut], and lists what survives.
+MUTATE := 'orgunits.identity.*' 'orgunits.codes.*' 'orgunits.scope.*' 'reports.coverage.*' \
+	'reports.expressions.*' 'reports.statistics.x_rule_violations__*' 'reports.statistics.x__readable__*' \
+	'orgunits.services.x_date_errors__*' 'orgunits.services.x_placement_errors__*' \
+	'orgunits.services.x_children_errors__*' 'orgunits.services.x__allowed_parent_names__*' \
+	'orgunits.models.units.*ǁis_open_on__*' 'orgunits.models.units.*ǁopen_on__*' \
+	'orgunits.models.units.*ǁclosed_on_or_before__*' 'orgunits.models.units.*ǁorg_established_on__*' \
+	'orgunits.unit_import.x_check_table__*' 'orgunits.unit_import.x__mark_duplicates__*' \
+	'orgunits.unit_import.x__plan__*' 'orgunits.unit_import.x__record_changes__*' \
+	'orgunits.unit_import.x__display__*' 'orgunits.unit_import.x__shown__*' \
+	'orgunits.unit_import.x__check_parents__*' 'orgunits.unit_import.x__check_rules__*' \
+	'orgunits.unit_import.x__parents_first__*' 'orgunits.unit_import.x__check_scope__*' \
+	'orgunits.unit_import.xǁ_Lookupsǁ*'
+
+mutate: install
+	rm -rf mutants && mkdir mutants
+	@echo "mutmut: running; the log is mutants/run.log (10 to 13 minutes)"
+	@start=$$(date +%s); \
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(VENV)/bin/mutmut run $(MUTATE) > mutants/run.log 2>&1 \
+		|| { tail -n 40 mutants/run.log; exit 1; }; \
+	echo "mutmut: done in $$(( $$(date +%s) - start )) s"
+	@echo "Mutants by result:"
+	@$(VENV)/bin/mutmut results --all true | grep -v ': not checked$$' | sed 's/.*: //' | sort | uniq -c
+	@echo "Surviving mutants (each is explained in docs/mutation.md, or is a test to write):"
+	@$(VENV)/bin/mutmut results | grep -v ': not checked$$' | grep -v ': timeout$$' || echo "    none"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
