@@ -10,7 +10,7 @@ from orgunits import officers, unit_import
 from orgunits.models import Appointment, OrgUnit
 from orgunits.roster_views import WORKLISTS
 from registry.spreadsheets import table_csv
-from tests.query_ceilings import USERS, CeilingWorld, N
+from tests.query_ceilings import USERS, CeilingWorld
 
 # (superuser, county clerk), measured on PostgreSQL. An import is asked with a file of N changed
 # and N new rows, then 3N and 3N.
