@@ -174,8 +174,10 @@ def secrets_for(user) -> Secrets:
     kinds = set(UnitKind.objects.values_list("name", flat=True))  # 全国 is a kind as well as the root
     unit_names = {name for name in outside.values_list("name", flat=True) if name not in seen and name not in kinds}
     people = Person.objects.exclude(pk__in=people_for(scope).values("pk")).values_list("name", flat=True)
-    # Province and city codes (2 and 4 digits) are too short to tell from any other number on a page.
-    codes = [code for code in outside.values_list("code", flat=True) if len(code) >= 6]
+    # Province codes (2 digits) are too short to tell from any other number on a page, and so are city
+    # codes (4 digits) on pages full of her own figures; with no assignment she has none.
+    shortest = 6 if scope.view_paths else 4
+    codes = [code for code in outside.values_list("code", flat=True) if len(code) >= shortest]
     return Secrets(unit_names | set(people), [*numbers, *codes])
 
 
