@@ -258,6 +258,13 @@ class NationalSettingsAdminMixin:
     def _national(self, request) -> bool:
         return scope_of(request).national
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the object up before the permission: to someone who may not view the model, a
+        # missing id would answer (302) otherwise than one that exists (403).
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
     def has_add_permission(self, request, *args):
         return super().has_add_permission(request, *args) and self._national(request)
 

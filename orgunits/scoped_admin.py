@@ -26,6 +26,10 @@ class ScopedAdminMixin(NotFoundMixin):
 
     scope_via = "unit__"
 
+    def has_import_permission(self, request):
+        # An import writes only inside her scope: with no unit she may edit, it has nothing to offer.
+        return super().has_import_permission(request) and scope_of(request).can_edit_anything
+
     def unit_of(self, obj) -> OrgUnit | None:
         return obj if not self.scope_via else getattr(obj, self.scope_via.removesuffix("__"))
 

@@ -209,6 +209,8 @@ def delete_page(p, page, method):
 
 def history_page(p, page, method):
     model = page.model
+    if FAMILY[model] == NATIONAL and not p.views(model):
+        return 403  # before the object is looked up: a missing id reads as one that exists
     if model in GUARDED_HISTORY:
         return 200 if page.variant == "own" and p.may("view", model) else 404
     if page.variant != "own":
@@ -286,7 +288,8 @@ def app_list(p, page, method):
 
 
 def import_view(p, page, method):
-    return 200 if p.perm("add", page.model) else 403  # django-import-export asks the add permission only
+    # The add permission (django-import-export's question) and a unit she may edit (ScopedAdminMixin).
+    return 200 if p.perm("add", page.model) and p.scope.can_edit_anything else 403
 
 
 KINDS = {
@@ -313,7 +316,7 @@ KINDS = {
     "password": user_password,
     "import": import_view,
     "process_import": lambda p, page, m: 405 if m == "GET" else import_view(p, page, m),
-    "import_errors": lambda p, page, m: 404 if p.perm("add", page.model) else 403,  # no such file
+    "import_errors": lambda p, page, m: 404 if import_view(p, page, m) == 200 else 403,  # no such file
     "export": lambda p, page, m: 200 if p.views(page.model) else 403,
     "choose": lambda p, page, m: 405 if m == "POST" else (200 if p.views(OrgUnit) else 403),
     # Without a model (no parameters) Django's autocomplete refuses everyone.
