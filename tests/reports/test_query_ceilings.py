@@ -26,9 +26,9 @@ CEILINGS = {
     "reports.surveyreport report final": (23, 26),
     "reports.surveyreport docx": (23, 26),
     "reports.datavalue import long preview": (7, 11),
-    "reports.datavalue import long confirm": (13, 16),
+    "reports.datavalue import long confirm": (13, 17),
     "reports.datavalue import wide preview": (7, 11),
-    "reports.datavalue import wide confirm": (13, 16),
+    "reports.datavalue import wide confirm": (13, 17),
 }
 
 
