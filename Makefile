@@ -35,12 +35,12 @@ bench: install
 
 # Mutation testing (docs/mutation.md): mutmut mutates the functions that hold the rules, runs each
 # mutant against the fast tests listed in pyproject.toml's [tool.mutmut], and lists what survives.
-MUTATE := 'orgunits.identity.*' 'orgunits.codes.*' 'orgunits.scope.*' 'reports.coverage.*' \
-	'reports.expressions.*' 'reports.statistics.x_rule_violations__*' 'reports.statistics.x__readable__*' \
+MUTATE := 'rosters.identity.*' 'orgunits.codes.*' 'access.scope.*' 'stats.coverage.*' \
+	'stats.expressions.*' 'stats.services.x_rule_violations__*' 'stats.services.x__readable__*' \
 	'orgunits.services.x_date_errors__*' 'orgunits.services.x_placement_errors__*' \
 	'orgunits.services.x_children_errors__*' 'orgunits.services.x__allowed_parent_names__*' \
-	'orgunits.models.units.*ǁis_open_on__*' 'orgunits.models.units.*ǁopen_on__*' \
-	'orgunits.models.units.*ǁclosed_on_or_before__*' 'orgunits.models.units.*ǁorg_established_on__*' \
+	'orgunits.models.*ǁis_open_on__*' 'orgunits.models.*ǁopen_on__*' \
+	'orgunits.models.*ǁclosed_on_or_before__*' 'orgunits.models.*ǁorg_established_on__*' \
 	'orgunits.unit_import.x_check_table__*' 'orgunits.unit_import.x__mark_duplicates__*' \
 	'orgunits.unit_import.x__plan__*' 'orgunits.unit_import.x__record_changes__*' \
 	'orgunits.unit_import.x__display__*' 'orgunits.unit_import.x__shown__*' \

@@ -463,7 +463,7 @@ COVERAGE_DATE = date(2024, 12, 31)
 
 
 def bench_coverage() -> Section:
-    from reports.coverage import coverage
+    from stats.coverage import coverage
 
     section = Section(f"4. 组建率（预热 1 次后计时 {COVERAGE_REPEATS} 次）")
     section.notes.append(mark_organisations_established())
@@ -530,8 +530,8 @@ OFFICER_NAME_PREFIX = "基准官"
 
 
 def bench_officers() -> Section:
-    from orgunits.models import Appointment, Person, Post
-    from orgunits.officers import check_rows, read_spreadsheet, write
+    from rosters.models import Appointment, Person, Post
+    from rosters.officers import check_rows, read_spreadsheet, write
 
     section = Section(f"5. 导入 {OFFICER_COUNT:,} 名人员任职（{DRILLDOWN_COUNTY_CODE} 双峰县）")
     mark_organisations_established()
@@ -570,8 +570,8 @@ def bench_officers() -> Section:
 def officer_workbook() -> tuple[bytes, list[list]]:
     from openpyxl import Workbook
 
-    from orgunits.identity import id_check_char
-    from orgunits.officers import COLUMNS
+    from rosters.identity import id_check_char
+    from rosters.officers import COLUMNS
 
     rng = random.Random(OFFICER_SEED)
     county = OrgUnit.objects.get(code=DRILLDOWN_COUNTY_CODE)
@@ -630,7 +630,7 @@ def bulk_create_officers(rows, Person, Appointment, Post) -> None:
 
 
 def remove_bench_officers() -> None:
-    from orgunits.models import Appointment, Person
+    from rosters.models import Appointment, Person
 
     with transaction.atomic():
         Appointment.objects.filter(person__name__startswith=OFFICER_NAME_PREFIX).delete()
@@ -651,12 +651,12 @@ SURVEY_NAME_PREFIX = "基准调研"
 def bench_survey() -> Section:
     from docx import Document
 
-    from reports.coverage import coverage
     from reports.docx_report import survey_docx
     from reports.models import SurveyReport
     from reports.survey_figures import survey_figures
     from reports.survey_services import survey_report_create
     from reports.survey_views import report_view
+    from stats.coverage import coverage
 
     section = Section(f"6. 调研报告（{DRILLDOWN_COUNTY_CODE} 双峰县，预热 1 次后计时 {SURVEY_REPEATS} 次）")
     section.notes.append(mark_organisations_established())
@@ -722,8 +722,8 @@ def bench_survey() -> Section:
 
 def seed_survey_data(county: OrgUnit) -> str:
     """Two years of figures on every unit of the county and 2,000 officers with concurrent roles."""
-    from orgunits.models import Appointment, ConcurrentRole, Person, Post
-    from reports.models import DataElement, DataValue
+    from rosters.models import Appointment, ConcurrentRole, Person, Post
+    from stats.models import DataElement, DataValue
 
     rng = random.Random(2026)
     units = list(OrgUnit.objects.subtree(county).select_related("kind"))
@@ -785,8 +785,8 @@ def seed_survey_data(county: OrgUnit) -> str:
 
 
 def remove_survey_data(county: OrgUnit) -> None:
-    from orgunits.models import Appointment, Person
-    from reports.models import DataValue
+    from rosters.models import Appointment, Person
+    from stats.models import DataValue
 
     with transaction.atomic():
         DataValue.objects.filter(

@@ -50,7 +50,7 @@ MISSING = 987654321
 
 def pages(world) -> list[tuple[str, str, int]]:
     """(label, URL template, foreign id)."""
-    from orgunits.models import Term
+    from rosters.models import Term
 
     heye, person = world.heye, world.heye_person
     appointment = world.appointments[heye.pk]
@@ -58,18 +58,18 @@ def pages(world) -> list[tuple[str, str, int]]:
     return [
         ("单位修改页", reverse("admin:orgunits_orgunit_change", args=["ID"]).replace("ID", "{}"), heye.pk),
         ("单位历史页", reverse("admin:orgunits_orgunit_history", args=["ID"]).replace("ID", "{}"), heye.pk),
-        ("人员修改页", reverse("admin:orgunits_person_change", args=["ID"]).replace("ID", "{}"), person.pk),
-        ("人员历史页", reverse("admin:orgunits_person_history", args=["ID"]).replace("ID", "{}"), person.pk),
-        ("任职恢复页", f"/admin/orgunits/appointment/{{}}/history/{record.history_id}/", appointment.pk),
+        ("人员修改页", reverse("admin:rosters_person_change", args=["ID"]).replace("ID", "{}"), person.pk),
+        ("人员历史页", reverse("admin:rosters_person_history", args=["ID"]).replace("ID", "{}"), person.pk),
+        ("任职恢复页", f"/admin/rosters/appointment/{{}}/history/{record.history_id}/", appointment.pk),
         ("移动页", reverse("admin:orgunits_orgunit_move", args=["ID"]).replace("ID", "{}"), heye.pk),
-        ("组建率", reverse("reports_coverage") + "?unit={}&on=2024-01-01", heye.pk),
-        ("指标", reverse("reports_indicators") + "?unit={}&year=2023", heye.pk),
-        ("数据填报", reverse("reports_entry") + "?unit={}&year=2023", heye.pk),
-        ("无负责人清单", reverse("orgunits_worklist", args=["without-chair"]) + "?unit={}", heye.pk),
+        ("组建率", reverse("stats_coverage") + "?unit={}&on=2024-01-01", heye.pk),
+        ("指标", reverse("stats_indicators") + "?unit={}&year=2023", heye.pk),
+        ("数据填报", reverse("stats_entry") + "?unit={}&year=2023", heye.pk),
+        ("无负责人清单", reverse("rosters_worklist", args=["without-chair"]) + "?unit={}", heye.pk),
         ("新增下级 ?parent=", reverse("admin:orgunits_orgunit_add") + "?parent={}", heye.pk),
-        ("任职列表 ?subtree=", reverse("admin:orgunits_appointment_changelist") + "?subtree={}", heye.pk),
-        ("新增任职 ?person=", reverse("admin:orgunits_appointment_add") + "?person={}", person.pk),
-        ("新增任职 ?term=", reverse("admin:orgunits_appointment_add") + "?term={}", Term.objects.get(unit=heye).pk),
+        ("任职列表 ?subtree=", reverse("admin:rosters_appointment_changelist") + "?subtree={}", heye.pk),
+        ("新增任职 ?person=", reverse("admin:rosters_appointment_add") + "?person={}", person.pk),
+        ("新增任职 ?term=", reverse("admin:rosters_appointment_add") + "?term={}", Term.objects.get(unit=heye).pk),
     ]
 
 

@@ -11,17 +11,19 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from orgunits import unit_import
-from orgunits.assignment_admin import AssignmentAdmin  # noqa: F401  (registers it)
+from access.admin import AssignmentAdmin  # noqa: F401  (registers it)
+from access.group_admin import NationalGroupAdmin  # noqa: F401  (replaces the stock group admin)
+from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
+from access.scope import OUT_OF_SCOPE, scope_of
+from access.scoped_admin import ScopedAdminMixin
+from access.user_admin import ScopedUserAdmin  # noqa: F401  (replaces the stock user admin)
+from imports.import_admin import SpreadsheetImportMixin, file_response
+from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
+from orgunits import errors, unit_import
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices, location_labels
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
-from orgunits.group_admin import NationalGroupAdmin  # noqa: F401  (replaces the stock group admin)
-from orgunits.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.resources import UnitResource
-from orgunits.roster_admin import CurrentRosterInline
-from orgunits.scope import OUT_OF_SCOPE, scope_of
-from orgunits.scoped_admin import ScopedAdminMixin
 from orgunits.services import (
     EDITABLE_FIELDS,
     unit_close,
@@ -31,16 +33,13 @@ from orgunits.services import (
     unit_move,
     unit_update,
 )
-from orgunits.user_admin import ScopedUserAdmin  # noqa: F401  (replaces the stock user admin)
-from registry.import_admin import SpreadsheetImportMixin, file_response
-from registry.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
+from rosters.admin import CurrentRosterInline
 
 LEVEL_NAMES = {1: "全国", 2: "省级", 3: "市级", 4: "县级", 5: "乡级", 6: "村级", 7: "村以下"}
 CHILDREN_SHOWN_ON_CHANGE_PAGE = 50
 EXPORT_LIMIT = 100_000
 EXPORT_TOO_BIG = "要导出的单位超过{limit}个，请先进入下级单位或加筛选条件再导出。"
 # Shown on the refused page (registry.middleware lists it): it names no unit.
-MOVE_TOP_UNIT = "这是您管辖范围最上一级的单位，移动它会改变上级单位的下级，只能由上级单位操作。"
 
 
 @admin.register(UnitKind)
@@ -491,7 +490,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
 
         unit = self._unit_for_action(request, object_id)
         if not self.may_move(request, unit):
-            raise PermissionDenied(MOVE_TOP_UNIT)
+            raise PermissionDenied(errors.MOVE_TOP_UNIT)
         return self._action_view(request, unit, form_class=MoveForm, submit="移动", perform=perform)
 
     def close_view(self, request, object_id):

@@ -54,3 +54,4 @@ LOAD_CONFLICT = (
 )
 LOAD_CONFLICTS = "库中已有{count}个代码相同但内容不同的单位，未写入任何数据：\n{details}"
 LOAD_NO_ROOT = "库中有多个顶层单位，无法确定全国节点；请先修复。"
+MOVE_TOP_UNIT = "这是您管辖范围最上一级的单位，移动它会改变上级单位的下级，只能由上级单位操作。"

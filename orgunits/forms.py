@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import construct_instance
 
+from access.scope import OUT_OF_SCOPE
 from orgunits.autocomplete import UnitChoiceField, limit_unit_choices
 from orgunits.models import OrgUnit
-from orgunits.scope import OUT_OF_SCOPE
 from orgunits.services import EDITABLE_FIELDS, unit_validate
 
 

@@ -17,10 +17,10 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from imports.audit import current_source
 from orgunits import errors
 from orgunits.models import NATION_CODE, OrgUnit, UnitKind
 from orgunits.services import unit_create
-from registry.audit import current_source
 
 MAX_REPORTED_ERRORS = 30
 

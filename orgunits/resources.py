@@ -1,7 +1,7 @@
 """django-import-export glue for unit and officer spreadsheets.
 
 The admin gets django-import-export's upload → preview → confirm flow, but rows are checked and
-written by orgunits.officers in bulk, so the preview costs what the import costs (milliseconds per
+written by rosters.officers in bulk, so the preview costs what the import costs (milliseconds per
 hundred rows) and a file with any bad row writes nothing.
 """
 
@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from import_export import resources
 from import_export.results import Result
 
+from access.scope import Scope
+from imports.audit import audit_source
+from imports.import_admin import PreviewRow, base_error, fill_result
+from imports.spreadsheets import SpreadsheetError, find_table, plain_text
 from orgunits import unit_import
-from orgunits.models import Appointment, OrgUnit
-from orgunits.officers import COLUMNS, check_rows, rows_from_cells, write
-from orgunits.scope import Scope
-from registry.audit import audit_source
-from registry.import_admin import PreviewRow, base_error, fill_result
-from registry.spreadsheets import SpreadsheetError, find_table, plain_text
+from orgunits.models import OrgUnit
+from rosters.models import Appointment
+from rosters.officers import COLUMNS, check_rows, rows_from_cells, write
 
 
 class OfficerResource(resources.ModelResource):

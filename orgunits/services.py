@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from imports.audit import bulk_history_kwargs, current_source
 from orgunits import errors
 from orgunits.codes import normalize_code
 from orgunits.models import OrgUnit, UnitKind
-from registry.audit import bulk_history_kwargs, current_source
 
 TREE_FIELDS = ("path", "depth", "numchild")
 EDITABLE_FIELDS = (

@@ -15,13 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from orgunits.codes import validate_unit_code
-from orgunits.models import OrgForm, OrgUnit, UnitKind
-from orgunits.scope import OUT_OF_SCOPE
-from orgunits.services import children_errors, date_errors, placement_errors, unit_move
-from registry.audit import bulk_history_kwargs, current_source, current_user
-from registry.queries import chunked_in
-from registry.spreadsheets import (
+from access.scope import OUT_OF_SCOPE
+from imports.audit import bulk_history_kwargs, current_source, current_user
+from imports.queries import chunked_in
+from imports.spreadsheets import (
     CheckedRows,
     Column,
     Table,
@@ -31,7 +28,10 @@ from registry.spreadsheets import (
     parse_code,
     parse_date,
 )
-from registry.spreadsheets import plain_text as name_text
+from imports.spreadsheets import plain_text as name_text
+from orgunits.codes import validate_unit_code
+from orgunits.models import OrgForm, OrgUnit, UnitKind
+from orgunits.services import children_errors, date_errors, placement_errors, unit_move
 
 COLUMNS = [
     Column("code", "代码", ("单位代码", "统计用区划代码", "区划代码"), required=True),

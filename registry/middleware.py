@@ -24,8 +24,8 @@ def _shown_reasons() -> list[tuple[re.Pattern, str]]:
 
     Imported here, not at the top: the logging filter below is loaded with the settings, before the
     apps that define these messages."""
-    from orgunits.admin import MOVE_TOP_UNIT
-    from orgunits.scope import READ_ONLY_SCOPE
+    from access.scope import READ_ONLY_SCOPE
+    from orgunits.errors import MOVE_TOP_UNIT
     from reports import errors as report_errors
 
     shown = [

@@ -32,8 +32,13 @@ INSTALLED_APPS = [
     "treebeard",
     "import_export",
     "simple_history",
+    "imports",
     "orgunits",
+    "access",
+    "rosters",
+    "stats",
     "reports",
+    "registry",
 ]
 
 MIDDLEWARE = [

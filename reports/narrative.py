@@ -6,9 +6,9 @@ to sentences in the register of the seed reports. No database access here.
 
 from decimal import Decimal
 
-from orgunits.models import AppointmentMode, Education, PoliticalStatus, Sex
-from orgunits.roster_stats import AGE_BANDS
-from reports.formatting import format_count, format_number, format_rate, percent
+from rosters.models import AppointmentMode, Education, PoliticalStatus, Sex
+from rosters.profiles import AGE_BANDS
+from stats.formatting import format_count, format_number, format_rate, percent
 
 # ---------------------------------------------------------------- words
 

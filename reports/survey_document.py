@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from orgunits.models import AppointmentMode, Sex
 from reports import narrative
 from reports.charts import Chart
-from reports.formatting import format_count, format_rate, percent
-from reports.tables import Cell, Table
+from rosters.models import AppointmentMode, Sex
+from stats.formatting import format_count, format_rate, percent
+from stats.tables import Cell, Table
 
 NUMERALS = "一二三四五六七八九十"
 # "1." "1、" "（1）" "(一)" "一是" "二、": a line that starts a numbered point.

@@ -11,14 +11,15 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from orgunits.models import OrgUnit, Post
-from orgunits.roster_stats import AGE_BANDS, RosterStats, roster_stats
-from reports.coverage import OWN_LEVEL_LABEL, Coverage, coverage
-from reports.expressions import Expression
-from reports.indicators import indicator_value
-from reports.models import DataElement, Indicator
-from reports.periods import Period
-from reports.statistics import subtree_values
+from orgunits.models import OrgUnit
+from rosters.models import Post
+from rosters.profiles import AGE_BANDS, RosterStats, roster_stats
+from stats.coverage import OWN_LEVEL_LABEL, Coverage, coverage
+from stats.expressions import Expression
+from stats.indicators import indicator_value
+from stats.models import DataElement, Indicator
+from stats.periods import Period
+from stats.services import subtree_values
 
 VERSION = 1
 RATE_PLACES = Decimal("0.0001")

@@ -1,4 +1,4 @@
-"""Writes to survey reports: small, validated, atomic. Messages are constants in reports.errors."""
+"""Writes to survey reports: small, validated, atomic. Messages are constants in stats.errors."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

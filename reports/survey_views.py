@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from orgunits.models import OrgUnit
-from orgunits.worklists import busy_people, organisations_without_chair, terms_due
 from reports import narrative
 from reports.models import SurveyReport
 from reports.survey_document import SurveyDocument, build_document
 from reports.survey_figures import survey_figures, year_end
+from rosters.worklists import busy_people, organisations_without_chair, terms_due
 
 CSS_FILE = Path(__file__).parent / "static" / "reports" / "survey.css"
 PARTS = {
@@ -88,7 +88,7 @@ class Evidence:
 
 
 def _worklist(name: str, unit: OrgUnit, on: datetime.date, **extra) -> str:
-    return reverse("orgunits_worklist", args=[name]) + "?" + urlencode({"unit": unit.pk, "on": on, **extra})
+    return reverse("rosters_worklist", args=[name]) + "?" + urlencode({"unit": unit.pk, "on": on, **extra})
 
 
 def _sample(names: list[str], count: int) -> str:
@@ -107,7 +107,7 @@ def evidence(unit: OrgUnit, figures: dict) -> list[Evidence]:
         below = narrative.below_rate_rows(figures, narrative.percent(established, eligible))
         if below:
             text += "，组建率低于本级水平的有" + "、".join(label for label, _rate in below)
-        coverage_url = reverse("reports_coverage") + "?" + urlencode({"unit": unit.pk, "on": on, "compare": "on"})
+        coverage_url = reverse("stats_coverage") + "?" + urlencode({"unit": unit.pk, "on": on, "compare": "on"})
         found.append(Evidence("组建缺口", text + "。", coverage_url))
     named = (
         ("有组织无人员", organisations_without_chair(unit, on), "name",

@@ -2,7 +2,7 @@
 
     python scripts/extract_divisions.py ../shared/data/china-division OUT_DIR 431321 131024
 
-The demo data (orgunits/fixtures/demo/divisions) was made this way.
+The demo data (registry/fixtures/demo/divisions) was made this way.
 """
 
 import csv

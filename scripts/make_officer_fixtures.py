@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 
 sys.path.insert(0, ".")
-from orgunits.identity import id_check_char
-from orgunits.officers import COLUMNS
+from rosters.identity import id_check_char
+from rosters.officers import COLUMNS
 
 OUT = Path("tests/fixtures/officers")
 HEYE, V1, V2, C1, C2, V3 = "431321101", "431321101208", "431321101210", "431321101001", "431321101002", "431321101212"

@@ -5,14 +5,17 @@ import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import TestCase
+from django.urls import reverse
 
+from access.models import Assignment
 from orgunits.loader import load_divisions, read_divisions
-from orgunits.management.commands.load_demo import DEMO_DIR
-from orgunits.models import Assignment, OrgUnit, UnitKind
+from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
+from registry.management.commands.load_demo import DEMO_DIR
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -25,16 +28,34 @@ def unit(code: str) -> OrgUnit:
     return OrgUnit.objects.get(code=code)
 
 
+class _AppsBeforeTheSplit:
+    """The seeding migrations ask for orgunits.Post, which lives in rosters since the apps split."""
+
+    def get_model(self, app_label, model_name):
+        try:
+            return apps.get_model(app_label, model_name)
+        except LookupError:
+            return apps.get_model("rosters", model_name)
+
+
 def ensure_kinds():
     """TransactionTestCase flushes the seeded kinds; put them back the way the migrations do."""
-    from django.apps import apps
-
-    importlib.import_module("orgunits.migrations.0002_seed_kinds").seed(apps, None)
-    importlib.import_module("orgunits.migrations.0011_kinds_by_code").add_devzone(apps, "default")
+    importlib.import_module("orgunits.migrations.0002_seed_kinds").seed(_AppsBeforeTheSplit(), None)
+    importlib.import_module("orgunits.migrations.0011_kinds_by_code").add_devzone(_AppsBeforeTheSplit(), "default")
 
 
 def load_demo_divisions():
     load_divisions(read_divisions(DEMO_DIR / "divisions"))
+
+
+DOMAIN_APPS = ("orgunits", "access", "rosters", "stats", "reports")
+
+
+def admin_url(name: str, *args) -> str:
+    """reverse("admin:<app>_<name>"), the app found from the model name that starts `name`."""
+    model_name = name.split("_")[0]
+    app_label = next(m._meta.app_label for m in apps.get_models() if m._meta.model_name == model_name)
+    return reverse(f"admin:{app_label}_{name}", args=args)
 
 
 def make_user(username: str, *, staff=True, superuser=False, perms=()):
@@ -42,7 +63,9 @@ def make_user(username: str, *, staff=True, superuser=False, perms=()):
     user.is_staff, user.is_superuser = staff, superuser
     user.save()
     if perms:
-        user.user_permissions.set(Permission.objects.filter(content_type__app_label="orgunits", codename__in=perms))
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS, codename__in=perms)
+        )
     return user
 
 

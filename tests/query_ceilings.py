@@ -20,12 +20,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orgunits.models import Assignment, ConcurrentRole, OrgUnit, Post, UnitKind
-from orgunits.roster_services import appointment_create, person_create, term_open
+from access.models import Assignment
+from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
-from reports.models import DataElement, EligibilityRule, Indicator, ValidationRule
-from reports.statistics import datavalues_save
 from reports.survey_services import survey_report_create
+from rosters.models import ConcurrentRole, Post
+from rosters.services import appointment_create, person_create, term_open
+from stats.models import DataElement, EligibilityRule, Indicator, ValidationRule
+from stats.services import datavalues_save
 from tests.base import TreeTestCase, day, kind, make_user
 from tests.security.world import grant_clerk
 

@@ -364,7 +364,7 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
-    from registry.spreadsheets import SpreadsheetError, read_upload
+    from imports.spreadsheets import SpreadsheetError, read_upload
 
     content = args.file.read_bytes()
     before = _peak_kib()

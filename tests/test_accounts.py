@@ -13,9 +13,9 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from orgunits.accounts import GRANT_BEYOND_OWN, NOT_BELOW_YOURS
-from orgunits.models import Assignment
-from tests.base import PASSWORD, UNIT_PERMS, TreeTestCase, make_user
+from access.accounts import GRANT_BEYOND_OWN, NOT_BELOW_YOURS
+from access.models import Assignment
+from tests.base import DOMAIN_APPS, PASSWORD, UNIT_PERMS, TreeTestCase, make_user
 
 User = get_user_model()
 NEW_PASSWORD = "another-Long-passphrase-2026"
@@ -27,7 +27,7 @@ def user_url(view, user_or_pk):
 
 
 def assignment_url(view, *args):
-    return reverse(f"admin:orgunits_assignment_{view}", args=args)
+    return reverse(f"admin:access_assignment_{view}", args=args)
 
 
 def add_account_through_the_admin(creator, username) -> "User":
@@ -44,7 +44,9 @@ class AccountsTestCase(TreeTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         user_perms = Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
-        assignment_perms = Permission.objects.filter(content_type__app_label="orgunits", codename__in=ASSIGNMENT_PERMS)
+        assignment_perms = Permission.objects.filter(
+            content_type__app_label__in=DOMAIN_APPS, codename__in=ASSIGNMENT_PERMS
+        )
         cls.county_clerk.user_permissions.add(*user_perms, *assignment_perms)
         cls.peer = make_user("peer-manager", perms=UNIT_PERMS)
         cls.peer.user_permissions.add(*user_perms, *assignment_perms)
@@ -55,7 +57,7 @@ class AccountsTestCase(TreeTestCase):
         cls.personal_data.permissions.add(Permission.objects.get(codename="view_personal_data"))
         cls.harmless = Group.objects.create(name="单位查看")
         cls.harmless.permissions.add(
-            Permission.objects.get(content_type__app_label="orgunits", codename="view_orgunit")
+            Permission.objects.get(content_type__app_label__in=DOMAIN_APPS, codename="view_orgunit")
         )
         cls.heye_reader.groups.add(cls.personal_data)
         cls.peer_assignment, cls.xianghe_assignment, cls.heye_assignment = Assignment.objects.bulk_create(
@@ -217,7 +219,7 @@ class AssignmentUserFieldTests(AccountsTestCase):
         assert Assignment.objects.filter(unit=self.heye, user__in=[self.her_new, self.township_clerk]).count() == 2
 
     def test_the_autocomplete_lists_only_her_accounts(self):
-        query = "?app_label=orgunits&model_name=assignment&field_name=user&term="
+        query = "?app_label=access&model_name=assignment&field_name=user&term="
         results = json.loads(self.client.get(reverse("admin:autocomplete") + query).content)["results"]
         assert {r["text"] for r in results} == {"township-clerk", "hers-unassigned"}
         for term in ("xianghe", "peer", "orphan", "chief", "root", "heye"):

@@ -5,9 +5,10 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 
-from orgunits.models import Appointment, OrgUnit
+from imports.audit import ADMIN
+from orgunits.models import OrgUnit
 from orgunits.services import unit_close, unit_move
-from registry.audit import ADMIN
+from rosters.models import Appointment
 from tests.base import TreeTestCase, day
 from tests.conftest import FIXTURES
 

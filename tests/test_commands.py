@@ -33,12 +33,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.utils import ConnectionHandler
 
+from access.scope import OUT_OF_SCOPE
+from imports import commands, import_command
 from orgunits import errors as unit_errors
-from orgunits import officers as officer_import
-from orgunits.management.commands import check_tree, load_demo, load_divisions
-from orgunits.scope import OUT_OF_SCOPE
-from registry import commands, import_command
-from reports.management.commands import export_coverage, survey_report
+from orgunits.management.commands import check_tree, load_divisions
+from registry.management.commands import load_demo
+from reports.management.commands import survey_report
+from rosters import officers as officer_import
+from stats.management.commands import export_coverage
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]

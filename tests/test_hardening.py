@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from imports.uploads import NOT_XLSX, TOO_LARGE, ZIP_BOMB
 from orgunits.models import OrgUnit
 from registry.login import TOO_MANY
-from registry.uploads import NOT_XLSX, TOO_LARGE, ZIP_BOMB
 from tests.base import PASSWORD, TreeTestCase, day
 
 XSS = "<script>alert(1)</script>"
@@ -62,7 +62,7 @@ class UploadTests(TreeTestCase):
     def upload(self, name, content):
         handle = io.BytesIO(content)
         handle.name = name
-        return self.client.post(reverse("admin:orgunits_appointment_import"), {"import_file": handle, "format": "0"})
+        return self.client.post(reverse("admin:rosters_appointment_import"), {"import_file": handle, "format": "0"})
 
     @override_settings(UPLOAD_LIMIT_BYTES=1024 * 1024)
     def test_a_file_over_the_limit_is_refused_before_parsing(self):
@@ -96,11 +96,11 @@ class EscapingTests(TreeTestCase):
             reverse("admin:orgunits_orgunit_change", args=[self.heye.pk]),
             reverse("admin:orgunits_orgunit_changelist") + f"?parent={self.heye.pk}",
             reverse("admin:orgunits_orgunit_move", args=[self.heye.pk]),
-            reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-01-01&compare=on",
-            reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023",
-            reverse("reports_indicators") + f"?unit={self.heye.pk}&year=2023",
-            reverse("orgunits_worklist", args=["without-chair"]) + f"?unit={self.shuangfeng.pk}&on=2024-01-01",
-            reverse("orgunits_worklist", args=["vacant-seats"]) + f"?unit={self.shuangfeng.pk}&on=2024-01-01",
+            reverse("stats_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-01-01&compare=on",
+            reverse("stats_entry") + f"?unit={self.heye.pk}&year=2023",
+            reverse("stats_indicators") + f"?unit={self.heye.pk}&year=2023",
+            reverse("rosters_worklist", args=["without-chair"]) + f"?unit={self.shuangfeng.pk}&on=2024-01-01",
+            reverse("rosters_worklist", args=["vacant-seats"]) + f"?unit={self.shuangfeng.pk}&on=2024-01-01",
         ]
         for page in pages:
             with self.subTest(page):

@@ -7,8 +7,8 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.urls import reverse
 
+from imports.import_admin import UPLOAD_EXPIRED
 from orgunits.models import OrgUnit
-from registry.import_admin import UPLOAD_EXPIRED
 from tests.base import TreeTestCase
 from tests.conftest import FIXTURES
 

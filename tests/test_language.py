@@ -33,7 +33,7 @@ class LanguageTests(TreeTestCase):
         assert "页面不存在" in missing.content.decode()
         assert "荷叶" not in missing.content.decode()
         self.client.force_login(self.city_viewer)
-        refused = self.client.post(reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023", {})
+        refused = self.client.post(reverse("stats_entry") + f"?unit={self.heye.pk}&year=2023", {})
         assert refused.status_code == 403
         assert "无权访问" in refused.content.decode()
         assert "荷叶" not in refused.content.decode()  # the exception names the unit; the page must not

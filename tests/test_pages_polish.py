@@ -15,16 +15,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from orgunits.admin import MOVE_TOP_UNIT
-from orgunits.models import Appointment, OrgUnit, Post
-from orgunits.roster_services import appointment_create, person_create
-from orgunits.roster_views import EMPTY_WORKLIST
-from orgunits.scope import OUT_OF_SCOPE, READ_ONLY_SCOPE
+from access.scope import OUT_OF_SCOPE, READ_ONLY_SCOPE
+from orgunits.errors import MOVE_TOP_UNIT
+from orgunits.models import OrgUnit
 from orgunits.services import unit_update
 from registry.middleware import REFUSED_READ_ONLY, refusal_reason
-from reports.survey_admin import UNIT_PLACEHOLDER
+from reports.admin import UNIT_PLACEHOLDER
 from reports.survey_services import survey_report_create
-from tests.base import TreeTestCase, make_user
+from rosters.models import Appointment, Post
+from rosters.services import appointment_create, person_create
+from rosters.views import EMPTY_WORKLIST
+from tests.base import DOMAIN_APPS, TreeTestCase, make_user
 
 ROSTER_VIEW = ("view_orgunit", "view_appointment")
 REPORT_PERMS = ("view_surveyreport", "add_surveyreport", "change_surveyreport", "view_datavalue")
@@ -51,8 +52,10 @@ def linked_names(html: str) -> set[str]:
     return {re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<a\b[^>]*>(.*?)</a>", parts, re.S)}
 
 
-def grant(user, app_label, *codenames):
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+def grant(user, *codenames):
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS, codename__in=codenames)
+    )
     return user
 
 
@@ -120,8 +123,8 @@ class WorklistTests(TreeTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.clerk = grant(make_user("roster-clerk"), "orgunits", *ROSTER_VIEW)
-        from orgunits.models import Assignment
+        cls.clerk = grant(make_user("roster-clerk"), *ROSTER_VIEW)
+        from access.models import Assignment
 
         Assignment.objects.create(user=cls.clerk, unit=cls.shuangfeng, role=Assignment.Role.VIEWER)
         cls.on = datetime.date(2024, 1, 1)
@@ -138,7 +141,7 @@ class WorklistTests(TreeTestCase):
 
     def worklist(self, name, unit, **query):
         params = "&".join(f"{k}={v}" for k, v in {"unit": unit.pk, "on": self.on.isoformat(), **query}.items())
-        return self.client.get(reverse("orgunits_worklist", args=[name]) + "?" + params)
+        return self.client.get(reverse("rosters_worklist", args=[name]) + "?" + params)
 
     def test_an_empty_worklist_says_it_is_empty(self):
         response = self.worklist("busy", self.yongfeng)
@@ -149,13 +152,13 @@ class WorklistTests(TreeTestCase):
 
     def test_a_community_has_eighteen_seats_not_twenty(self):
         # 1 chair (主席, 妇女主任 and 妇代会主任 are that one seat under three titles), 2 vice-chairs, 15 members.
-        from orgunits.worklists import vacant_seats
+        from rosters.worklists import vacant_seats
 
         _posts, rows = vacant_seats(self.shuangfeng, self.on)
         assert rows.get(pk=self.west.pk).vacant_total == 18
 
     def test_any_chair_title_fills_the_one_chair_seat(self):
-        from orgunits.worklists import vacant_seats
+        from rosters.worklists import vacant_seats
 
         person = person_create(name="周玉梅", sex="F", birth_date=datetime.date(1980, 5, 1))
         appointment_create(
@@ -168,7 +171,7 @@ class WorklistTests(TreeTestCase):
         assert west.vacant_chair == 0
 
     def test_a_post_counts_only_where_it_applies_and_nowhere_without_kinds(self):
-        from orgunits.worklists import vacant_seats
+        from rosters.worklists import vacant_seats
 
         members = Post.objects.get(name="委员")  # 机关、事业单位等的委员
         adviser = Post.objects.create(name="顾问", default_seats=3)  # no kinds: counted nowhere
@@ -230,10 +233,10 @@ class ChineseChromeTests(TreeTestCase):
         self.client.force_login(self.superuser)
         self.client.raise_request_exception = False
         with (
-            mock.patch("orgunits.roster_views.WorklistForm.defaults", side_effect=RuntimeError("boom")),
+            mock.patch("rosters.views.WorklistForm.defaults", side_effect=RuntimeError("boom")),
             self.assertLogs("django.request", logging.ERROR) as logs,
         ):
-            response = self.client.get(reverse("orgunits_worklist", args=["busy"]))
+            response = self.client.get(reverse("rosters_worklist", args=["busy"]))
         assert response.status_code == 500
         assert "服务器出错" in response.content.decode()
         assert logs.records[-1].exc_info is not None
@@ -249,9 +252,9 @@ class RefusalTests(TreeTestCase):
         assert MOVE_TOP_UNIT in response.content.decode()
 
     def test_a_read_only_refusal_gives_the_reason_without_the_name(self):
-        grant(self.city_viewer, "reports", *REPORT_PERMS, "add_datavalue", "change_datavalue")
+        grant(self.city_viewer, *REPORT_PERMS, "add_datavalue", "change_datavalue")
         self.client.force_login(self.city_viewer)
-        response = self.client.post(reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023", {})
+        response = self.client.post(reverse("stats_entry") + f"?unit={self.heye.pk}&year=2023", {})
         assert response.status_code == 403
         html = response.content.decode()
         assert REFUSED_READ_ONLY in html
@@ -266,14 +269,14 @@ class RefusalTests(TreeTestCase):
 
     def test_a_bare_refusal_shows_the_general_text_only(self):
         self.client.force_login(self.outsider)
-        response = self.client.get(reverse("orgunits_worklist", args=["busy"]))
+        response = self.client.get(reverse("rosters_worklist", args=["busy"]))
         assert response.status_code == 403
         assert "您没有权限打开此页面" in response.content.decode()
 
     def test_a_refusal_is_logged_on_one_line(self):
         self.client.force_login(self.outsider)
         with self.assertLogs("django.request", logging.WARNING) as logs:
-            self.client.get(reverse("orgunits_worklist", args=["busy"]))
+            self.client.get(reverse("rosters_worklist", args=["busy"]))
         [record] = logs.records
         assert record.status_code == 403
         assert record.exc_info is None and "\n" not in logs.output[0]
@@ -285,7 +288,7 @@ class UnitPageActionTests(TreeTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        grant(cls.county_clerk, "reports", *REPORT_PERMS)
+        grant(cls.county_clerk, *REPORT_PERMS)
         cls.report = survey_report_create(unit=cls.shuangfeng, year=2024)
         survey_report_create(unit=cls.xianghe, year=2024)
 

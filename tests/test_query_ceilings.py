@@ -8,68 +8,71 @@ from django.contrib import admin
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from orgunits.models import Appointment, Assignment, OrgUnit, Person, Post, Term, UnitKind
-from orgunits.roster_services import appointment_update
+from access.models import Assignment
+from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_update
-from reports.models import DataValue, Indicator, SurveyReport
-from reports.statistics import datavalues_save
+from reports.models import SurveyReport
 from reports.survey_services import survey_report_update
+from rosters.models import Appointment, Person, Post, Term
+from rosters.services import appointment_update
+from stats.models import DataValue, Indicator
+from stats.services import datavalues_save
 from tests.query_ceilings import YEAR, CeilingWorld, N
 
 # (superuser, county clerk), measured on PostgreSQL. None: the page refuses her (403).
 CEILINGS = {
     "auth.group changelist": (5, 8),
     "auth.user changelist": (6, 9),
-    "orgunits.appointment autocomplete person": (4, 7),
-    "orgunits.appointment autocomplete term": (4, 7),
-    "orgunits.appointment autocomplete unit": (4, 7),
-    "orgunits.appointment changelist": (6, 9),
-    "orgunits.appointment changelist ?subtree": (8, 11),
-    "orgunits.appointment history": (58, 64),
-    "orgunits.appointment revert": (19, 25),
-    "orgunits.assignment autocomplete unit": (4, 7),
-    "orgunits.assignment autocomplete user": (4, 7),
-    "orgunits.assignment changelist": (5, 8),
-    "orgunits.assignment history": (12, 18),
-    "orgunits.assignment revert": (11, 20),
-    "orgunits.concurrentrole changelist": (5, 8),
+    "rosters.appointment autocomplete person": (4, 7),
+    "rosters.appointment autocomplete term": (4, 7),
+    "rosters.appointment autocomplete unit": (4, 7),
+    "rosters.appointment changelist": (6, 9),
+    "rosters.appointment changelist ?subtree": (8, 11),
+    "rosters.appointment history": (58, 64),
+    "rosters.appointment revert": (19, 25),
+    "access.assignment autocomplete unit": (4, 7),
+    "access.assignment autocomplete user": (4, 7),
+    "access.assignment changelist": (5, 8),
+    "access.assignment history": (12, 18),
+    "access.assignment revert": (11, 20),
+    "rosters.concurrentrole changelist": (5, 8),
     "orgunits.orgunit changelist": (5, 8),
     "orgunits.orgunit changelist ?parent": (7, 10),
     "orgunits.orgunit changelist ?q": (6, 9),
     "orgunits.orgunit choose": (5, 8),
     "orgunits.orgunit history": (9, 12),
     "orgunits.orgunit revert": (8, 11),
-    "orgunits.person changelist": (4, 7),
-    "orgunits.person history": (9, 15),
-    "orgunits.person revert": (6, 15),
-    "orgunits.post changelist": (5, 8),
-    "orgunits.term autocomplete unit": (4, 7),
-    "orgunits.term changelist": (4, 7),
-    "orgunits.term history": (9, 13),
-    "orgunits.term revert": (6, 10),
+    "rosters.person changelist": (4, 7),
+    "rosters.person history": (9, 15),
+    "rosters.person revert": (6, 15),
+    "rosters.post changelist": (5, 8),
+    "rosters.term autocomplete unit": (4, 7),
+    "rosters.term changelist": (4, 7),
+    "rosters.term history": (9, 13),
+    "rosters.term revert": (6, 10),
     "orgunits.unitkind changelist": (5, 8),
     "orgunits.unitkind history": (6, 9),
     "orgunits.unitkind revert": (6, None),
-    "reports.dataelement changelist": (5, 8),
-    "reports.datavalue autocomplete unit": (4, 7),
-    "reports.datavalue changelist": (5, 8),
-    "reports.datavalue history": (13, 17),
-    "reports.datavalue revert": (None, None),
-    "reports.eligibilityrule changelist": (5, 8),
-    "reports.indicator changelist": (5, 8),
-    "reports.indicator history": (7, 10),
-    "reports.indicator revert": (5, None),
+    "stats.dataelement changelist": (5, 8),
+    "stats.datavalue autocomplete unit": (4, 7),
+    "stats.datavalue changelist": (5, 8),
+    "stats.datavalue history": (13, 17),
+    "stats.datavalue revert": (None, None),
+    "stats.eligibilityrule changelist": (5, 8),
+    "stats.indicator changelist": (5, 8),
+    "stats.indicator history": (7, 10),
+    "stats.indicator revert": (5, None),
     "reports.surveyreport autocomplete unit": (4, 7),
     "reports.surveyreport changelist": (5, 8),
     "reports.surveyreport history": (11, 15),
     "reports.surveyreport revert": (8, 12),
-    "reports.validationrule changelist": (5, 8),
+    "stats.validationrule changelist": (5, 8),
 }
 
 # Known per-row costs: the queries that 2N more versions add to a history page, (superuser, clerk).
 # simple_history's diff_against reads the concurrent roles of each pair of versions, 6 queries a version.
 GROWTH = {
-    "orgunits.appointment history": (12 * N, 12 * N),
+    "rosters.appointment history": (12 * N, 12 * N),
 }
 
 
@@ -91,10 +94,10 @@ class ChangelistCeilingTests(CeilingWorld):
         """Every registered admin's changelist; the units drilled down and searched; the appointments
         of a subtree, as linked from a unit's page."""
         pages = {f"{label(model)} changelist": reverse(url_name(model, "changelist")) for model in admin.site._registry}
-        units, appointments = pages["orgunits.orgunit changelist"], pages["orgunits.appointment changelist"]
+        units, appointments = pages["orgunits.orgunit changelist"], pages["rosters.appointment changelist"]
         pages["orgunits.orgunit changelist ?parent"] = f"{units}?parent={self.probe.pk}"
         pages["orgunits.orgunit changelist ?q"] = f"{units}?q=探针"
-        pages["orgunits.appointment changelist ?subtree"] = f"{appointments}?subtree={self.probe.pk}"
+        pages["rosters.appointment changelist ?subtree"] = f"{appointments}?subtree={self.probe.pk}"
         return pages
 
     def test_every_changelist_costs_its_ceiling_whatever_its_length(self):
@@ -104,8 +107,8 @@ class ChangelistCeilingTests(CeilingWorld):
 # Search terms that find the probe rows of each model an autocomplete offers.
 AUTOCOMPLETE_TERMS = {
     "orgunits.orgunit": "探针",
-    "orgunits.person": "探针人",
-    "orgunits.term": "探针",
+    "rosters.person": "探针人",
+    "rosters.term": "探针",
     "auth.user": "probe",
 }
 

@@ -8,11 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, UnitKind
-from orgunits.officers import check_rows, read_spreadsheet, write
-from orgunits.roster_stats import AGE_BANDS, roster_stats
-from orgunits.scope import Scope
-from reports.models import DataElement, ValidationRule
+from access.scope import Scope
+from orgunits.models import OrgUnit, UnitKind
+from rosters.models import Appointment, ConcurrentRole, Person, Post
+from rosters.officers import check_rows, read_spreadsheet, write
+from rosters.profiles import AGE_BANDS, roster_stats
+from stats.models import DataElement, ValidationRule
 from tests.base import TreeTestCase, day
 from tests.conftest import FIXTURES
 from tests.orgunits.test_unit_import_errors import CASES

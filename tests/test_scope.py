@@ -4,21 +4,23 @@ import json
 
 from django.urls import reverse
 
-from orgunits.assignment_admin import OWN_ASSIGNMENT
-from orgunits.models import Appointment, Assignment, OrgUnit
-from orgunits.officers import UNKNOWN_UNIT, check_rows
-from orgunits.roster_services import appointment_create, person_create
-from orgunits.scope import Scope
-from reports.models import DataValue
-from reports.statistics import datavalues_save
-from tests.base import MISSING_ID, TreeTestCase, assert_same_as_missing, day, kind, page_text
+from access.admin import OWN_ASSIGNMENT
+from access.models import Assignment
+from access.scope import Scope
+from orgunits.models import OrgUnit
+from rosters.models import Appointment
+from rosters.officers import UNKNOWN_UNIT, check_rows
+from rosters.services import appointment_create, person_create
+from stats.models import DataValue
+from stats.services import datavalues_save
+from tests.base import MISSING_ID, TreeTestCase, admin_url, assert_same_as_missing, day, kind, page_text
 from tests.orgunits.test_roster import post
 from tests.orgunits.test_roster_admin import ROSTER_PERMS, grant
 from tests.reports.test_admin_pages import with_report_perms
 
 
 def url(name, *args):
-    return reverse(f"admin:orgunits_{name}", args=args)
+    return admin_url(name, *args)
 
 
 class ScopeTestCase(TreeTestCase):
@@ -58,7 +60,7 @@ class TownshipClerkTests(ScopeTestCase):
             url("orgunit_move", self.heye.pk),
             url("orgunit_close", self.heye.pk),
             url("appointment_change", self.heye_appointment.pk),
-            reverse("admin:reports_datavalue_change", args=[DataValue.objects.get(unit=self.heye).pk]),
+            reverse("admin:stats_datavalue_change", args=[DataValue.objects.get(unit=self.heye).pk]),
         ):
             with self.subTest(page):
                 assert self.client.get(page).status_code == 404
@@ -89,24 +91,22 @@ class TownshipClerkTests(ScopeTestCase):
 
     def test_statistics_pages_of_another_township_answer_as_for_a_missing_unit(self):
         for page in (
-            reverse("reports_coverage") + "?unit={}&on=2024-01-01",
-            reverse("reports_coverage") + "?unit={}&on=bad",
-            reverse("reports_indicators") + "?unit={}&year=2023",
-            reverse("reports_entry") + "?unit={}&year=2023",
-            reverse("orgunits_worklist", args=["without-chair"]) + "?unit={}",
-            reverse("orgunits_worklist", args=["terms-due"]) + "?unit={}&on=bad",
+            reverse("stats_coverage") + "?unit={}&on=2024-01-01",
+            reverse("stats_coverage") + "?unit={}&on=bad",
+            reverse("stats_indicators") + "?unit={}&year=2023",
+            reverse("stats_entry") + "?unit={}&year=2023",
+            reverse("rosters_worklist", args=["without-chair"]) + "?unit={}",
+            reverse("rosters_worklist", args=["terms-due"]) + "?unit={}&on=bad",
         ):
             with self.subTest(page):
                 foreign, missing = self.client.get(page.format(self.heye.pk)), self.client.get(page.format(MISSING_ID))
                 assert_same_as_missing(foreign, missing, self.heye.pk, "荷叶镇", self.heye.code)
-        response = self.client.post(
-            reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023", {"cadres__total": "99"}
-        )
+        response = self.client.post(reverse("stats_entry") + f"?unit={self.heye.pk}&year=2023", {"cadres__total": "99"})
         assert response.status_code == 200 and "荷叶镇" not in page_text(response)
         assert DataValue.objects.get(unit=self.heye).total == 10
 
     def test_lists_and_exports_hold_only_her_rows(self):
-        values = self.client.get(reverse("admin:reports_datavalue_changelist")).context["cl"].result_list
+        values = self.client.get(reverse("admin:stats_datavalue_changelist")).context["cl"].result_list
         assert [v.unit_id for v in values] == [self.yongfeng.pk]
         assert list(self.client.get(url("appointment_changelist")).context["cl"].result_list) == []
         assert list(self.client.get(url("person_changelist")).context["cl"].result_list) == []
@@ -139,10 +139,10 @@ class CityViewerTests(ScopeTestCase):
         assert OrgUnit.objects.get(pk=self.heye.pk).name == "荷叶镇"
 
     def test_figures_can_be_read_not_entered(self):
-        page = reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023"
+        page = reverse("stats_entry") + f"?unit={self.heye.pk}&year=2023"
         assert "只有查看权限" in self.client.get(page).content.decode()
         assert self.client.post(page, {"cadres__total": "99"}).status_code == 403
-        assert self.client.get(reverse("reports_coverage") + f"?unit={self.loudi.pk}").status_code == 200
+        assert self.client.get(reverse("stats_coverage") + f"?unit={self.loudi.pk}").status_code == 200
 
     def test_another_county_is_out_of_reach(self):
         assert self.client.get(url("orgunit_change", self.xianghe.pk)).status_code == 404
@@ -218,7 +218,7 @@ class ManagerUserTests(ScopeTestCase):
         }
         response = self.client.post(reverse("admin:auth_user_add"), data)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:orgunits_assignment_add") + "?user=")
+        assert response["Location"].startswith(reverse("admin:access_assignment_add") + "?user=")
 
 
 class EveryAdminPageTests(ScopeTestCase):
@@ -301,7 +301,7 @@ class PersonNameEscapingTests(ScopeTestCase):
             url("person_change", person.pk),
             url("appointment_changelist"),
             url("orgunit_change", self.heye.pk),
-            reverse("orgunits_worklist", args=["busy"]) + f"?unit={self.shuangfeng.pk}&on=2023-01-01",
+            reverse("rosters_worklist", args=["busy"]) + f"?unit={self.shuangfeng.pk}&on=2023-01-01",
         ):
             with self.subTest(page):
                 html = self.client.get(page).content.decode()
@@ -323,7 +323,7 @@ class HistoryByIdTests(ScopeTestCase):
         self.client.force_login(self.county_clerk)
         for page in (
             url("assignment_history", other.pk),
-            reverse("admin:orgunits_assignment_simple_history", args=[other.pk, entry.history_id]),
+            reverse("admin:access_assignment_simple_history", args=[other.pk, entry.history_id]),
         ):
             with self.subTest(page):
                 assert self.client.get(page).status_code == 404

@@ -1,4 +1,4 @@
-"""orgunits.scope rule by rule: who sees, changes and manages which subtree, and what the querysets keep.
+"""access.scope rule by rule: who sees, changes and manages which subtree, and what the querysets keep.
 
 A small tree built here (no migrations needed, so it runs in `make mutate`):
 
@@ -15,8 +15,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.test import RequestFactory, TestCase
 
-from orgunits.models import Assignment, OrgUnit
-from orgunits.scope import NO_SCOPE, OUT_OF_SCOPE, READ_ONLY_SCOPE, Scope, _inside, _outermost, scope_of
+from access.models import Assignment
+from access.scope import NO_SCOPE, OUT_OF_SCOPE, READ_ONLY_SCOPE, Scope, _inside, _outermost, scope_of
+from orgunits.models import OrgUnit
 from tests.small_tree import add, seed_kinds
 
 VIEWER, EDITOR, MANAGER = Assignment.Role.VIEWER, Assignment.Role.EDITOR, Assignment.Role.MANAGER

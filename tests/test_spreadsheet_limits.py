@@ -20,9 +20,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from orgunits.models import OrgUnit
-from orgunits.unit_import import COLUMNS
-from registry.spreadsheets import (
+from imports.spreadsheets import (
     CELL_TOO_LONG,
     ROW_TOO_WIDE,
     SHEET_TOO_LONG,
@@ -34,7 +32,9 @@ from registry.spreadsheets import (
     read_cells,
     read_upload,
 )
-from registry.uploads import TOO_MANY_PARTS, ZIP_BOMB
+from imports.uploads import TOO_MANY_PARTS, ZIP_BOMB
+from orgunits.models import OrgUnit
+from orgunits.unit_import import COLUMNS
 from tests import spreadsheet_bombs as bombs
 from tests.base import make_user
 

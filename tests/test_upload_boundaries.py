@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
-from registry.spreadsheets import (
+from imports.spreadsheets import (
     CELL_TOO_LONG,
     TOO_MANY_CELLS,
     TOO_MANY_COLUMNS,
@@ -28,7 +28,7 @@ from registry.spreadsheets import (
     read_cells,
     read_upload,
 )
-from registry.uploads import TOO_LARGE, TOO_MANY_PARTS, ZIP_BOMB, check_upload
+from imports.uploads import TOO_LARGE, TOO_MANY_PARTS, ZIP_BOMB, check_upload
 from tests import spreadsheet_bombs as bombs
 from tests.base import make_user
 

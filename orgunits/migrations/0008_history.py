@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import orgunits.codes
-import orgunits.identity
+import rosters.identity
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -116,8 +116,8 @@ class Migration(migrations.Migration):
                 ('ethnicity', models.CharField(choices=[('汉族', '汉族'), ('蒙古族', '蒙古族'), ('回族', '回族'), ('藏族', '藏族'), ('维吾尔族', '维吾尔族'), ('苗族', '苗族'), ('彝族', '彝族'), ('壮族', '壮族'), ('布依族', '布依族'), ('朝鲜族', '朝鲜族'), ('满族', '满族'), ('侗族', '侗族'), ('瑶族', '瑶族'), ('白族', '白族'), ('土家族', '土家族'), ('哈尼族', '哈尼族'), ('哈萨克族', '哈萨克族'), ('傣族', '傣族'), ('黎族', '黎族'), ('傈僳族', '傈僳族'), ('佤族', '佤族'), ('畲族', '畲族'), ('高山族', '高山族'), ('拉祜族', '拉祜族'), ('水族', '水族'), ('东乡族', '东乡族'), ('纳西族', '纳西族'), ('景颇族', '景颇族'), ('柯尔克孜族', '柯尔克孜族'), ('土族', '土族'), ('达斡尔族', '达斡尔族'), ('仫佬族', '仫佬族'), ('羌族', '羌族'), ('布朗族', '布朗族'), ('撒拉族', '撒拉族'), ('毛南族', '毛南族'), ('仡佬族', '仡佬族'), ('锡伯族', '锡伯族'), ('阿昌族', '阿昌族'), ('普米族', '普米族'), ('塔吉克族', '塔吉克族'), ('怒族', '怒族'), ('乌孜别克族', '乌孜别克族'), ('俄罗斯族', '俄罗斯族'), ('鄂温克族', '鄂温克族'), ('德昂族', '德昂族'), ('保安族', '保安族'), ('裕固族', '裕固族'), ('京族', '京族'), ('塔塔尔族', '塔塔尔族'), ('独龙族', '独龙族'), ('鄂伦春族', '鄂伦春族'), ('赫哲族', '赫哲族'), ('门巴族', '门巴族'), ('珞巴族', '珞巴族'), ('基诺族', '基诺族'), ('其他', '其他')], default='汉族', max_length=10, verbose_name='民族')),
                 ('education', models.CharField(blank=True, choices=[('研究生', '研究生'), ('大学本科', '大学本科'), ('大学专科', '大学专科'), ('中专', '中专'), ('高中', '高中'), ('初中及以下', '初中及以下')], max_length=10, verbose_name='学历')),
                 ('political_status', models.CharField(blank=True, choices=[('中共党员', '中共党员'), ('中共预备党员', '中共预备党员'), ('共青团员', '共青团员'), ('民主党派', '民主党派'), ('群众', '群众')], max_length=10, verbose_name='政治面貌')),
-                ('phone', models.CharField(blank=True, max_length=11, validators=[orgunits.identity.validate_mobile], verbose_name='手机')),
-                ('id_number', models.CharField(blank=True, db_index=True, max_length=18, null=True, validators=[orgunits.identity.validate_id_number], verbose_name='身份证号')),
+                ('phone', models.CharField(blank=True, max_length=11, validators=[rosters.identity.validate_mobile], verbose_name='手机')),
+                ('id_number', models.CharField(blank=True, db_index=True, max_length=18, null=True, validators=[rosters.identity.validate_id_number], verbose_name='身份证号')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import reports.periods
+import stats.periods
 from django.db import migrations, models
 
 
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             name='DataValue',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', reports.periods.PeriodField(verbose_name='统计期')),
+                ('period', stats.periods.PeriodField(verbose_name='统计期')),
                 ('total', models.PositiveIntegerField(verbose_name='合计')),
                 ('female', models.PositiveIntegerField(blank=True, null=True, verbose_name='其中女性')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),

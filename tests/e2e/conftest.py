@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from orgunits.management.commands.load_demo import DEMO_PASSWORD
+from registry.management.commands.load_demo import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 SERVER_HOST = "127.0.0.1"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from orgunits.admin import MOVE_TOP_UNIT
-from orgunits.demo.dates import DEMO_TODAY
-from orgunits.roster_views import EMPTY_WORKLIST
-from reports.errors import SURVEY_EXISTS
-from reports.survey_admin import UNIT_PLACEHOLDER
+from orgunits.errors import MOVE_TOP_UNIT
+from registry.demo.dates import DEMO_TODAY
+from reports.admin import UNIT_PLACEHOLDER
+from rosters.views import EMPTY_WORKLIST
+from stats.errors import SURVEY_EXISTS
 from tests.e2e.conftest import COUNTY_CLERK, TOWNSHIP_EDITOR
 
 # Without Playwright the whole module is reported as skipped, with the reason.
@@ -162,7 +162,7 @@ def test_flow3_county_clerk_imports_units_fixes_the_error_and_finds_them_in_the_
     browser.screenshot("03_import_done")
 
 
-# 双峰县's coverage on the demo, counted by hand from orgunits/fixtures/demo and orgunits/demo/organisations.py,
+# 双峰县's coverage on the demo, counted by hand from registry/fixtures/demo and registry/demo/organisations.py,
 # never by the engine. Every dated event of the demo is on or before DEMO_TODAY (2026-11-30), so the page's
 # default date (today) gives these figures on any later day.
 # - county 1/1; 14 townships (tails 1–3) and 2 streets (tail 0), all with a 妇联: 14/14, 2/2.
@@ -220,7 +220,7 @@ def branch_cells(browser, name: str) -> list[str]:
 def test_flow2_county_clerk_adds_a_village_and_coverage_counts_it(browser, demo):
     page = browser.page
     browser.login(COUNTY_CLERK)
-    coverage_url = reverse("reports_coverage") + f"?unit={demo.unit_id(SHUANGFENG)}"
+    coverage_url = reverse("stats_coverage") + f"?unit={demo.unit_id(SHUANGFENG)}"
     browser.goto(coverage_url)
     assert coverage_counts(browser, "村") == (463, 416)
     assert branch_cells(browser, "荷叶镇") == HEYE_BRANCH
@@ -419,7 +419,7 @@ def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
     expect(page.locator(".select2-results__option").first).to_contain_text("永丰街道")
     page.keyboard.press("Escape")
 
-    browser.goto(reverse("reports_coverage"))
+    browser.goto(reverse("stats_coverage"))
     expect(page.locator("#content h2")).to_contain_text("永丰街道")
     expect(page.locator("#content")).not_to_contain_text("荷叶")
     # 永丰街道 (431321001), counted by hand: itself; 21 villages, 4 divisible by 7, 2 of those organised
@@ -443,7 +443,7 @@ def test_flow7_township_editor_never_sees_the_other_township(browser, demo):
 
     # Out of scope looks the same as missing: the report pages say the unit is not a valid choice, as
     # for an id that does not exist, and the object pages answer 404.
-    for template in (reverse("reports_coverage") + "?unit={}", reverse("reports_entry") + "?unit={}&year=2025"):
+    for template in (reverse("stats_coverage") + "?unit={}", reverse("stats_entry") + "?unit={}&year=2025"):
         texts = []
         for unit_id in (heye, "999999999"):
             assert browser.goto(template.format(unit_id)).status == 200
@@ -517,11 +517,11 @@ def test_flow8_county_clerk_sees_only_what_she_can_open_and_do(browser, demo):
     expect(page.locator("h1")).to_have_text("无权访问")
     expect(page.locator("#content .errornote")).to_have_text(MOVE_TOP_UNIT)
 
-    worklist = reverse("orgunits_worklist", args=["busy"]) + f"?unit={township}&on=2000-01-01"
+    worklist = reverse("rosters_worklist", args=["busy"]) + f"?unit={township}&on=2000-01-01"
     browser.goto(worklist)
     expect(page.locator("#content h2")).to_have_text("荷叶镇，2000年1月1日：共 0 条")
     expect(page.locator("#content table tbody")).to_have_text(EMPTY_WORKLIST)
-    browser.goto(reverse("orgunits_worklist", args=["vacant-seats"]) + f"?unit={county}")
+    browser.goto(reverse("rosters_worklist", args=["vacant-seats"]) + f"?unit={county}")
     expect(page.locator("#content table thead th").nth(1)).to_have_text("所属")
     expect(page.locator("#content table tbody tr").first.locator("td").nth(1)).to_contain_text("湖南省 / 娄底市")
     browser.screenshot("08_vacant_seats", full_page=False)
@@ -530,7 +530,7 @@ def test_flow8_county_clerk_sees_only_what_she_can_open_and_do(browser, demo):
     # the 77 village-level gaps were organised (8 in 2024, 8 by 30 November 2025) and 2 villages merged away:
     # 1 + 14 + 2 + 521 + 4 + 3 + 2 + 1 = 548 eligible; established all but the 61 gaps, 教育局, 农机装备 (2026)
     # and 荷叶湘绣合作社 (dissolved): 484 (88.3%). Now 547 and 493 (90.1%).
-    browser.goto(reverse("reports_coverage") + f"?unit={county}&compare=on&on={DEMO_TODAY.isoformat()}")
+    browser.goto(reverse("stats_coverage") + f"?unit={county}&compare=on&on={DEMO_TODAY.isoformat()}")
     expect(browser.row("合计", table=BY_KIND).locator("td")).to_have_text(
         ["547", "493", "90.1%", "548", "484", "88.3%", "+9", "+1.8"]
     )

@@ -1,18 +1,22 @@
 import json
 
 from django.contrib.admin.models import LogEntry
-from django.urls import reverse
 
 from orgunits import errors
 from orgunits.models import OrgUnit
 from orgunits.services import unit_close, unit_update
-from tests.base import MISSING_ID, AdminPagesSmokeMixin, TreeTestCase, assert_same_as_missing, day, kind, unit
+from tests.base import (
+    MISSING_ID,
+    AdminPagesSmokeMixin,
+    TreeTestCase,
+    admin_url,
+    assert_same_as_missing,
+    day,
+    kind,
+    unit,
+)
 
 XSS = "<script>alert(1)</script>"
-
-
-def admin_url(name, *args):
-    return reverse(f"admin:orgunits_{name}", args=args)
 
 
 class AdminPagesTests(AdminPagesSmokeMixin, TreeTestCase):

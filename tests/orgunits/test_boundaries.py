@@ -2,7 +2,7 @@
 
 - Dates: the same day is allowed and the day before (or after) is refused, for every date rule.
 - GB 11643 identity numbers: the standard's own examples, and the same numbers wrong only in the check
-  character; no expected value comes from orgunits.identity.
+  character; no expected value comes from rosters.identity.
 - A cycle in an import that runs through units already in the tree, not only through the file.
 - A staff user with no assignment sees nothing: through Scope and through the admin changelists.
 - The move lock (PostgreSQL): unit_move waits for a transaction that holds its new parent.
@@ -20,18 +20,21 @@ from django.db import IntegrityError, connection, transaction
 from django.test import SimpleTestCase, TransactionTestCase
 from django.urls import reverse
 
-from orgunits import errors, roster_errors
-from orgunits.identity import id_birth_date, id_sex, validate_id_number
-from orgunits.models import Appointment, Assignment, OrgUnit, Person, Post, Term, UnitKind
-from orgunits.people import people_for
-from orgunits.roster_services import appointment_create, person_create, term_open
-from orgunits.scope import Scope
+from access.models import Assignment
+from access.scope import Scope
+from imports.spreadsheets import ROW_ERROR, find_table
+from orgunits import errors
+from orgunits.integrity import find_tree_problems
+from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import date_errors, unit_close, unit_create, unit_move
-from orgunits.tree import find_tree_problems
 from orgunits.unit_import import COLUMNS, CYCLE, check_table, write
-from registry.spreadsheets import ROW_ERROR, find_table
-from reports.models import DataValue
-from reports.statistics import datavalues_save
+from rosters import errors as roster_errors
+from rosters.identity import id_birth_date, id_sex, validate_id_number
+from rosters.models import Appointment, Person, Post, Term
+from rosters.people import people_for
+from rosters.services import appointment_create, person_create, term_open
+from stats.models import DataValue
+from stats.services import datavalues_save
 from tests.base import TreeTestCase, day, ensure_kinds, kind, load_demo_divisions, make_user, unit
 
 # Dates -------------------------------------------------------------------------------------------
@@ -430,11 +433,11 @@ class NoAssignmentTests(TreeTestCase):
         # Every list the others would see rows in: units, officers, terms, people, figures, assignments.
         lists = {
             "orgunits_orgunit": OrgUnit,
-            "orgunits_appointment": Appointment,
-            "orgunits_term": Term,
-            "orgunits_person": Person,
-            "reports_datavalue": DataValue,
-            "orgunits_assignment": Assignment,
+            "rosters_appointment": Appointment,
+            "rosters_term": Term,
+            "rosters_person": Person,
+            "stats_datavalue": DataValue,
+            "access_assignment": Assignment,
         }
         shown = {}
         for name, model in lists.items():

@@ -6,9 +6,9 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test import TransactionTestCase
 
+from orgunits.integrity import find_tree_problems
 from orgunits.models import OrgUnit
 from orgunits.services import unit_create, unit_move
-from orgunits.tree import find_tree_problems
 from tests.base import ensure_kinds, kind, load_demo_divisions, unit
 
 THREADS = 8

@@ -14,18 +14,20 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from orgunits.demo import DEMO_TODAY
-from orgunits.demo.organisations import county_plans, read_hosts
-from orgunits.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
-from orgunits.identity import id_birth_date, id_sex, validate_id_number, validate_mobile
 from orgunits.loader import read_divisions
-from orgunits.management.commands.load_demo import DEMO_DIR
-from orgunits.models import Appointment, OrgUnit, Person, Term
-from orgunits.roster_stats import roster_stats
-from orgunits.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
-from reports.coverage import coverage_with_previous_year
-from reports.models import DataValue, SurveyReport
+from orgunits.models import OrgUnit
+from registry.demo import DEMO_TODAY
+from registry.demo.organisations import county_plans, read_hosts
+from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
+from registry.management.commands.load_demo import DEMO_DIR
+from reports.models import SurveyReport
 from reports.survey_views import report_view
+from rosters.identity import id_birth_date, id_sex, validate_id_number, validate_mobile
+from rosters.models import Appointment, Person, Term
+from rosters.profiles import roster_stats
+from rosters.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
+from stats.coverage import coverage_with_previous_year
+from stats.models import DataValue
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "docs" / "samples"
@@ -57,7 +59,7 @@ def table_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("orgunits", "reports", "auth")
+        if model._meta.app_label in ("orgunits", "access", "rosters", "stats", "reports", "auth")
     }
 
 
@@ -89,7 +91,7 @@ class LoadedDemoTests(TestCase):
         for name in WORKLISTS:
             with self.subTest(name):
                 response = self.client.get(
-                    reverse("orgunits_worklist", args=[name]), {"unit": self.county.pk, "on": DEMO_TODAY, "months": 6}
+                    reverse("rosters_worklist", args=[name]), {"unit": self.county.pk, "on": DEMO_TODAY, "months": 6}
                 )
                 self.assertEqual(response.status_code, 200)
                 count = response.context["page"].paginator.count
@@ -211,8 +213,8 @@ class LoadedDemoTests(TestCase):
         self.assertIsNone(added.org_established_on)
 
     def test_the_personas_are_created_once_and_see_only_their_own_units(self):
-        from orgunits.models import Assignment
-        from orgunits.scope import Scope
+        from access.models import Assignment
+        from access.scope import Scope
 
         self.assertIn("演示账号已存在：用户名 shuangfeng", load("--personas"))
         self.assertEqual(Assignment.objects.count(), 2)
@@ -221,10 +223,10 @@ class LoadedDemoTests(TestCase):
         self.assertTrue(county_clerk.check_password("fulian-demo-2026") and county_clerk.is_staff)
         self.assertFalse(county_clerk.is_superuser or township_clerk.is_superuser)
         self.assertTrue(
-            county_clerk.has_perms(["orgunits.add_orgunit", "orgunits.add_assignment", "reports.change_datavalue"])
+            county_clerk.has_perms(["orgunits.add_orgunit", "access.add_assignment", "stats.change_datavalue"])
         )
-        self.assertTrue(township_clerk.has_perms(["orgunits.add_orgunit", "reports.change_datavalue"]))
-        self.assertFalse(township_clerk.has_perm("orgunits.add_assignment"))
+        self.assertTrue(township_clerk.has_perms(["orgunits.add_orgunit", "stats.change_datavalue"]))
+        self.assertFalse(township_clerk.has_perm("access.add_assignment"))
         heye = OrgUnit.objects.get(code="431321101")
         self.assertTrue(Scope.for_user(county_clerk).can_edit(heye))
         self.assertFalse(Scope.for_user(township_clerk).can_view(heye))

@@ -11,8 +11,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from orgunits import roster_errors as errors
-from orgunits.identity import (
+from rosters import errors
+from rosters.identity import (
     id_birth_date,
     id_check_char,
     id_sex,

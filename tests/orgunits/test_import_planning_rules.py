@@ -23,9 +23,10 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from access.scope import OUT_OF_SCOPE, Scope
+from imports.spreadsheets import find_table
 from orgunits import errors
 from orgunits.models import OrgUnit, UnitKind
-from orgunits.scope import OUT_OF_SCOPE, Scope
 from orgunits.unit_import import (
     CODE_TAKEN,
     COLUMNS,
@@ -41,7 +42,6 @@ from orgunits.unit_import import (
     _parents_first,
     check_table,
 )
-from registry.spreadsheets import find_table
 from tests.base import kind
 from tests.small_tree import add, seed_kinds
 

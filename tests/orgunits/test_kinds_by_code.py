@@ -16,10 +16,11 @@ from django.db.models import Q
 
 from orgunits import errors
 from orgunits.loader import kind_for_code
-from orgunits.management.commands.load_demo import DEMO_DIR
-from orgunits.models import OrgUnit, Post
+from orgunits.models import OrgUnit
 from orgunits.services import unit_create
-from reports.coverage import coverage
+from registry.management.commands.load_demo import DEMO_DIR
+from rosters.models import Post
+from stats.coverage import coverage
 from tests.base import kind, unit
 
 pytestmark = pytest.mark.django_db

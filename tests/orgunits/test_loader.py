@@ -3,9 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from orgunits import errors
+from orgunits.integrity import find_tree_problems
 from orgunits.models import NATION_CODE, OrgUnit
 from orgunits.services import unit_create
-from orgunits.tree import find_tree_problems
 from tests.base import kind, unit
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from orgunits import roster_errors as errors
-from orgunits.models import Appointment, OrgUnit, Person
-from orgunits.officers import (
+from imports.spreadsheets import BAD_DATE
+from orgunits.models import OrgUnit
+from rosters import errors
+from rosters.models import Appointment, Person
+from rosters.officers import (
     AMBIGUOUS_PERSON,
     SAME_PERSON_DIFFERS,
     UNKNOWN_POST,
@@ -17,7 +19,6 @@ from orgunits.officers import (
     read_spreadsheet,
     write,
 )
-from registry.spreadsheets import BAD_DATE
 from tests.base import TreeTestCase, day
 from tests.conftest import FIXTURES
 
@@ -172,9 +173,7 @@ class OfficerAdminFlowTests(TreeTestCase):
 
     def upload(self, name):
         with (FIXTURES / "officers" / name).open("rb") as handle:
-            return self.client.post(
-                reverse("admin:orgunits_appointment_import"), {"import_file": handle, "format": "0"}
-            )
+            return self.client.post(reverse("admin:rosters_appointment_import"), {"import_file": handle, "format": "0"})
 
     def test_upload_preview_and_confirm(self):
         preview = self.upload("officers.xlsx")
@@ -183,7 +182,7 @@ class OfficerAdminFlowTests(TreeTestCase):
         assert not result.has_validation_errors() and result.totals["new"] == 5
         assert not Appointment.objects.exists()  # the preview wrote nothing
         confirm = preview.context["confirm_form"].initial
-        response = self.client.post(reverse("admin:orgunits_appointment_process_import"), confirm)
+        response = self.client.post(reverse("admin:rosters_appointment_process_import"), confirm)
         assert response.status_code == 302
         assert Appointment.objects.count() == 5
 
@@ -193,7 +192,7 @@ class OfficerAdminFlowTests(TreeTestCase):
         from openpyxl import load_workbook
 
         self.client.post(
-            reverse("admin:orgunits_appointment_process_import"),
+            reverse("admin:rosters_appointment_process_import"),
             self.upload("officers.xlsx").context["confirm_form"].initial,
         )
         content = export_xlsx(Appointment.objects.select_related("person", "unit", "post"), reveal_personal_data=True)
@@ -212,7 +211,7 @@ class OfficerAdminFlowTests(TreeTestCase):
         book.save(out)
         out.name = "changed.xlsx"
         out.seek(0)
-        preview = self.client.post(reverse("admin:orgunits_appointment_import"), {"import_file": out, "format": "0"})
+        preview = self.client.post(reverse("admin:rosters_appointment_import"), {"import_file": out, "format": "0"})
         result = preview.context["result"]
         changed = [r for r in result.preview_rows if r.kind == "update"]
         assert len(changed) == 1
@@ -240,17 +239,17 @@ class OfficerAdminFlowTests(TreeTestCase):
         clerk.user_permissions.add(Permission.objects.get(codename="view_appointment"))
         self.client.force_login(clerk)
         village = OrgUnit.objects.get(code="431321101208")
-        response = self.client.get(reverse("admin:orgunits_appointment_export") + f"?subtree={village.pk}")
+        response = self.client.get(reverse("admin:rosters_appointment_export") + f"?subtree={village.pk}")
         rows = read_spreadsheet(response.content, "export.xlsx")
         assert [row["name"] for row in rows] == ["王桂兰"]
         self.client.force_login(self.superuser)
-        rows = read_spreadsheet(self.client.get(reverse("admin:orgunits_appointment_export")).content, "all.xlsx")
+        rows = read_spreadsheet(self.client.get(reverse("admin:rosters_appointment_export")).content, "all.xlsx")
         assert len(rows) == 5 and "13800001234" in {str(row["phone"]) for row in rows}
 
     def test_the_outsider_cannot_import_or_export(self):
         self.client.force_login(self.outsider)
-        assert self.client.get(reverse("admin:orgunits_appointment_import")).status_code == 403
-        assert self.client.get(reverse("admin:orgunits_appointment_export")).status_code == 403
+        assert self.client.get(reverse("admin:rosters_appointment_import")).status_code == 403
+        assert self.client.get(reverse("admin:rosters_appointment_export")).status_code == 403
 
 
 class ExportSafetyTests(TreeTestCase):
@@ -259,7 +258,7 @@ class ExportSafetyTests(TreeTestCase):
 
         import openpyxl
 
-        from orgunits.roster_services import appointment_create, person_create
+        from rosters.services import appointment_create, person_create
         from tests.orgunits.test_roster import post
 
         OrgUnit.objects.filter(pk=self.heye.pk).update(org_established_on=day("2016-03-08"))

@@ -21,10 +21,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.test import RequestFactory, TestCase, TransactionTestCase
 
-from orgunits import errors, loader, roster_errors, roster_services, services
-from orgunits.models import Appointment, OrgUnit, Person, Post
+from orgunits import errors, loader, services
+from orgunits.integrity import find_tree_problems
+from orgunits.models import OrgUnit
 from orgunits.services import unit_create
-from orgunits.tree import find_tree_problems
+from rosters import errors as roster_errors
+from rosters import services as roster_services
+from rosters.models import Appointment, Person, Post
 from tests.base import TreeTestCase, day, ensure_kinds, kind, load_demo_divisions, unit
 from tests.conftest import FIXTURES
 

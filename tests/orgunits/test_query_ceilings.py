@@ -6,10 +6,12 @@ import datetime
 
 from django.urls import reverse
 
-from orgunits import officers, unit_import
-from orgunits.models import Appointment, OrgUnit
-from orgunits.roster_views import WORKLISTS
-from registry.spreadsheets import table_csv
+from imports.spreadsheets import table_csv
+from orgunits import unit_import
+from orgunits.models import OrgUnit
+from rosters import officers
+from rosters.models import Appointment
+from rosters.views import WORKLISTS
 from tests.query_ceilings import USERS, CeilingWorld
 
 # (superuser, county clerk), measured on PostgreSQL. An import is asked with a file of N changed
@@ -20,11 +22,11 @@ CEILINGS = {
     # PostgreSQL locks the unit table (counted) and writes the units and their history with COPY,
     # which goes past Django's cursor and is not counted; SQLite writes both with bulk_create.
     "orgunits.orgunit import confirm": {"postgresql": (15, 19), "sqlite": (16, 20)},
-    "orgunits.appointment import preview": (8, 12),
-    "orgunits.appointment import confirm": (18, 21),
+    "rosters.appointment import preview": (8, 12),
+    "rosters.appointment import confirm": (18, 21),
     "orgunits.orgunit export xlsx": (10, 13),
     "orgunits.orgunit export csv": (10, 13),
-    "orgunits.appointment export xlsx": (11, 14),
+    "rosters.appointment export xlsx": (11, 14),
     "worklist without-chair": (7, 10),
     "worklist terms-due": (7, 10),
     "worklist busy": (6, 9),
@@ -76,7 +78,7 @@ class UnitAndOfficerCeilingTests(CeilingWorld):
     def test_the_officer_import_costs_the_same_whatever_the_length_of_the_file(self):
         self.grow()
         self.assert_import_constant(
-            CEILINGS, "orgunits.appointment import", "orgunits_appointment", self.officer_file, growth=GROWTH
+            CEILINGS, "rosters.appointment import", "rosters_appointment", self.officer_file, growth=GROWTH
         )
 
     def test_the_exports_cost_the_same_whatever_their_length(self):
@@ -85,7 +87,7 @@ class UnitAndOfficerCeilingTests(CeilingWorld):
             return {
                 "orgunits.orgunit export xlsx": units,
                 "orgunits.orgunit export csv": units + "&format=csv",
-                "orgunits.appointment export xlsx": reverse("admin:orgunits_appointment_export")
+                "rosters.appointment export xlsx": reverse("admin:rosters_appointment_export")
                 + f"?subtree={self.probe.pk}",
             }
 
@@ -94,7 +96,7 @@ class UnitAndOfficerCeilingTests(CeilingWorld):
     def test_the_worklists_cost_the_same_whatever_their_length(self):
         def pages():
             return {
-                f"worklist {name}": reverse("orgunits_worklist", args=[name]) + f"?unit={self.probe.pk}"
+                f"worklist {name}": reverse("rosters_worklist", args=[name]) + f"?unit={self.probe.pk}"
                 for name in WORKLISTS
             }
 

@@ -4,10 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from orgunits import roster_errors as errors
-from orgunits.identity import id_check_char, mask_id_number, mask_phone
-from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, Term
-from orgunits.roster_services import (
+from orgunits.models import OrgUnit
+from orgunits.services import unit_update
+from rosters import errors
+from rosters.identity import id_check_char, mask_id_number, mask_phone
+from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
+from rosters.profiles import roster_stats
+from rosters.services import (
     appointment_create,
     appointment_end,
     person_create,
@@ -15,9 +18,7 @@ from orgunits.roster_services import (
     term_close,
     term_open,
 )
-from orgunits.roster_stats import roster_stats
-from orgunits.services import unit_update
-from orgunits.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
+from rosters.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
 from tests.base import TreeTestCase, day
 
 

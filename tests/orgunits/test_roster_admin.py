@@ -1,10 +1,11 @@
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from orgunits import roster_errors as errors
-from orgunits.identity import mask_id_number
-from orgunits.models import Appointment, Assignment, Person
-from tests.base import AdminPagesSmokeMixin, make_user
+from access.models import Assignment
+from rosters import errors
+from rosters.identity import mask_id_number
+from rosters.models import Appointment, Person
+from tests.base import DOMAIN_APPS, AdminPagesSmokeMixin, make_user
 from tests.orgunits.test_roster import RosterTestCase, post, role
 
 ROSTER_PERMS = [
@@ -15,7 +16,9 @@ ROSTER_PERMS = [
 
 
 def grant(user, *codenames):
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="orgunits", codename__in=codenames))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS, codename__in=codenames)
+    )
     return user
 
 
@@ -25,7 +28,7 @@ class RosterAdminPagesTests(AdminPagesSmokeMixin, RosterTestCase):
         super().setUpTestData()
         grant(cls.county_clerk, *ROSTER_PERMS)
         cls.chair = cls.appoint(cls, cls.li, cls.heye).appointment
-        from orgunits.roster_services import term_open
+        from rosters.services import term_open
 
         cls.term = term_open(unit=cls.heye, elected_on=cls.chair.start_on)
 
@@ -38,20 +41,20 @@ class RosterAdminPagesTests(AdminPagesSmokeMixin, RosterTestCase):
             ("term", self.term.pk),
             ("appointment", self.chair.pk),
         ]:
-            pages += [reverse(f"admin:orgunits_{model}_{view}") for view in ("changelist", "add")]
-            pages += [reverse(f"admin:orgunits_{model}_{view}", args=[pk]) for view in ("change", "history", "delete")]
-        pages.append(reverse("admin:orgunits_appointment_changelist") + "?as_of=2023-06-30")
+            pages += [reverse(f"admin:rosters_{model}_{view}") for view in ("changelist", "add")]
+            pages += [reverse(f"admin:rosters_{model}_{view}", args=[pk]) for view in ("change", "history", "delete")]
+        pages.append(reverse("admin:rosters_appointment_changelist") + "?as_of=2023-06-30")
         pages += [
-            reverse("orgunits_worklist", args=[name]) for name in ("without-chair", "terms-due", "busy", "vacant-seats")
+            reverse("rosters_worklist", args=[name]) for name in ("without-chair", "terms-due", "busy", "vacant-seats")
         ]
         pages.append(
-            reverse("orgunits_worklist", args=["terms-due"]) + f"?unit={self.shuangfeng.pk}&on=2026-01-01&months=3"
+            reverse("rosters_worklist", args=["terms-due"]) + f"?unit={self.shuangfeng.pk}&on=2026-01-01&months=3"
         )
         return pages
 
     def test_an_unknown_worklist_is_404(self):
         self.client.force_login(self.superuser)
-        assert self.client.get(reverse("orgunits_worklist", args=["nope"])).status_code == 404
+        assert self.client.get(reverse("rosters_worklist", args=["nope"])).status_code == 404
 
     def test_the_unit_page_shows_the_current_roster(self):
         self.client.force_login(self.county_clerk)
@@ -61,7 +64,7 @@ class RosterAdminPagesTests(AdminPagesSmokeMixin, RosterTestCase):
     def test_the_person_page_lists_every_post_held(self):
         self.appoint(self.li, self.villages[0], "执委", start="2019-01-01", end="2020-12-31")
         self.client.force_login(self.county_clerk)
-        html = self.client.get(reverse("admin:orgunits_person_change", args=[self.li.pk])).content.decode()
+        html = self.client.get(reverse("admin:rosters_person_change", args=[self.li.pk])).content.decode()
         assert "历任职务" in html and self.villages[0].name in html and "荷叶镇" in html
 
 
@@ -79,16 +82,16 @@ class PersonalDataTests(RosterTestCase):
     def test_identity_numbers_and_phones_are_masked_without_the_permission(self):
         clerk = self.clerk("masked-clerk", "view_person", "change_person")
         self.client.force_login(clerk)
-        listing = self.client.get(reverse("admin:orgunits_person_changelist")).content.decode()
+        listing = self.client.get(reverse("admin:rosters_person_changelist")).content.decode()
         assert self.li.id_number not in listing and mask_id_number(self.li.id_number) in listing
         assert "13800001234" not in listing and "138****1234" in listing
-        page = self.client.get(reverse("admin:orgunits_person_change", args=[self.li.pk])).content.decode()
+        page = self.client.get(reverse("admin:rosters_person_change", args=[self.li.pk])).content.decode()
         assert self.li.id_number not in page and "13800001234" not in page
 
     def test_shown_in_full_with_the_permission(self):
         clerk = self.clerk("trusted-clerk", "view_person", "view_personal_data")
         self.client.force_login(clerk)
-        listing = self.client.get(reverse("admin:orgunits_person_changelist")).content.decode()
+        listing = self.client.get(reverse("admin:rosters_person_changelist")).content.decode()
         assert self.li.id_number in listing and "13800001234" in listing
 
 
@@ -98,7 +101,7 @@ class AppointmentFormTests(RosterTestCase):
 
     def post_appointment(self, **fields):
         data = {"term": "", "end_on": "", "mode": "part", **fields}
-        return self.client.post(reverse("admin:orgunits_appointment_add"), data)
+        return self.client.post(reverse("admin:rosters_appointment_add"), data)
 
     def test_an_appointment_is_created_with_a_seats_warning(self):
         self.appoint(self.wang, self.heye)
@@ -137,6 +140,6 @@ class AppointmentFormTests(RosterTestCase):
             "ethnicity": "汉族",
             "id_number": "431321199001010000",
         }
-        response = self.client.post(reverse("admin:orgunits_person_add"), data)
+        response = self.client.post(reverse("admin:rosters_person_add"), data)
         assert "校验位错误" in response.content.decode()
         assert not Person.objects.filter(name="新人").exists()

@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from orgunits import errors
+from orgunits.integrity import find_tree_problems
 from orgunits.models import OrgUnit
 from orgunits.services import unit_close, unit_create, unit_delete, unit_move, unit_update
-from orgunits.tree import find_tree_problems
 from tests.base import TreeTestCase, day, kind, unit
 
 

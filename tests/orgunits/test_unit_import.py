@@ -19,8 +19,11 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from access.scope import OUT_OF_SCOPE, Scope
+from imports.import_admin import ERRORS_HEADER, IMPORT_DONE, ROW_NUMBER_HEADER
+from imports.spreadsheets import ROW_ERROR, find_table, read_upload
+from imports.uploads import TOO_LARGE, ZIP_BOMB
 from orgunits.models import OrgUnit
-from orgunits.scope import OUT_OF_SCOPE, Scope
 from orgunits.services import unit_create
 from orgunits.unit_import import (
     CODE_TAKEN,
@@ -32,9 +35,6 @@ from orgunits.unit_import import (
     check_table,
     write,
 )
-from registry.import_admin import ERRORS_HEADER, IMPORT_DONE, ROW_NUMBER_HEADER
-from registry.spreadsheets import ROW_ERROR, find_table, read_upload
-from registry.uploads import TOO_LARGE, ZIP_BOMB
 from tests.base import TreeTestCase, day, kind, unit
 from tests.conftest import FIXTURES
 
@@ -505,8 +505,8 @@ class UploadLimitsTests(TreeTestCase, AdminUploadMixin):
         message = TOO_LARGE.format(size=len(big) / 2**20, limit=1)
         self.client.force_login(self.superuser)
         with (
-            mock.patch("registry.spreadsheets.read_cells") as read_cells,
-            mock.patch("registry.import_admin.read_cells") as admin_read_cells,
+            mock.patch("imports.spreadsheets.read_cells") as read_cells,
+            mock.patch("imports.import_admin.read_cells") as admin_read_cells,
         ):
             response = self.upload(UNITS / "big.csv", content=big, name="big.csv")
             assert message in response.content.decode()
@@ -556,7 +556,7 @@ class AdminFlowTests(TreeTestCase, AdminUploadMixin):
     def test_each_change_list_links_to_its_import_once(self):
         """import-export wraps the change list in a template of its own that adds a second 导入 link."""
         self.client.force_login(self.superuser)
-        for model in ("orgunits_orgunit", "orgunits_appointment", "reports_datavalue"):
+        for model in ("orgunits_orgunit", "rosters_appointment", "stats_datavalue"):
             html = self.client.get(reverse(f"admin:{model}_changelist")).content.decode()
             url = re.escape(reverse(f"admin:{model}_import"))
             links = re.findall(rf"href=[\"']{url}[\"']", html)

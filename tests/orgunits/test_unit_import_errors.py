@@ -16,6 +16,20 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
+from imports.import_admin import ERRORS_HEADER, ROW_NUMBER_HEADER
+from imports.spreadsheets import (
+    BAD_BOOLEAN,
+    BAD_DATE,
+    DUPLICATE_COLUMN,
+    EMPTY_FILE,
+    MISSING_COLUMNS,
+    NO_HEADER,
+    ROW_ERROR,
+    ROW_ERROR_NO_VALUE,
+    SCIENTIFIC_NUMBER,
+    UNKNOWN_ENCODING,
+)
+from imports.uploads import NOT_XLSX, TOO_LARGE, WRONG_TYPE, ZIP_BOMB
 from orgunits import errors
 from orgunits.codes import uscc_check_char
 from orgunits.models import OrgUnit
@@ -32,20 +46,6 @@ from orgunits.unit_import import (
     UNKNOWN_ORG_FORM,
     UNKNOWN_PARENT,
 )
-from registry.import_admin import ERRORS_HEADER, ROW_NUMBER_HEADER
-from registry.spreadsheets import (
-    BAD_BOOLEAN,
-    BAD_DATE,
-    DUPLICATE_COLUMN,
-    EMPTY_FILE,
-    MISSING_COLUMNS,
-    NO_HEADER,
-    ROW_ERROR,
-    ROW_ERROR_NO_VALUE,
-    SCIENTIFIC_NUMBER,
-    UNKNOWN_ENCODING,
-)
-from registry.uploads import NOT_XLSX, TOO_LARGE, WRONG_TYPE, ZIP_BOMB
 from tests.base import TreeTestCase
 from tests.orgunits.test_unit_import import UNITS, AdminUploadMixin, db_state, fast_passwords, xlsx_rows
 

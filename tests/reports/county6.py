@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 from orgunits.loader import Division, load_divisions
 from orgunits.models import OrgUnit, UnitKind
-from reports.models import DataElement, EligibilityRule
-from reports.statistics import datavalues_save
+from stats.models import DataElement, EligibilityRule
+from stats.services import datavalues_save
 
 COUNTY = "990101"
 ESTABLISHED = datetime.date(2010, 3, 8)

@@ -10,8 +10,10 @@ import datetime
 from django.contrib.auth.models import Permission
 
 from orgunits.loader import Division, load_divisions
-from orgunits.models import Appointment, ConcurrentRole, OrgUnit, Person, Post, Term
-from reports.statistics import datavalues_save
+from orgunits.models import OrgUnit
+from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
+from stats.services import datavalues_save
+from tests.base import DOMAIN_APPS
 
 COUNTY = "980101"
 YEAR = 2012
@@ -109,5 +111,7 @@ SURVEY_PERMS = ("view_surveyreport", "add_surveyreport", "change_surveyreport", 
 
 
 def grant_survey_perms(user, codenames=SURVEY_PERMS):
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="reports", codename__in=codenames))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS, codename__in=codenames)
+    )
     return user

@@ -1,10 +1,10 @@
 from django.urls import reverse
 
-from reports import errors
-from reports.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
-from reports.periods import Period
-from reports.statistics import datavalues_save, own_values
-from tests.base import UNIT_PERMS, AdminPagesSmokeMixin, TreeTestCase, kind, make_user
+from stats import errors
+from stats.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
+from stats.periods import Period
+from stats.services import datavalues_save, own_values
+from tests.base import DOMAIN_APPS, UNIT_PERMS, AdminPagesSmokeMixin, TreeTestCase, kind, make_user
 
 REPORT_PERMS = [
     f"{action}_{model}"
@@ -16,7 +16,9 @@ REPORT_PERMS = [
 def with_report_perms(user):
     from django.contrib.auth.models import Permission
 
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="reports", codename__in=REPORT_PERMS))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS, codename__in=REPORT_PERMS)
+    )
     return user
 
 
@@ -35,14 +37,14 @@ class ReportPagesTests(AdminPagesSmokeMixin, TreeTestCase):
     def pages(self):
         unit = self.shuangfeng.pk
         pages = [
-            reverse("reports_coverage"),
-            reverse("reports_coverage") + f"?unit={unit}&on=2024-01-01&compare=on",
-            reverse("reports_indicators") + f"?unit={unit}&year=2023",
-            reverse("reports_entry") + f"?unit={unit}&year=2023",
-            reverse("admin:reports_datavalue_changelist"),
-            reverse("admin:reports_datavalue_change", args=[self.value.pk]),
-            reverse("admin:reports_datavalue_history", args=[self.value.pk]),
-            reverse("admin:reports_datavalue_delete", args=[self.value.pk]),
+            reverse("stats_coverage"),
+            reverse("stats_coverage") + f"?unit={unit}&on=2024-01-01&compare=on",
+            reverse("stats_indicators") + f"?unit={unit}&year=2023",
+            reverse("stats_entry") + f"?unit={unit}&year=2023",
+            reverse("admin:stats_datavalue_changelist"),
+            reverse("admin:stats_datavalue_change", args=[self.value.pk]),
+            reverse("admin:stats_datavalue_history", args=[self.value.pk]),
+            reverse("admin:stats_datavalue_delete", args=[self.value.pk]),
         ]
         for model, pk in [
             ("dataelement", DataElement.objects.first().pk),
@@ -50,18 +52,18 @@ class ReportPagesTests(AdminPagesSmokeMixin, TreeTestCase):
             ("indicator", Indicator.objects.first().pk),
             ("eligibilityrule", self.rule.pk),
         ]:
-            pages += [reverse(f"admin:reports_{model}_{view}") for view in ("changelist", "add")]
-            pages += [reverse(f"admin:reports_{model}_{view}", args=[pk]) for view in ("change", "history", "delete")]
+            pages += [reverse(f"admin:stats_{model}_{view}") for view in ("changelist", "add")]
+            pages += [reverse(f"admin:stats_{model}_{view}", args=[pk]) for view in ("change", "history", "delete")]
         return pages
 
     def test_data_entry_needs_the_data_permissions(self):
         self.client.force_login(self.unit_only)
-        assert self.client.get(reverse("reports_entry")).status_code == 403
-        assert self.client.get(reverse("reports_coverage")).status_code == 200
+        assert self.client.get(reverse("stats_entry")).status_code == 403
+        assert self.client.get(reverse("stats_coverage")).status_code == 200
 
     def test_figures_are_read_on_the_list_but_written_only_on_the_entry_page(self):
         self.client.force_login(self.superuser)
-        assert self.client.get(reverse("admin:reports_datavalue_add")).status_code == 403
+        assert self.client.get(reverse("admin:stats_datavalue_add")).status_code == 403
 
 
 class CoveragePageTests(TreeTestCase):
@@ -70,7 +72,7 @@ class CoveragePageTests(TreeTestCase):
 
     def test_the_page_shows_both_tables_and_links_children_to_their_own_page(self):
         self.heye.__class__.objects.subtree(self.heye).update(org_established_on="2015-01-01")
-        url = reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-01-01&compare=on"
+        url = reverse("stats_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-01-01&compare=on"
         with self.max_queries(16):
             response = self.client.get(url)
         html = response.content.decode()
@@ -81,7 +83,7 @@ class CoveragePageTests(TreeTestCase):
         assert 'name="on" value="2024-01-01"' in html  # ISO, as date inputs require
 
     def test_a_bad_date_is_reported_on_the_form(self):
-        response = self.client.get(reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-13-01")
+        response = self.client.get(reverse("stats_coverage") + f"?unit={self.shuangfeng.pk}&on=2024-13-01")
         assert response.context["result"] is None
         assert "on" in response.context["form"].errors
 
@@ -90,7 +92,7 @@ class EntryPageTests(TreeTestCase):
     def setUp(self):
         with_report_perms(self.county_clerk)
         self.client.force_login(self.county_clerk)
-        self.url = reverse("reports_entry") + f"?unit={self.heye.pk}&year=2023"
+        self.url = reverse("stats_entry") + f"?unit={self.heye.pk}&year=2023"
 
     def post(self, **fields):
         return self.client.post(self.url, fields)
@@ -117,7 +119,7 @@ class EntryPageTests(TreeTestCase):
 
     def test_the_page_lists_which_children_reported(self):
         datavalues_save(unit=self.yongfeng, period="2023", values={"cadres": (5, 1)})
-        html = self.client.get(reverse("reports_entry") + f"?unit={self.shuangfeng.pk}&year=2023").content.decode()
+        html = self.client.get(reverse("stats_entry") + f"?unit={self.shuangfeng.pk}&year=2023").content.decode()
         assert "下级报送情况" in html
         assert html.count("未报") == 15
 
@@ -128,13 +130,13 @@ class RuleAndIndicatorFormTests(TreeTestCase):
 
     def test_a_rule_with_an_unknown_element_is_refused_in_chinese(self):
         data = {"name": "坏规则", "left": "nope", "operator": "<=", "right": "cadres", "active": "on"}
-        response = self.client.post(reverse("admin:reports_validationrule_add"), data)
+        response = self.client.post(reverse("admin:stats_validationrule_add"), data)
         assert errors.EXPR_UNKNOWN_ELEMENT.format(text="nope", code="nope") in response.content.decode()
         assert not ValidationRule.objects.filter(name="坏规则").exists()
 
     def test_an_indicator_needs_a_definition(self):
         data = {"code": "empty", "name": "空指标", "factor": "100", "decimals": "1", "suffix": "%", "sort_order": "0"}
-        response = self.client.post(reverse("admin:reports_indicator_add"), data)
+        response = self.client.post(reverse("admin:stats_indicator_add"), data)
         assert errors.INDICATOR_NEEDS_NUMERATOR in response.content.decode()
 
 
@@ -142,5 +144,5 @@ class CoverageLayoutTests(TreeTestCase):
     def test_row_labels_do_not_wrap(self):
         # Found by the browser tests: township names stood one character per line in the per-branch table.
         self.client.force_login(self.superuser)
-        html = self.client.get(reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}").content.decode()
+        html = self.client.get(reverse("stats_coverage") + f"?unit={self.shuangfeng.pk}").content.decode()
         assert '<th scope="row" style="white-space:nowrap"><a href="?unit=' in html

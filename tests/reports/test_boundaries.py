@@ -12,16 +12,17 @@ unit as established, fails here.
 
 import datetime
 
-from orgunits import roster_errors as errors
-from orgunits.models import OrgUnit, Post
-from orgunits.roster_services import appointment_create, person_create
-from orgunits.roster_stats import roster_stats
+from orgunits.models import OrgUnit
 from orgunits.services import unit_create
-from orgunits.worklists import vacant_seats
-from reports.coverage import OWN_LEVEL_LABEL, Tally, coverage, coverage_with_previous_year
-from reports.formatting import format_rate
-from reports.models import DataElement, EligibilityRule
-from reports.statistics import datavalues_save
+from rosters import errors
+from rosters.models import Post
+from rosters.profiles import roster_stats
+from rosters.services import appointment_create, person_create
+from rosters.worklists import vacant_seats
+from stats.coverage import OWN_LEVEL_LABEL, Tally, coverage, coverage_with_previous_year
+from stats.formatting import format_rate
+from stats.models import DataElement, EligibilityRule
+from stats.services import datavalues_save
 from tests.base import TreeTestCase, day, kind
 
 ON = day("2024-07-01")

@@ -4,11 +4,11 @@ from django.test import TestCase
 
 from orgunits.models import OrgUnit
 from orgunits.services import unit_close, unit_create, unit_update
-from reports.coverage import HOST_GROUP_LABELS, OWN_LEVEL_LABEL, Tally, coverage, coverage_with_previous_year
-from reports.formatting import format_rate
-from reports.models import DataElement, EligibilityRule
-from reports.statistics import datavalues_save
-from reports.tables import branch_table, summary_table
+from stats.coverage import HOST_GROUP_LABELS, OWN_LEVEL_LABEL, Tally, coverage, coverage_with_previous_year
+from stats.formatting import format_rate
+from stats.models import DataElement, EligibilityRule
+from stats.services import datavalues_save
+from stats.tables import branch_table, summary_table
 from tests.base import TreeTestCase, day, kind
 from tests.reports.county6 import TOWNSHIPS, build_county6
 
@@ -208,7 +208,7 @@ class FormattingTests(TestCase):
     def test_rates_have_at_most_one_decimal_and_no_trailing_zero(self):
         from decimal import Decimal
 
-        from reports.formatting import format_change, format_number, percent
+        from stats.formatting import format_change, format_number, percent
 
         assert format_rate(percent(458, 2325)) == "19.7%"
         assert format_rate(percent(27, 270)) == "10%"

@@ -24,7 +24,7 @@ class CoverageExportTests(TreeTestCase):
 
     def test_the_xlsx_has_title_headers_formats_and_hand_counted_figures(self):
         response = self.client_for(self.superuser).get(
-            reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export=xlsx"
+            reverse("stats_coverage") + f"?unit={self.county.pk}&on={ON}&export=xlsx"
         )
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         sheet = self.workbook(response.content)
@@ -74,7 +74,7 @@ class CoverageExportTests(TreeTestCase):
 
     def test_the_csv_and_the_command(self):
         response = self.client_for(self.superuser).get(
-            reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export=csv"
+            reverse("stats_coverage") + f"?unit={self.county.pk}&on={ON}&export=csv"
         )
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[0] == "调研县妇女组织组建情况统计表"
@@ -97,7 +97,7 @@ class CoverageExportTests(TreeTestCase):
 
     def test_the_export_obeys_the_scope(self):
         client = self.client_for(self.county_clerk)
-        page = reverse("reports_coverage") + "?unit={}&on=" + ON.isoformat() + "&export=xlsx"
+        page = reverse("stats_coverage") + "?unit={}&on=" + ON.isoformat() + "&export=xlsx"
         foreign, missing = client.get(page.format(self.county.pk)), client.get(page.format(MISSING_ID))
         assert "Content-Disposition" not in foreign
         assert_same_as_missing(foreign, missing, self.county.pk, self.county.name, self.county.code)
@@ -113,7 +113,7 @@ class CoverageExportTests(TreeTestCase):
         township = OrgUnit.objects.children_of(self.county).filter(kind__code="township").first()
         unit_update(unit=township, name="=1+1")
         client = self.client_for(self.superuser)
-        base = reverse("reports_coverage") + f"?unit={self.county.pk}&on={ON}&export="
+        base = reverse("stats_coverage") + f"?unit={self.county.pk}&on={ON}&export="
         cell = next(c for c in self.workbook(client.get(base + "xlsx").content)["A"] if c.value == "=1+1")
         assert cell.data_type == "s"
         assert "\n'=1+1," in client.get(base + "csv").content.decode("utf-8-sig")

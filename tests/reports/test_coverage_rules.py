@@ -35,7 +35,7 @@ import datetime
 from django.test import TestCase
 
 from orgunits.models import OrgUnit, UnitKind
-from reports.coverage import (
+from stats.coverage import (
     HOST_GROUP_LABELS,
     OWN_LEVEL_LABEL,
     Change,
@@ -48,7 +48,7 @@ from reports.coverage import (
     current_of,
     one_year_earlier,
 )
-from reports.models import DataElement, DataValue, EligibilityRule
+from stats.models import DataElement, DataValue, EligibilityRule
 from tests.base import kind
 from tests.small_tree import add, seed_kinds
 

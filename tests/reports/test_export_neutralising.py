@@ -14,12 +14,13 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from orgunits.models import Appointment, OrgUnit, Post, UnitKind
-from orgunits.roster_services import appointment_create, person_create
-from registry.spreadsheets import FORMULA_STARTS, read_upload
-from reports import stats_import
-from reports.models import DataElement
-from reports.statistics import datavalues_save
+from imports.spreadsheets import FORMULA_STARTS, read_upload
+from orgunits.models import OrgUnit, UnitKind
+from rosters.models import Appointment, Post
+from rosters.services import appointment_create, person_create
+from stats import stats_import
+from stats.models import DataElement
+from stats.services import datavalues_save
 from tests.base import TreeTestCase, day
 
 HYPERLINK = '=HYPERLINK("http://evil.example","x")'
@@ -82,7 +83,7 @@ class CoverageExportTests(TreeTestCase):
         self.client.force_login(self.superuser)
 
     def export(self, kind: str):
-        response = self.client.get(reverse("reports_coverage") + f"?unit={self.shuangfeng.pk}&on={ON}&export={kind}")
+        response = self.client.get(reverse("stats_coverage") + f"?unit={self.shuangfeng.pk}&on={ON}&export={kind}")
         assert response.status_code == 200
         return response
 
@@ -143,7 +144,7 @@ class StatisticsExportTests(TreeTestCase):
         self.client.force_login(self.superuser)
 
     def export(self, query: str) -> bytes:
-        response = self.client.get(reverse("admin:reports_datavalue_export") + query)
+        response = self.client.get(reverse("admin:stats_datavalue_export") + query)
         assert response.status_code == 200
         return response.content
 
@@ -178,7 +179,7 @@ class RosterExportTests(TreeTestCase):
             )
         assert Appointment.objects.count() == len(PAYLOADS)
         self.client.force_login(self.superuser)
-        response = self.client.get(reverse("admin:orgunits_appointment_export"))
+        response = self.client.get(reverse("admin:rosters_appointment_export"))
         assert response.status_code == 200
         assert_no_formula_in_xlsx(response.content)
         # The person service strips names, so the tab and CR ones arrive as "=1+1".
@@ -193,10 +194,10 @@ class ImportErrorRowsTests(TreeTestCase):
             "wide.csv", "单位代码,单位名称,年度,cadres,cadres.female\n431321101,=1+1,2025,10,20\n".encode()
         )
         self.client.force_login(self.superuser)
-        preview = self.client.post(reverse("admin:reports_datavalue_import"), {"import_file": upload, "format": "0"})
+        preview = self.client.post(reverse("admin:stats_datavalue_import"), {"import_file": upload, "format": "0"})
         result = preview.context["result"]
         assert result.error_messages and result.error_file
-        response = self.client.get(reverse("admin:reports_datavalue_import_errors", args=[result.error_file]))
+        response = self.client.get(reverse("admin:stats_datavalue_import_errors", args=[result.error_file]))
         assert response.status_code == 200
         assert_no_formula_in_xlsx(response.content)
         assert {HYPERLINK, f"{HYPERLINK}其中女性", "=1+1"} <= xlsx_texts(response.content)

@@ -6,8 +6,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports.models import DataValue
-from reports.statistics import datavalues_save
+from stats.models import DataValue
+from stats.services import datavalues_save
 from tests.base import TreeTestCase
 from tests.conftest import FIXTURES
 

@@ -1,8 +1,8 @@
 import datetime
 
-from reports.indicators import indicator_values
-from reports.models import Indicator
-from reports.periods import Period
+from stats.indicators import indicator_values
+from stats.models import Indicator
+from stats.periods import Period
 from tests.base import TreeTestCase
 from tests.reports.county6 import build_county6
 

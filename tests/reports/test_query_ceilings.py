@@ -5,11 +5,11 @@ lists, history pages and autocompletes."""
 
 from django.urls import reverse
 
+from imports.spreadsheets import table_csv
 from orgunits.models import OrgUnit
-from registry.spreadsheets import table_csv
-from reports.models import DataElement, DataValue
-from reports.stats_import import LONG_COLUMNS, export_wide, wide_columns
 from reports.survey_services import survey_report_create, survey_report_finalize, survey_report_reopen
+from stats.models import DataElement, DataValue
+from stats.stats_import import LONG_COLUMNS, export_wide, wide_columns
 from tests.query_ceilings import USERS, YEAR, CeilingWorld
 
 # (superuser, county clerk), measured on PostgreSQL. An import is asked with a file of N changed
@@ -20,15 +20,15 @@ CEILINGS = {
     "reports coverage export csv": (12, 15),
     "reports indicators": (17, 20),
     "reports entry": (8, 11),
-    "reports.datavalue export xlsx": (7, 10),
-    "reports.datavalue export csv": (7, 10),
+    "stats.datavalue export xlsx": (7, 10),
+    "stats.datavalue export csv": (7, 10),
     "reports.surveyreport report": (28, 31),
     "reports.surveyreport report final": (23, 26),
     "reports.surveyreport docx": (23, 26),
-    "reports.datavalue import long preview": (7, 11),
-    "reports.datavalue import long confirm": (13, 17),
-    "reports.datavalue import wide preview": (7, 11),
-    "reports.datavalue import wide confirm": (13, 17),
+    "stats.datavalue import long preview": (7, 11),
+    "stats.datavalue import long confirm": (13, 17),
+    "stats.datavalue import wide preview": (7, 11),
+    "stats.datavalue import wide confirm": (13, 17),
 }
 
 
@@ -46,16 +46,16 @@ class StatisticsCeilingTests(CeilingWorld):
     def test_the_pages_and_exports_cost_the_same_whatever_their_length(self):
         def pages():
             unit, year = self.probe.pk, YEAR
-            coverage = reverse("reports_coverage") + f"?unit={unit}&on={YEAR + 1}-06-30&compare=on"
-            figures = reverse("admin:reports_datavalue_export")
+            coverage = reverse("stats_coverage") + f"?unit={unit}&on={YEAR + 1}-06-30&compare=on"
+            figures = reverse("admin:stats_datavalue_export")
             return {
                 "reports coverage": coverage,
                 "reports coverage export xlsx": coverage + "&export=xlsx",
                 "reports coverage export csv": coverage + "&export=csv",
-                "reports indicators": reverse("reports_indicators") + f"?unit={unit}&year={year}",
-                "reports entry": reverse("reports_entry") + f"?unit={unit}&year={year}",
-                "reports.datavalue export xlsx": figures,
-                "reports.datavalue export csv": figures + "?format=csv",
+                "reports indicators": reverse("stats_indicators") + f"?unit={unit}&year={year}",
+                "reports entry": reverse("stats_entry") + f"?unit={unit}&year={year}",
+                "stats.datavalue export xlsx": figures,
+                "stats.datavalue export csv": figures + "?format=csv",
                 "reports.surveyreport report": reverse(
                     "admin:reports_surveyreport_report", args=[self.probe_report.pk]
                 ),
@@ -94,8 +94,8 @@ class StatisticsCeilingTests(CeilingWorld):
 
     def test_the_long_import_costs_the_same_whatever_the_length_of_the_file(self):
         self.grow()
-        self.assert_import_constant(CEILINGS, "reports.datavalue import long", "reports_datavalue", self.long_file)
+        self.assert_import_constant(CEILINGS, "stats.datavalue import long", "stats_datavalue", self.long_file)
 
     def test_the_wide_import_costs_the_same_whatever_the_length_of_the_file(self):
         self.grow()
-        self.assert_import_constant(CEILINGS, "reports.datavalue import wide", "reports_datavalue", self.wide_file)
+        self.assert_import_constant(CEILINGS, "stats.datavalue import wide", "stats_datavalue", self.wide_file)

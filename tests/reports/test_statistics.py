@@ -3,11 +3,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from reports import errors
-from reports.expressions import Expression
-from reports.models import DataValue, ValidationRule
-from reports.periods import Period
-from reports.statistics import (
+from stats import errors
+from stats.expressions import Expression
+from stats.models import DataValue, ValidationRule
+from stats.periods import Period
+from stats.services import (
     completeness,
     datavalues_save,
     own_values,

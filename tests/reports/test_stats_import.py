@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from registry.spreadsheets import read_cells, table_xlsx
-from reports import errors, stats_import
-from reports.models import DataValue
-from reports.statistics import datavalues_save
+from imports.spreadsheets import read_cells, table_xlsx
+from stats import errors, stats_import
+from stats.models import DataValue
+from stats.services import datavalues_save
 from tests.base import TreeTestCase
 from tests.conftest import FIXTURES
 
@@ -136,7 +136,7 @@ class StatsAdminTests(TreeTestCase):
 
     def upload(self, name):
         with (STATS / name).open("rb") as handle:
-            return self.client.post(reverse("admin:reports_datavalue_import"), {"import_file": handle, "format": "0"})
+            return self.client.post(reverse("admin:stats_datavalue_import"), {"import_file": handle, "format": "0"})
 
     def test_upload_preview_confirm_and_export(self):
         preview = self.upload("long_gbk.csv")
@@ -145,10 +145,10 @@ class StatsAdminTests(TreeTestCase):
         assert dict((label, count) for label, count, _kind in result.summary)["新增"] == 5
         assert not DataValue.objects.exists()
         response = self.client.post(
-            reverse("admin:reports_datavalue_process_import"), preview.context["confirm_form"].initial
+            reverse("admin:stats_datavalue_process_import"), preview.context["confirm_form"].initial
         )
         assert response.status_code == 302 and DataValue.objects.count() == 5
-        exported = self.client.get(reverse("admin:reports_datavalue_export") + "?format=csv")
+        exported = self.client.get(reverse("admin:stats_datavalue_export") + "?format=csv")
         assert exported.status_code == 200
         text = exported.content.decode("utf-8-sig")
         assert text.splitlines()[1].startswith("431321101,荷叶镇,2025,")
@@ -157,13 +157,13 @@ class StatsAdminTests(TreeTestCase):
         preview = self.upload("bad_long.csv")
         result = preview.context["result"]
         assert len(result.error_messages) >= 9 and preview.context.get("confirm_form") is None
-        errors_file = self.client.get(reverse("admin:reports_datavalue_import_errors", args=[result.error_file]))
+        errors_file = self.client.get(reverse("admin:stats_datavalue_import_errors", args=[result.error_file]))
         cells = read_cells(errors_file.content)
         assert cells[0][0] == "原行号" and cells[0][-1] == "错误说明"
         assert [row[0] for row in cells[1:]] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
         self.client.force_login(self.county_clerk)  # another user cannot fetch it
         assert self.client.get(
-            reverse("admin:reports_datavalue_import_errors", args=[result.error_file])
+            reverse("admin:stats_datavalue_import_errors", args=[result.error_file])
         ).status_code in (403, 404)
 
     def test_the_export_obeys_the_users_scope(self):
@@ -171,10 +171,10 @@ class StatsAdminTests(TreeTestCase):
         datavalues_save(unit=self.shutang, period="2025", values={"cadres": (20, 5)})
         self.county_clerk.user_permissions.add(Permission.objects.get(codename="view_datavalue"))
         self.client.force_login(self.county_clerk)
-        text = self.client.get(reverse("admin:reports_datavalue_export") + "?format=csv").content.decode("utf-8-sig")
+        text = self.client.get(reverse("admin:stats_datavalue_export") + "?format=csv").content.decode("utf-8-sig")
         assert "荷叶镇" in text and "淑阳镇" not in text
 
     def test_the_outsider_cannot_import_or_export(self):
         self.client.force_login(self.outsider)
-        assert self.client.get(reverse("admin:reports_datavalue_import")).status_code == 403
-        assert self.client.get(reverse("admin:reports_datavalue_export")).status_code == 403
+        assert self.client.get(reverse("admin:stats_datavalue_import")).status_code == 403
+        assert self.client.get(reverse("admin:stats_datavalue_export")).status_code == 403

@@ -123,7 +123,7 @@ class SurveyDocxTests(TreeTestCase):
         assert self.read(response.content).paragraphs[0].text == self.report.title
 
     def test_a_final_report_downloads_its_snapshot(self):
-        from reports.statistics import datavalues_save
+        from stats.services import datavalues_save
 
         report = survey_report_finalize(report=self.report)
         datavalues_save(unit=self.gap, period="2012", values={"cadres": (120, 30)})

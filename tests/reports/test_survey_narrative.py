@@ -7,9 +7,9 @@ from django.test import SimpleTestCase
 
 from orgunits.models import OrgUnit
 from reports import narrative
-from reports.formatting import format_count
 from reports.survey_document import build_document, parse_written
 from reports.survey_figures import survey_figures
+from stats.formatting import format_count
 from tests.base import TreeTestCase
 from tests.reports.county6 import GAPS, build_county6
 from tests.reports.survey_fixtures import build_gap_county

@@ -10,7 +10,6 @@ from django.urls import reverse
 from orgunits.models import OrgUnit
 from reports import errors
 from reports.models import SurveyReport
-from reports.statistics import datavalues_save
 from reports.survey_services import (
     survey_report_create,
     survey_report_finalize,
@@ -18,6 +17,7 @@ from reports.survey_services import (
     survey_report_update,
 )
 from reports.survey_views import report_view
+from stats.services import datavalues_save
 from tests.base import AdminPagesSmokeMixin, TreeTestCase
 from tests.reports.survey_fixtures import build_gap_county, grant_survey_perms
 

@@ -13,10 +13,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from reports import errors
-from reports.expressions import Expression
-from reports.models import DataElement, Operator, ValidationRule
-from reports.statistics import _readable, rule_violations
+from stats import errors
+from stats.expressions import Expression
+from stats.models import DataElement, Operator, ValidationRule
+from stats.services import _readable, rule_violations
 
 # code -> whether it has a female part
 KNOWN = {"cadres": True, "sessions": False, "a1": True}

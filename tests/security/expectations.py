@@ -1,7 +1,7 @@
 """The exact status every page owes each persona, worked out from who she is, never from the answer.
 
 A persona is described by facts: superuser or not, her model permissions, and her scope (the units
-she views, edits and manages, orgunits.scope). Each admin adds its own rule to Django's model
+she views, edits and manages, access.scope). Each admin adds its own rule to Django's model
 permission; FAMILY says which rule, and `Persona.may` applies it. `expected_status` then reads the
 table KINDS: one line per kind of page, for an object of her own, one outside her scope, a missing
 id, or no object at all.
@@ -13,19 +13,22 @@ from functools import cached_property
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 
-from orgunits.accounts import accounts_managed_by
-from orgunits.models import Appointment, Assignment, ConcurrentRole, OrgUnit, Person, Post, Term, UnitKind
-from orgunits.people import people_for
-from orgunits.scope import Scope
-from reports.models import DataElement, DataValue, EligibilityRule, Indicator, SurveyReport, ValidationRule
+from access.accounts import accounts_managed_by
+from access.models import Assignment
+from access.scope import Scope
+from orgunits.models import OrgUnit, UnitKind
+from reports.models import SurveyReport
+from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
+from rosters.people import people_for
+from stats.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
 
 # Each admin's rule beyond the model permission (for add, change and delete; viewing is the model
 # permission on what her queryset holds):
 SCOPED = "scoped"  # rows of a unit (scoped_admin.ScopedAdminMixin): change where she edits the unit
 PEOPLE = "people"  # people (roster_admin.PersonAdmin): people_for(scope, editable=True)
 NATIONAL = "national"  # the whole country's settings (NationalSettingsAdminMixin): Scope.national
-ACCOUNTS = "accounts"  # users and assignments (orgunits.accounts): accounts she manages
-FIGURES = "figures"  # data values (reports.admin.DataValueAdmin): written on the entry page only
+ACCOUNTS = "accounts"  # users and assignments (access.accounts): accounts she manages
+FIGURES = "figures"  # data values (stats.admin.DataValueAdmin): written on the entry page only
 FAMILY = {
     OrgUnit: SCOPED,
     Term: SCOPED,

@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from orgunits.models import OrgUnit, Person, Term
-from orgunits.scope import Scope
+from access.scope import Scope
+from orgunits.models import OrgUnit
+from rosters.models import Person, Term
 from tests.base import MISSING_ID
 
 # Pages anyone may open, signed in or not.
@@ -25,10 +26,10 @@ SITE_KINDS = {
     "password_change_done": "password_change_done",
     "autocomplete": "autocomplete",
     "view_on_site": "view_on_site",
-    "orgunits_worklist": "worklist",
-    "reports_coverage": "coverage",
-    "reports_indicators": "indicators",
-    "reports_entry": "entry",
+    "rosters_worklist": "worklist",
+    "stats_coverage": "coverage",
+    "stats_indicators": "indicators",
+    "stats_entry": "entry",
 }
 ADMIN_SUFFIXES = {"simple_history": "revert", "password_change": "password"}
 POST_ONLY = ("finalize", "reopen", "process_import")
@@ -143,18 +144,18 @@ class PageGenerator:
                 yield Page(reverse(full_name, args=["0123456789abcdef"]), kind, route=route, model=model)
             elif model is not None:
                 yield Page(reverse(full_name), kind, route=route, model=model)
-            elif name == "orgunits_worklist":
+            elif name == "rosters_worklist":
                 for worklist in WORKLISTS:
                     yield from self._unit_pages(route, "worklist", reverse(full_name, args=[worklist]) + "?unit={}")
-            elif name == "reports_coverage":
+            elif name == "stats_coverage":
                 for query in ("on=2024-01-01", "on=bad", "on=2024-01-01&export=xlsx", "on=2024-01-01&export=csv"):
                     yield from self._unit_pages(route, "coverage", reverse(full_name) + "?unit={}&" + query)
-            elif name in ("reports_indicators", "reports_entry"):
+            elif name in ("stats_indicators", "stats_entry"):
                 yield from self._unit_pages(route, SITE_KINDS[name], reverse(full_name) + "?unit={}&year=2023")
             elif name == "view_on_site":
                 yield from self._view_on_site_pages(route)
             elif name == "app_list":
-                for app_label in ("auth", "orgunits", "reports"):
+                for app_label in ("auth", "orgunits", "access", "rosters", "stats", "reports"):
                     url = reverse("admin:app_list", args=[app_label])
                     yield Page(url, "app_list", route=route, app_label=app_label)
             else:
@@ -217,23 +218,24 @@ class PageGenerator:
     def _parameter_pages(self):
         """Pages that take an id in the query string and render it as a chosen option or a label.
         The variant names the id's object; the page itself is the list or the blank add form."""
-        from orgunits.models import Appointment, Assignment
+        from access.models import Assignment
         from reports.models import SurveyReport
+        from rosters.models import Appointment
 
         for kind, model, template in (
             ("changelist", OrgUnit, reverse("admin:orgunits_orgunit_changelist") + "?parent={}"),
             ("add", OrgUnit, reverse("admin:orgunits_orgunit_add") + "?parent={}"),
-            ("changelist", Appointment, reverse("admin:orgunits_appointment_changelist") + "?subtree={}"),
-            ("add", Appointment, reverse("admin:orgunits_appointment_add") + "?unit={}"),
-            ("add", Term, reverse("admin:orgunits_term_add") + "?unit={}"),
-            ("add", Assignment, reverse("admin:orgunits_assignment_add") + "?unit={}"),
+            ("changelist", Appointment, reverse("admin:rosters_appointment_changelist") + "?subtree={}"),
+            ("add", Appointment, reverse("admin:rosters_appointment_add") + "?unit={}"),
+            ("add", Term, reverse("admin:rosters_term_add") + "?unit={}"),
+            ("add", Assignment, reverse("admin:access_assignment_add") + "?unit={}"),
             ("add", SurveyReport, reverse("admin:reports_surveyreport_add") + "?unit={}"),
         ):
             yield from self._unit_pages(None, kind, template, model)  # pages of patterns swept above
         for model, related, template in (
-            (Appointment, Person, reverse("admin:orgunits_appointment_add") + "?person={}"),
-            (Appointment, Term, reverse("admin:orgunits_appointment_add") + "?term={}"),
-            (Assignment, get_user_model(), reverse("admin:orgunits_assignment_add") + "?user={}"),
+            (Appointment, Person, reverse("admin:rosters_appointment_add") + "?person={}"),
+            (Appointment, Term, reverse("admin:rosters_appointment_add") + "?term={}"),
+            (Assignment, get_user_model(), reverse("admin:access_assignment_add") + "?user={}"),
         ):
             for variant, (pk, _obj) in self.related_ids(related).items():
                 url = template.format(pk)
@@ -246,7 +248,8 @@ class PageGenerator:
             ("user", "assignment", get_user_model(), "xianghe"),
             ("unit", "assignment", OrgUnit, "香河"),
         ):
-            query = f"?app_label=orgunits&model_name={model_name}&field_name={field_name}&term={term}"
+            app_label = "access" if model_name == "assignment" else "rosters"
+            query = f"?app_label={app_label}&model_name={model_name}&field_name={field_name}&term={term}"
             yield Page(reverse("admin:autocomplete") + query, "autocomplete", route=None, model=related)
         for term in ("香河", "1310", "荷叶", "431321101"):
             url = reverse("admin:orgunits_orgunit_choose") + f"?term={term}"

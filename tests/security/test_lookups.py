@@ -19,9 +19,10 @@ from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
-from orgunits.models import OrgUnit, Person, Term, UnitKind
-from orgunits.people import PERSONAL_DATA_PERM
-from reports.models import DataElement
+from orgunits.models import OrgUnit, UnitKind
+from rosters.models import Person, Term
+from rosters.people import PERSONAL_DATA_PERM
+from stats.models import DataElement
 from tests.base import MISSING_ID, page_text
 from tests.security.counts import FACTS, count
 from tests.security.expectations import Persona

@@ -9,23 +9,25 @@ import io
 
 from django.urls import reverse
 
-from orgunits import roster_errors as errors
 from orgunits.autocomplete import UNIT_NOT_FOUND
-from orgunits.models import Appointment, OrgUnit, Person, Term, UnitKind
-from orgunits.roster_services import appointment_update, person_update
+from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_update
 from orgunits.unit_import import CODE_TAKEN
-from reports.models import DataValue, Indicator, SurveyReport
+from reports.models import SurveyReport
 from reports.survey_services import survey_report_update
+from rosters import errors
+from rosters.models import Appointment, Person, Term
+from rosters.services import appointment_update, person_update
+from stats.models import DataValue, Indicator
 from tests.base import MISSING_ID, assert_same_as_missing, day, page_text
+from tests.base import admin_url as named_admin_url
 from tests.orgunits.test_roster import post
 from tests.security.forms import database_state, form_data, writable_form
 from tests.security.world import SecurityWorld
 
 
 def admin_url(model, view, *args):
-    app = "reports" if model in ("datavalue", "indicator", "surveyreport") else "orgunits"
-    return reverse(f"admin:{app}_{model}_{view}", args=args)
+    return named_admin_url(f"{model}_{view}", *args)
 
 
 def revert_url(obj, record) -> str:
@@ -92,7 +94,7 @@ class HistoryRevertTests(SecurityWorld):
                     assert database_state() == before
 
     def test_an_editor_of_the_national_root_changes_national_settings(self):
-        from orgunits.models import Assignment
+        from access.models import Assignment
         from tests.base import make_user
         from tests.security.world import grant_clerk
 
@@ -270,8 +272,8 @@ class ForeignNamesTests(SecurityWorld):
             (admin_url("appointment", "changelist") + "?subtree={}", self.heye.pk, "荷叶镇"),
             (admin_url("appointment", "add") + "?person={}", self.heye_person.pk, "荷叶乙兰"),
             (admin_url("appointment", "add") + "?term={}", Term.objects.get(unit=self.heye).pk, "荷叶镇"),
-            (reverse("reports_coverage") + "?unit={}&on=bad", self.heye.pk, "荷叶镇"),
-            (reverse("orgunits_worklist", args=["busy"]) + "?unit={}&on=bad", self.heye.pk, "荷叶镇"),
+            (reverse("stats_coverage") + "?unit={}&on=bad", self.heye.pk, "荷叶镇"),
+            (reverse("rosters_worklist", args=["busy"]) + "?unit={}&on=bad", self.heye.pk, "荷叶镇"),
         ):
             with self.subTest(page):
                 answer = self.client.get(page.format(foreign))
@@ -280,9 +282,9 @@ class ForeignNamesTests(SecurityWorld):
     def test_a_foreign_unit_on_the_report_pages_reads_as_not_found(self):
         self.client.force_login(self.township_clerk)
         for page in (
-            reverse("reports_coverage"),
-            reverse("reports_entry"),
-            reverse("orgunits_worklist", args=["busy"]),
+            reverse("stats_coverage"),
+            reverse("stats_entry"),
+            reverse("rosters_worklist", args=["busy"]),
         ):
             with self.subTest(page):
                 for unit_id in (self.heye.pk, MISSING_ID):

@@ -20,7 +20,8 @@ import re
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from orgunits.models import OrgUnit, Person, Term
+from orgunits.models import OrgUnit
+from rosters.models import Person, Term
 from tests.base import MISSING_ID, blank_ids, page_text
 from tests.security.counts import FACTS, count
 from tests.security.expectations import FAMILY, NATIONAL, Persona, expected_status

@@ -10,17 +10,21 @@ import re
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from orgunits.models import Assignment, OrgUnit, Person, UnitKind
-from orgunits.people import people_for
-from orgunits.roster_services import appointment_create, appointment_update, person_create, term_open
-from orgunits.scope import Scope
-from reports.statistics import datavalues_save
+from access.models import Assignment
+from access.scope import Scope
+from orgunits.models import OrgUnit, UnitKind
 from reports.survey_services import survey_report_create
+from rosters.models import Person
+from rosters.people import people_for
+from rosters.services import appointment_create, appointment_update, person_create, term_open
+from stats.services import datavalues_save
 from tests.base import TreeTestCase, day, make_user
 from tests.orgunits.test_roster import id_number, post
 
 # Every model permission of our apps but the one that reveals identity numbers and phones.
-CLERK_PERMS = Q(content_type__app_label__in=("orgunits", "reports")) & ~Q(codename="view_personal_data")
+CLERK_PERMS = Q(content_type__app_label__in=("orgunits", "access", "rosters", "stats", "reports")) & ~Q(
+    codename="view_personal_data"
+)
 USER_PERMS = ("view_user", "add_user", "change_user", "delete_user")
 
 

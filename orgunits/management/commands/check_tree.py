@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
-from orgunits.tree import find_tree_problems
-from registry.commands import RegistryCommand
+from imports.commands import RegistryCommand
+from orgunits.integrity import find_tree_problems
 
 TREE_PROBLEMS = "单位树有问题：\n{problems}"
 TREE_SOUND = "单位树完好：共检查{count}个单位。"

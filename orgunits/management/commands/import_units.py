@@ -1,6 +1,6 @@
+from imports.import_command import SpreadsheetImportCommand
+from imports.spreadsheets import find_table
 from orgunits.unit_import import COLUMNS, check_table, write
-from registry.import_command import SpreadsheetImportCommand
-from registry.spreadsheets import find_table
 
 
 class Command(SpreadsheetImportCommand):

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from imports.audit import audit_source
+from imports.commands import RegistryCommand
 from orgunits.loader import DivisionLoadError, load_divisions, read_divisions
 from orgunits.models import UnitKind
-from registry.audit import audit_source
-from registry.commands import RegistryCommand
 
 DIRECTORY_MISSING = "目录不存在：{directory}"
 LOAD_FAILED = "载入失败，未写入任何数据：{errors}"

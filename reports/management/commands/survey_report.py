@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from orgunits.scope import OUT_OF_SCOPE, Scope
-from registry.commands import UNKNOWN_UNIT, UNKNOWN_USER, RegistryCommand
+from access.scope import OUT_OF_SCOPE, Scope
+from imports.commands import UNKNOWN_UNIT, UNKNOWN_USER, RegistryCommand
 from reports.docx_report import survey_docx
 from reports.survey_views import report_for, report_view, standalone_html
 
@@ -12,7 +12,7 @@ YEAR = re.compile(r"^\d{4}$")
 BAD_YEAR = "年度“{year}”不对，应为1949到2100之间的四位年份，如 2023。"
 BAD_SUFFIX = "输出文件须以 .docx 或 .html 结尾。"
 GENERATED = "已生成：{output}"
-# The unit and user messages are every command's (registry.commands); they are named here too because the
+# The unit and user messages are every command's (imports.commands); they are named here too because the
 # survey tests read them from this module.
 __all__ = ["BAD_SUFFIX", "BAD_YEAR", "GENERATED", "UNKNOWN_UNIT", "UNKNOWN_USER", "Command"]
 

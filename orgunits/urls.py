@@ -1,9 +1,0 @@
-from django.contrib import admin
-from django.urls import path
-
-from orgunits import roster_views
-
-# Mounted under admin/ before the admin site's own URLs, inside the admin's login.
-urlpatterns = [
-    path("<slug:name>/", admin.site.admin_view(roster_views.worklist_view), name="orgunits_worklist"),
-]

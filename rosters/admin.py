@@ -1,0 +1,315 @@
+"""Admin for people, posts, terms and appointments."""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
+from access.scope import scope_of
+from access.scoped_admin import NotFoundMixin, ScopedAdminMixin
+from imports.import_admin import SpreadsheetImportMixin
+from orgunits.resources import OfficerResource
+from rosters import people
+from rosters.forms import AppointmentForm, PersonForm, TermForm
+from rosters.identity import mask_id_number, mask_phone
+from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
+from rosters.officers import SPREADSHEET_COLUMNS, export_xlsx
+from rosters.services import (
+    PERSON_FIELDS,
+    appointment_create,
+    appointment_update,
+    person_create,
+    person_update,
+    term_close,
+    term_open,
+)
+
+
+def may_see_personal_data(request) -> bool:
+    return people.may_see_personal_data(request.user)
+
+
+class AsOfDateFilter(admin.SimpleListFilter):
+    """In post on a date: pick one of the offered days or put any ?as_of=YYYY-MM-DD in the address."""
+
+    title = "在任日期"
+    parameter_name = "as_of"
+
+    def lookups(self, request, model_admin):
+        today = timezone.localdate()
+        return [
+            (today.isoformat(), "今日在任"),
+            (datetime.date(today.year - 1, 12, 31).isoformat(), "上年末在任"),
+            (datetime.date(today.year - 2, 12, 31).isoformat(), "前年末在任"),
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = datetime.date.fromisoformat(self.value())
+        except ValueError:
+            return queryset.none()
+        return queryset.active_on(day)
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Appointments are written through their own form and the services, never inline."""
+
+    model = Appointment
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AppointmentHistoryInline(ReadOnlyTabularInline):
+    """Every post a person has held, across units."""
+
+    fk_name = "person"
+    fields = ("unit_link", "post", "start_on", "end_on", "mode")
+    readonly_fields = fields
+    verbose_name_plural = "历任职务"
+
+    def get_queryset(self, request):
+        appointments = super().get_queryset(request).select_related("unit", "post").order_by("-start_on")
+        return scope_of(request).filter(appointments, "unit__")
+
+    @admin.display(description="单位")
+    def unit_link(self, appointment):
+        url = reverse("admin:orgunits_orgunit_change", args=[appointment.unit_id])
+        return format_html('<a href="{}">{}</a>', url, appointment.unit.name)
+
+
+class CurrentRosterInline(ReadOnlyTabularInline):
+    """On a unit's page: who holds which post today."""
+
+    fk_name = "unit"
+    fields = ("person_link", "post", "start_on", "mode", "roles")
+    readonly_fields = fields
+    verbose_name_plural = "现任人员"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .active_on(timezone.localdate())
+            .select_related("person", "post")
+            .prefetch_related("concurrent_roles")
+        )
+
+    @admin.display(description="姓名")
+    def person_link(self, appointment):
+        url = reverse("admin:rosters_appointment_change", args=[appointment.pk])
+        return format_html('<a href="{}">{}</a>', url, appointment.person.name)
+
+    @admin.display(description="兼任")
+    def roles(self, appointment):
+        return "、".join(role.name for role in appointment.concurrent_roles.all()) or "—"
+
+
+@admin.register(Person)
+class PersonAdmin(NotFoundMixin, GuardedHistoryAdmin):
+    form = PersonForm
+    list_display = (
+        "name",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "education",
+        "political_status",
+        "phone_masked",
+        "id_masked",
+    )
+    list_filter = ("sex", "education", "political_status")
+    search_fields = ("name",)
+    show_full_result_count = False
+    inlines = [AppointmentHistoryInline]
+
+    def get_queryset(self, request):
+        visible = people.people_for(scope_of(request)).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and scope_of(request).can_edit_anything
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def _may_edit(self, request, person) -> bool:
+        scope = scope_of(request)
+        if person is None or scope.unrestricted:
+            return scope.can_edit_anything
+        return people.people_for(scope, editable=True).filter(pk=person.pk).exists()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term and term.replace("X", "").replace("x", "").isdigit() and may_see_personal_data(request):
+            return queryset.filter(id_number__startswith=term.upper()) | queryset.filter(phone__startswith=term), False
+        return queryset.filter(name__contains=term) if term else queryset, False
+
+    def get_list_display(self, request):
+        if may_see_personal_data(request):
+            return [*self.list_display[:-2], "phone", "id_number"]
+        return self.list_display
+
+    def get_fields(self, request, obj=None):
+        if may_see_personal_data(request):
+            return list(PERSON_FIELDS)
+        hidden = ("phone", "id_number")
+        return [f for f in PERSON_FIELDS if f not in hidden] + (["phone_masked", "id_masked"] if obj else [])
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if may_see_personal_data(request) else ("phone_masked", "id_masked")
+
+    @admin.display(description="手机")
+    def phone_masked(self, person):
+        return mask_phone(person.phone) or "—"
+
+    @admin.display(description="身份证号")
+    def id_masked(self, person):
+        return mask_id_number(person.id_number) or "—"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in PERSON_FIELDS}
+        if change:
+            person_update(person=obj, **fields)
+        else:
+            home = scope_of(request).units(editable=True).order_by("path").first()
+            obj.pk = person_create(registered_in=home, created_by=request.user, **fields).pk
+
+
+@admin.register(Post)
+class PostAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "is_leadership", "counts_as_chair", "default_seats", "sort_order")
+    list_editable = ("sort_order",)
+    filter_horizontal = ("kinds",)
+    search_fields = ("name",)
+
+
+@admin.register(ConcurrentRole)
+class ConcurrentRoleAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "code")
+
+
+@admin.register(Term)
+class TermAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
+    form = TermForm
+    list_display = ("unit", "ordinal", "elected_on", "due_on", "closed_on")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
+    search_fields = ("unit__name", "unit__code")
+    show_full_result_count = False
+    date_hierarchy = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit")  # str(term) names the unit
+
+    def get_fields(self, request, obj=None):
+        return (
+            ("unit", "elected_on", "due_on")
+            if obj is None
+            else ("unit", "ordinal", "elected_on", "due_on", "closed_on")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("unit", "ordinal", "elected_on", "due_on")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            term_close(term=obj, closed_on=form.cleaned_data["closed_on"])
+        else:
+            created = term_open(
+                unit=form.cleaned_data["unit"],
+                elected_on=form.cleaned_data["elected_on"],
+                due_on=form.cleaned_data.get("due_on"),
+            )
+            obj.pk, obj.ordinal = created.pk, created.ordinal
+
+
+class SubtreeFilter(admin.SimpleListFilter):
+    """Appointments in a unit and everything under it (?subtree=<unit id>), as linked from the unit page."""
+
+    title = "单位范围"
+    parameter_name = "subtree"
+
+    def lookups(self, request, model_admin):
+        unit = self._unit(request)
+        return [(str(unit.pk), f"{unit.name}及下级")] if unit else []
+
+    def _unit(self, request):
+        raw = request.GET.get(self.parameter_name, "")
+        return scope_of(request).units().filter(pk=raw).first() if raw.isdigit() else None
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = self._unit(request)
+        return queryset.in_subtree(unit) if unit else queryset.none()
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
+    form = AppointmentForm
+    resource_classes = [OfficerResource]
+    import_columns = SPREADSHEET_COLUMNS
+    change_list_template = "admin/rosters/appointment/change_list.html"
+    list_display = ("person", "unit", "post", "start_on", "end_on", "mode", "roles")
+    list_select_related = ("person", "unit", "post")
+    list_filter = (SubtreeFilter, AsOfDateFilter, "post", "mode")
+    autocomplete_fields = ("person", "unit", "term")
+    search_fields = ("person__name", "unit__name")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("concurrent_roles")
+
+    @admin.display(description="兼任")
+    def roles(self, appointment):
+        return "、".join(role.name for role in appointment.concurrent_roles.all()) or "—"
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in ("person", "unit", "post", "term", "start_on", "end_on", "mode")
+        }
+        roles = form.cleaned_data["concurrent_roles"]
+        if change:
+            saved = appointment_update(appointment=obj, concurrent_roles=roles, **fields)
+        else:
+            saved = appointment_create(concurrent_roles=roles, **fields)
+            obj.pk = saved.appointment.pk
+        for warning in saved.warnings:
+            messages.warning(request, warning)
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="rosters_appointment_export")
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The list as filtered on screen, as an .xlsx that imports back unchanged."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_changelist_instance(request).get_queryset(request).prefetch_related("concurrent_roles")
+        content = export_xlsx(queryset, reveal_personal_data=may_see_personal_data(request))
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%BB%E8%81%8C.xlsx"
+        return response
+
+    def save_related(self, request, form, formsets, change):
+        # The roles were set by the service; only the inlines, if any, are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -1,0 +1,150 @@
+"""Worklist pages: each a paginated list with its count, for a subtree and a date."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from access.scope import scope_of
+from orgunits.autocomplete import limit_unit_choices, location_labels
+from rosters.forms import WorklistForm
+from rosters.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
+
+PER_PAGE = 50
+EMPTY_WORKLIST = "没有需要处理的条目。"
+CHAIR_VACANCY = "负责人空缺"
+CHAIR_VACANCY_HELP = "{titles}同为组织负责人，只计一席，任一在任即不空缺。"
+
+
+def _unit_link(unit):
+    return format_html('<a href="{}">{}</a>', reverse("admin:orgunits_orgunit_change", args=[unit.pk]), unit.name)
+
+
+# Each list gives its headers, its queryset, the cells of a row (given where each listed unit is, as
+# `所属`) and the unit a row is about (None for lists of people): two units may share a name.
+
+
+def _without_chair(unit, on, months):
+    rows = organisations_without_chair(unit, on)
+    return (
+        ["单位", "所属", "代码", "类型", "妇女组织成立"],
+        rows,
+        lambda u, where: [_unit_link(u), where[u.pk], u.code, u.kind.name, u.org_established_on],
+        lambda u: u,
+    )
+
+
+def _terms_due(unit, on, months):
+    rows = terms_due(unit, on, months)
+    return (
+        ["单位", "所属", "届次", "选举日期", "届满日期", "状态"],
+        rows,
+        lambda t, where: [
+            _unit_link(t.unit),
+            where[t.unit.pk],
+            f"第{t.ordinal}届",
+            t.elected_on,
+            t.due_on,
+            "已逾期" if t.overdue else "即将到期",
+        ],
+        lambda t: t.unit,
+    )
+
+
+def _busy(unit, on, months):
+    rows = busy_people(unit, on)
+    return (
+        ["姓名", "出生日期", "在任职务数", "兼任数", "合计"],
+        rows,
+        lambda p, where: [
+            format_html('<a href="{}">{}</a>', reverse("admin:rosters_person_change", args=[p.pk]), p.name),
+            p.birth_date,
+            p.posts,
+            p.roles,
+            p.load,
+        ],
+        None,
+    )
+
+
+def _vacant(unit, on, months):
+    posts, rows = vacant_seats(unit, on)
+    chairs = [p for p in posts if p.counts_as_chair]
+    others = [p for p in posts if not p.counts_as_chair]
+    chair_header = (
+        [
+            format_html(
+                '<abbr title="{}">{}</abbr>',
+                CHAIR_VACANCY_HELP.format(titles="、".join(map(str, chairs))),
+                CHAIR_VACANCY,
+            )
+        ]
+        if chairs
+        else []
+    )
+    return (
+        ["单位", "所属", "类型", *chair_header, *[f"{p.name}空缺" for p in others], "合计空缺"],
+        rows,
+        lambda u, where: [
+            _unit_link(u),
+            where[u.pk],
+            u.kind.name,
+            *([u.vacant_chair or ""] if chairs else []),
+            *[getattr(u, f"vacant_{p.pk}") or "" for p in others],
+            u.vacant_total,
+        ],
+        lambda u: u,
+    )
+
+
+WORKLISTS = {
+    "without-chair": (
+        "有组织无人员",
+        "已建立妇女组织、但当日没有主席（或妇女主任、妇代会主任）在任的单位。",
+        _without_chair,
+    ),
+    "terms-due": ("换届到期", "未结束、在所选月数内到期或已逾期的届次。", _terms_due),
+    "busy": ("身兼数职", "当日在任职务与兼任合计三项及以上的人员。", _busy),
+    "vacant-seats": (
+        "职数空缺",
+        "在任人数少于职务默认职数的组织。职务只在其适用的单位类型中计职数，未设适用类型的职务不计；"
+        "算作负责人的职务（主席、妇女主任、妇代会主任等）只计一席。",
+        _vacant,
+    ),
+}
+
+
+def worklist_view(request, name: str):
+    if not request.user.has_perms(["orgunits.view_orgunit", "rosters.view_appointment"]):
+        raise PermissionDenied
+    if name not in WORKLISTS:
+        raise Http404(name)
+    title, description, build = WORKLISTS[name]
+    data = request.GET.copy()
+    for key, value in WorklistForm.defaults().items():
+        data.setdefault(key, value)
+    if "unit" not in data:
+        home = scope_of(request).home()
+        data["unit"] = home.pk if home else ""
+    form = limit_unit_choices(WorklistForm(data), scope_of(request))
+    context = {
+        **admin.site.each_context(request),
+        "title": title,
+        "description": description,
+        "form": form,
+        "media": form.media,
+        "worklists": [(key, entry[0]) for key, entry in WORKLISTS.items()],
+        "current": name,
+        "empty_message": EMPTY_WORKLIST,
+    }
+    if form.is_valid():
+        unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
+        headers, queryset, cells, unit_of = build(unit, on, form.cleaned_data.get("months") or 0)
+        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+        items = list(page.object_list)
+        where = location_labels(unit_of(item) for item in items) if unit_of else {}
+        context.update(headers=headers, page=page, rows=[cells(item, where) for item in items], unit=unit, on=on)
+    return TemplateResponse(request, "admin/rosters/worklist.html", context)

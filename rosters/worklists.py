@@ -1,0 +1,118 @@
+"""The lists federations act on, for a subtree and a date. Each is one queryset, so pages can
+paginate and count it."""
+
+import datetime
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+
+from orgunits.models import OrgUnit
+from rosters.models import Appointment, Person, Post, Term
+
+BUSY_THRESHOLD = 3
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def organisations_without_chair(unit: OrgUnit, on: datetime.date):
+    """有组织无人员: established organisations with nobody in a chair post that day."""
+    chairs = Appointment.objects.active_on(on).filter(unit=OuterRef("pk"), post__counts_as_chair=True)
+    return (
+        OrgUnit.objects.subtree(unit).open_on(on).org_established_on(on).exclude(Exists(chairs)).select_related("kind")
+    )
+
+
+def terms_due(unit: OrgUnit, on: datetime.date, months: int = 6):
+    """换届: open terms due within `months` of the date, or already overdue (annotated)."""
+    return (
+        Term.objects.filter(unit__in=OrgUnit.objects.subtree(unit), closed_on__isnull=True)
+        .filter(due_on__lte=add_months(on, months))
+        .annotate(overdue=Case(When(due_on__lt=on, then=Value(True)), default=Value(False)))
+        .select_related("unit")
+        .order_by("due_on", "unit__path")
+    )
+
+
+def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOLD):
+    """身兼数职: people holding `threshold` or more posts and concurrent roles that day in the subtree."""
+    active = (
+        Q(appointments__unit__in=OrgUnit.objects.subtree(unit))
+        & Q(appointments__start_on__lte=on)
+        & (Q(appointments__end_on__isnull=True) | Q(appointments__end_on__gte=on))
+    )
+    return (
+        Person.objects.annotate(
+            posts=Count("appointments", filter=active, distinct=True),
+            roles=Count("appointments__concurrent_roles", filter=active, distinct=True),
+        )
+        .annotate(load=F("posts") + F("roles"))
+        .filter(load__gte=threshold)
+        .order_by("-load", "name")
+    )
+
+
+def _holders(on: datetime.date, **posts):
+    """How many hold the given posts in the outer unit that day (None for nobody)."""
+    return Subquery(
+        Appointment.objects.active_on(on)
+        .filter(unit=OuterRef("pk"), **posts)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+
+
+def _seats_by_kind(seats: dict[int, int]):
+    """The seats of the outer unit's kind, from {kind pk: seats}; 0 for other kinds."""
+    kinds_by_seats: dict[int, list[int]] = {}
+    for kind_pk, count in seats.items():
+        kinds_by_seats.setdefault(count, []).append(kind_pk)
+    return Case(
+        *(When(kind_id__in=kinds, then=Value(count)) for count, kinds in kinds_by_seats.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _shortfall(seats, holders):
+    return Greatest(seats - Coalesce(holders, 0), Value(0))
+
+
+def vacant_seats(unit: OrgUnit, on: datetime.date) -> tuple[list[Post], object]:
+    """Units whose organisation has fewer holders than its seats.
+
+    A post has seats only in the unit kinds it lists; a post listing none has seats nowhere, so a post
+    added without kinds cannot put every unit of the country on the list. The chair posts (主席, 妇女主任,
+    妇代会主任: counts_as_chair) are one seat under the titles of different organisation forms: a village
+    lacks one chair, not three, and holding any of them fills it, as on 有组织无人员.
+
+    Annotated: `vacant_chair`; `vacant_<post pk>` per post, as if that title stood alone; `vacant_total`,
+    which counts the chair seat once.
+    """
+    posts = [post for post in Post.objects.prefetch_related("kinds") if post.default_seats and post.kinds.all()]
+    units = OrgUnit.objects.subtree(unit).open_on(on).org_established_on(on).select_related("kind")
+    chair_seats: dict[int, int] = {}
+    for post in posts:
+        seats = _seats_by_kind({kind.pk: post.default_seats for kind in post.kinds.all()})
+        units = units.annotate(**{f"vacant_{post.pk}": _shortfall(seats, _holders(on, post=post))})
+        if post.counts_as_chair:
+            for kind in post.kinds.all():
+                chair_seats[kind.pk] = max(chair_seats.get(kind.pk, 0), post.default_seats)
+    units = units.annotate(
+        vacant_chair=_shortfall(_seats_by_kind(chair_seats), _holders(on, post__counts_as_chair=True))
+    )
+    total = F("vacant_chair")
+    for post in posts:
+        if not post.counts_as_chair:
+            total = total + F(f"vacant_{post.pk}")
+    return posts, units.annotate(vacant_total=total).filter(vacant_total__gt=0)

@@ -1,0 +1,212 @@
+"""Yearly statistics: entering values with their checks, and reading them summed up the tree."""
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from imports.audit import bulk_history_kwargs
+from orgunits.models import OrgUnit
+from stats import errors
+from stats.expressions import Expression, Values
+from stats.models import DataElement, DataValue, Operator, ValidationRule
+from stats.periods import Period
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_COMPARE = {
+    Operator.LE: lambda a, b: a <= b,
+    Operator.LT: lambda a, b: a < b,
+    Operator.EQ: lambda a, b: a == b,
+    Operator.GE: lambda a, b: a >= b,
+    Operator.GT: lambda a, b: a > b,
+}
+
+RawValues = dict[str, tuple[object, object]]  # element code -> (total, female) as entered
+
+
+def parse_count(raw: object, *, what: str) -> int | None:
+    """A count as typed in a form or read from a spreadsheet cell; blank is None."""
+    if raw is None or isinstance(raw, bool):
+        return None if raw is None else _not_integer(what, raw)
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float | Decimal):
+        if raw != int(raw):
+            _not_integer(what, raw)
+        value = int(raw)
+    else:
+        text = str(raw).strip().replace(",", "").replace("，", "")
+        if not text:
+            return None
+        if not _INTEGER.match(text):
+            _not_integer(what, raw)
+        value = int(text)
+    if value < 0:
+        raise ValidationError(errors.COUNT_NEGATIVE.format(what=what, value=value), code="negative")
+    return value
+
+
+def _not_integer(what: str, raw: object):
+    raise ValidationError(errors.COUNT_NOT_INTEGER.format(what=what, value=raw), code="not_integer")
+
+
+def _clean_values(raw_values: RawValues, elements: dict[str, DataElement]) -> dict[str, tuple[int | None, int | None]]:
+    problems: dict[str, list[str]] = defaultdict(list)
+    clean = {}
+    for code, (raw_total, raw_female) in raw_values.items():
+        element = elements.get(code)
+        if element is None:
+            problems[code].append(errors.UNKNOWN_ELEMENT.format(code=code))
+            continue
+        try:
+            total = parse_count(raw_total, what=f"{element.name}合计")
+            female = parse_count(raw_female, what=f"{element.name}其中女性")
+        except ValidationError as exc:
+            problems[code].extend(exc.messages)
+            continue
+        if female is not None and not element.has_female:
+            problems[code].append(errors.FEMALE_NOT_APPLICABLE.format(element=element.name))
+        elif female is not None and total is None:
+            problems[code].append(errors.FEMALE_WITHOUT_TOTAL.format(element=element.name))
+        elif female is not None and female > total:
+            problems[code].append(errors.FEMALE_ABOVE_TOTAL.format(element=element.name, female=female, total=total))
+        clean[code] = (total, female)
+    if problems:
+        raise ValidationError(dict(problems))
+    return clean
+
+
+def rule_violations(values: Values, *, rules=None, elements=None) -> list[str]:
+    """Messages for the active rules that the values break; rules whose figures are missing are skipped."""
+    rules = ValidationRule.objects.filter(active=True) if rules is None else rules
+    elements = {e.code: e for e in DataElement.objects.all()} if elements is None else elements
+    known = {code: element.has_female for code, element in elements.items()}
+    names = {code: element.name for code, element in elements.items()}
+    found = []
+    for rule in rules:
+        left = Expression.parse(rule.left, known)
+        right = Expression.parse(rule.right, known)
+        left_value, right_value = left.evaluate(values), right.evaluate(values)
+        if left_value is None or right_value is None:
+            continue
+        if not _COMPARE[rule.operator](left_value, right_value):
+            found.append(
+                errors.RULE_VIOLATED.format(
+                    rule=rule.name,
+                    left_text=_readable(rule.left, names),
+                    left=_plain(left_value),
+                    operator=Operator(rule.operator).label,
+                    right_text=_readable(rule.right, names),
+                    right=_plain(right_value),
+                )
+            )
+    return found
+
+
+def _readable(text: str, names: dict[str, str]) -> str:
+    def name_of(match):
+        code, part = match.group(1), match.group(2)
+        return names.get(code, code) + ("其中女性" if part == ".female" else "")
+
+    return re.sub(r"\b([a-z][a-z0-9_]*)(\.total|\.female)?\b", name_of, text)
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@transaction.atomic
+def datavalues_save(*, unit: OrgUnit, period: Period | str, values: RawValues) -> int:
+    """Save one unit's figures for one period, all or nothing. A blank total removes a figure.
+
+    Raises ValidationError keyed by element code, with rule violations under NON_FIELD_ERRORS.
+    Returns the number of figures written or removed.
+    """
+    period = Period.parse(period)
+    elements = {e.code: e for e in DataElement.objects.all()}
+    clean = _clean_values(values, elements)
+    stored = {
+        value.element.code: value
+        for value in DataValue.objects.select_for_update().filter(unit=unit, period=period).select_related("element")
+    }
+    merged = {code: (value.total, value.female) for code, value in stored.items()}
+    for code, (total, female) in clean.items():
+        if total is None:
+            merged.pop(code, None)
+        else:
+            merged[code] = (total, female)
+    violations = rule_violations(merged, elements=elements)
+    if violations:
+        raise ValidationError({NON_FIELD_ERRORS: violations})
+    to_create, to_update, to_delete = [], [], []
+    for code, (total, female) in clean.items():
+        current = stored.get(code)
+        if total is None:
+            if current:
+                to_delete.append(current.pk)
+        elif current is None:
+            to_create.append(DataValue(unit=unit, element=elements[code], period=period, total=total, female=female))
+        elif (current.total, current.female) != (total, female):
+            current.total, current.female = total, female
+            to_update.append(current)
+    for value in DataValue.objects.filter(pk__in=to_delete):
+        value.delete()  # one by one, so each removal is in the history
+    datavalues_write(to_create=to_create, to_update=to_update)
+    return len(to_create) + len(to_update) + len(to_delete)
+
+
+def datavalues_write(*, to_create: list[DataValue], to_update: list[DataValue], batch_size: int | None = None) -> None:
+    """Bulk writes of checked figures, with history. bulk_update skips auto_now, so the time is set here."""
+    history = bulk_history_kwargs()
+    bulk_create_with_history(to_create, DataValue, batch_size=batch_size, **history)
+    now = timezone.now()
+    for value in to_update:
+        value.updated_at = now
+    bulk_update_with_history(to_update, DataValue, ["total", "female", "updated_at"], batch_size=batch_size, **history)
+
+
+def own_values(unit: OrgUnit, period: Period) -> Values:
+    rows = DataValue.objects.filter(unit=unit, period=period).values_list("element__code", "total", "female")
+    return {code: (total, female) for code, total, female in rows}
+
+
+def _sums(queryset) -> Values:
+    return {
+        row["element__code"]: (row["total_sum"], row["female_sum"])
+        for row in queryset.values("element__code").annotate(total_sum=Sum("total"), female_sum=Sum("female"))
+    }
+
+
+def subtree_values(unit: OrgUnit, period: Period) -> Values:
+    """Each element summed over the unit's subtree, the unit included. One query."""
+    return _sums(DataValue.objects.filter(unit__in=OrgUnit.objects.subtree(unit), period=period))
+
+
+def values_by_child(unit: OrgUnit, period: Period) -> dict[str, Values]:
+    """Sums per child branch, keyed by the child's branch_key (the unit's own figures under its own key)."""
+    rows = (
+        DataValue.objects.filter(unit__in=OrgUnit.objects.subtree(unit), period=period)
+        .annotate(branch=OrgUnit.branch_of(unit, via="unit__"))
+        .values("branch", "element__code")
+        .annotate(total_sum=Sum("total"), female_sum=Sum("female"))
+    )
+    found: dict[str, Values] = defaultdict(dict)
+    for row in rows:
+        found[row["branch"]][row["element__code"]] = (row["total_sum"], row["female_sum"])
+    return found
+
+
+def completeness(unit: OrgUnit, period: Period) -> list[tuple[OrgUnit, bool]]:
+    """Each direct child and whether anything in its branch reported for the period. Two queries."""
+    reported = set(
+        DataValue.objects.filter(unit__in=OrgUnit.objects.subtree(unit, include_self=False), period=period)
+        .annotate(branch=OrgUnit.branch_of(unit, via="unit__"))
+        .values_list("branch", flat=True)
+        .distinct()
+    )
+    return [(child, child.branch_key in reported) for child in OrgUnit.objects.children_of(unit).select_related("kind")]

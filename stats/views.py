@@ -1,0 +1,113 @@
+"""Admin pages for statistics: data entry, coverage and indicators for any unit."""
+
+from urllib.parse import quote
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from access.scope import READ_ONLY_SCOPE, scope_of
+from orgunits.autocomplete import limit_unit_choices
+from stats.coverage import coverage, coverage_with_previous_year, current_of
+from stats.exports import coverage_csv, coverage_xlsx, title_of
+from stats.forms import CoverageForm, FiguresForm, UnitYearForm
+from stats.indicators import indicator_values
+from stats.models import DataElement
+from stats.services import completeness, datavalues_save, own_values
+
+
+def _page(request, template, title, **context):
+    return TemplateResponse(request, template, {**admin.site.each_context(request), "title": title, **context})
+
+
+def _require(request, *perms):
+    if not request.user.has_perms(perms):
+        raise PermissionDenied
+
+
+def _selection(request, form_class, defaults):
+    """The unit/date form from the query string; the unit defaults to the top of the user's scope."""
+    data = request.GET.copy()
+    for key, value in defaults.items():
+        data.setdefault(key, value)
+    if "unit" not in data:
+        home = scope_of(request).home()
+        data["unit"] = home.pk if home else ""
+    return limit_unit_choices(form_class(data), scope_of(request))
+
+
+def coverage_view(request):
+    _require(request, "orgunits.view_orgunit")
+    form = _selection(request, CoverageForm, CoverageForm.defaults())
+    result = None
+    if form.is_valid():
+        unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
+        result = coverage_with_previous_year(unit, on) if form.cleaned_data["compare"] else coverage(unit, on)
+        if request.GET.get("export") in EXPORTS:
+            return _coverage_file(result, request.GET["export"])
+    return _page(request, "admin/stats/coverage.html", "组建率", form=form, result=result, media=form.media)
+
+
+EXPORTS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _coverage_file(result, kind: str) -> HttpResponse:
+    current = current_of(result)
+    content = coverage_xlsx(result) if kind == "xlsx" else "\ufeff" + coverage_csv(result)  # BOM: Excel reads UTF-8
+    name = quote(f"{title_of(current)}（{current.on.isoformat()}）.{kind}")
+    response = HttpResponse(content, content_type=EXPORTS[kind])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+def indicators_view(request):
+    _require(request, "orgunits.view_orgunit", "stats.view_datavalue")
+    form = _selection(request, UnitYearForm, {"year": timezone.localdate().year - 1})
+    values = None
+    if form.is_valid():
+        values = indicator_values(form.cleaned_data["unit"], form.period())
+    return _page(request, "admin/stats/indicators.html", "指标", form=form, values=values, media=form.media)
+
+
+def entry_view(request):
+    _require(request, "orgunits.view_orgunit", "stats.add_datavalue", "stats.change_datavalue")
+    chooser = _selection(request, UnitYearForm, {"year": timezone.localdate().year - 1})
+    if not chooser.is_valid():
+        return _page(request, "admin/stats/entry.html", "数据填报", chooser=chooser, media=chooser.media)
+    unit, period = chooser.cleaned_data["unit"], chooser.period()
+    may_edit = scope_of(request).can_edit(unit)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied(READ_ONLY_SCOPE.format(unit=unit.name))
+    elements = list(DataElement.objects.all())
+    if request.method == "POST":
+        figures = FiguresForm(request.POST, elements=elements)
+        if figures.is_valid():
+            try:
+                changed = datavalues_save(unit=unit, period=period, values=figures.raw_values())
+            except ValidationError as exc:
+                figures.add_service_errors(exc)
+            else:
+                messages.success(request, f"已保存{unit.name}{period.label}的数据（{changed}项有变化）。")
+                return HttpResponseRedirect(request.get_full_path())
+    else:
+        initial = {}
+        for code, (total, female) in own_values(unit, period).items():
+            initial[f"{code}__total"], initial[f"{code}__female"] = total, female
+        figures = FiguresForm(initial=initial, elements=elements)
+    return _page(
+        request,
+        "admin/stats/entry.html",
+        f"数据填报：{unit.name} {period.label}",
+        chooser=chooser,
+        figures=figures,
+        unit=unit,
+        period=period,
+        completeness=completeness(unit, period) if unit.numchild else None,
+        may_edit=may_edit,
+        media=chooser.media,
+    )
