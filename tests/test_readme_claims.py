@@ -1,4 +1,5 @@
-"""README claims (issue 13) that no other test held: each test names the sentence it backs."""
+"""Documentation claims (issue 13: README.md then, the pages of docs/ now) that no other test held: each
+test names the sentence it backs."""
 
 import datetime
 

@@ -1,5 +1,5 @@
 """The demo data (`make demo`): every page has something believable to show, a second run changes
-nothing, and what the README says about it is true."""
+nothing, and what docs/demo.md says about it is true."""
 
 import datetime
 import re
@@ -64,7 +64,7 @@ def table_counts() -> dict[str, int]:
 
 
 def demo_section() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "demo.md").read_text(encoding="utf-8")
     start = text.index("The demo data, as of")
     return text[start : text.index("\n## ", start)]
 
