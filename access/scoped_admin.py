@@ -1,4 +1,4 @@
-"""Admin classes that obey the user's scope (see access.scope)."""
+"""Admin classes that obey the user's scope (see access.scope): their permission rules and export pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
