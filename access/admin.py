@@ -1,18 +1,27 @@
 """Who manages whom: assignments, editable by superusers and by managers strictly below their units,
-for the accounts they manage (access.accounts)."""
+for the accounts they manage (access.selectors). Also registers the user and group admins that
+replace Django's own."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from access.accounts import NOT_BELOW_YOURS, accounts_managed_by, may_assign_at
+from access.errors import NOT_BELOW_YOURS, OWN_ASSIGNMENT
+from access.group_admin import NationalGroupAdmin
 from access.history_admin import GuardedHistoryAdmin
 from access.models import Assignment
 from access.scope import scope_of
-from access.scoped_admin import NotFoundMixin
+from access.scoped_admin import RuledAdminMixin
+from access.selectors import accounts_managed_by, manages_accounts, may_assign_at
+from access.user_admin import ScopedUserAdmin
 
-OWN_ASSIGNMENT = "不能修改自己的管辖范围。"
+# Django's own user and group admins hand out everything: these replace them.
+admin.site.unregister(User)
+admin.site.register(User, ScopedUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, NationalGroupAdmin)
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -42,7 +51,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NotFoundMixin, GuardedHistoryAdmin):
+class AssignmentAdmin(RuledAdminMixin, GuardedHistoryAdmin):
     form = AssignmentForm
     list_display = ("user", "unit", "role", "created_at")
     list_select_related = ("user", "unit")
@@ -63,22 +72,13 @@ class AssignmentAdmin(NotFoundMixin, GuardedHistoryAdmin):
         form = super().get_form(request, obj, **kwargs)
         return type("ScopedAssignmentForm", (form,), {"scope": scope_of(request)})
 
-    def has_add_permission(self, request):
+    def may_add(self, request) -> bool:
+        return manages_accounts(scope_of(request))
+
+    def may_change(self, request, assignment) -> bool:
         scope = scope_of(request)
-        return super().has_add_permission(request) and (scope.unrestricted or bool(scope.manage_paths))
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
-
-    def _may_manage(self, request, assignment) -> bool:
-        scope = scope_of(request)
-        if scope.unrestricted:
-            return True
-        if assignment is None:
-            return bool(scope.manage_paths)
+        if assignment is None or scope.unrestricted:
+            return manages_accounts(scope)
         # Every assignment of an account she manages lies strictly below her units, so this also
         # keeps peers (same unit) and anyone above from being changed by her.
         managed = accounts_managed_by(request.user, scope=scope)

@@ -28,7 +28,8 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from access.scope import scope_of
 from orgunits.models import OrgUnit
 from rosters.models import Person, Term
-from rosters.people import may_see_personal_data, people_for, shown_personal_value, touches_personal_data
+from rosters.people import may_see_personal_data, shown_personal_value, touches_personal_data
+from rosters.selectors import people_for
 
 HIDDEN_VALUE = "（无权查看）"
 HIDDEN_VERSION = "（此版本涉及您管辖范围以外的单位或人员）"

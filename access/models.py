@@ -23,8 +23,7 @@ class Assignment(models.Model):
 
     class Meta:
         db_table = "orgunits_assignment"  # kept when the model moved here from orgunits
-        verbose_name = _("管辖范围")
-        verbose_name_plural = _("管辖范围")
+        verbose_name = verbose_name_plural = _("管辖范围")
         constraints = [models.UniqueConstraint(fields=["user", "unit"], name="assignment_one_per_user_unit")]
 
     def __str__(self):
@@ -45,8 +44,7 @@ class AccountOrigin(models.Model):
 
     class Meta:
         db_table = "orgunits_accountorigin"  # kept when the model moved here from orgunits
-        verbose_name = _("账号来源")
-        verbose_name_plural = _("账号来源")
+        verbose_name = verbose_name_plural = _("账号来源")
 
     def __str__(self):
         return f"{self.user}：{self.created_by or '—'}"

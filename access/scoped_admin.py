@@ -1,11 +1,13 @@
-"""Admin classes that obey the user's scope (see access.scope)."""
+"""Admin classes that obey the user's scope (see access.scope): their permission rules and export pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import path
 
 from access.scope import scope_of
 from orgunits.models import OrgUnit
 from rosters.models import Person, Term
-from rosters.people import people_for
+from rosters.selectors import people_for
 
 
 class NotFoundMixin:
@@ -22,7 +24,46 @@ class NotFoundMixin:
         )
 
 
-class ScopedAdminMixin(NotFoundMixin):
+class ChangelistExportMixin:
+    """An export/ page beside the list: the rows as filtered on screen, for whoever may view them.
+    `?format=` picks the file format and is no filter."""
+
+    def export_file(self, request, rows, file_format: str):
+        raise NotImplementedError
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_export"
+        return [path("export/", self.admin_site.admin_view(self.export_view), name=name), *super().get_urls()]
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        params = request.GET.copy()
+        file_format = params.pop("format", ["xlsx"])[-1]
+        request.GET = params
+        return self.export_file(request, self.get_changelist_instance(request).get_queryset(request), file_format)
+
+
+class RuledAdminMixin(NotFoundMixin):
+    """Add asks `may_add`, change and delete both ask `may_change`: each admin states its rule once."""
+
+    def may_add(self, request) -> bool:
+        raise NotImplementedError
+
+    def may_change(self, request, obj) -> bool:
+        raise NotImplementedError
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and self.may_add(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_change(request, obj)
+
+
+class ScopedAdminMixin(RuledAdminMixin):
     """Rows reach their unit through `scope_via` ("" for units themselves, "unit__" for rows with a unit)."""
 
     scope_via = "unit__"
@@ -42,16 +83,10 @@ class ScopedAdminMixin(NotFoundMixin):
             obj is None or scope_of(request).can_view(self.unit_of(obj))
         )
 
-    def has_add_permission(self, request, *args):
-        return super().has_add_permission(request, *args) and scope_of(request).can_edit_anything
+    def may_add(self, request) -> bool:
+        return scope_of(request).can_edit_anything
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-    def _may_edit(self, request, obj) -> bool:
+    def may_change(self, request, obj) -> bool:
         scope = scope_of(request)
         return scope.can_edit_anything if obj is None else scope.can_edit(self.unit_of(obj))
 

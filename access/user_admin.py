@@ -1,22 +1,22 @@
-"""Users, as managers may handle them: the accounts of access.accounts.accounts_managed_by, and
-only with what she holds herself."""
+"""Users, as managers may handle them: the accounts of access.selectors.accounts_managed_by, and
+only with what she holds herself. Registered by access.admin."""
 
-from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from access.accounts import GRANT_BEYOND_OWN, accounts_managed_by, grantable_groups, grantable_permissions
+from access.errors import GRANT_BEYOND_OWN
 from access.models import AccountOrigin
 from access.scope import scope_of
-from access.scoped_admin import NotFoundMixin
+from access.scoped_admin import RuledAdminMixin
+from access.selectors import accounts_managed_by, grantable_groups, grantable_permissions, manages_accounts
 
 # is_superuser would hand out everything; the dates are the system's record, not hers to rewrite.
 PRIVILEGED_FIELDS = ("is_superuser", "last_login", "date_joined")
 
 
-class ScopedUserAdmin(NotFoundMixin, UserAdmin):
+class ScopedUserAdmin(RuledAdminMixin, UserAdmin):
     def get_queryset(self, request):
         managed = accounts_managed_by(request.user, scope=scope_of(request))
         return super().get_queryset(request).filter(pk__in=managed.values("pk"))
@@ -28,17 +28,10 @@ class ScopedUserAdmin(NotFoundMixin, UserAdmin):
             return User.objects.get(pk=request.user.pk)
         return obj
 
-    def has_add_permission(self, request):
-        scope = scope_of(request)
-        return super().has_add_permission(request) and (scope.unrestricted or bool(scope.manage_paths))
+    def may_add(self, request) -> bool:
+        return manages_accounts(scope_of(request))
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._manages(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._manages(request, obj)
-
-    def _manages(self, request, obj) -> bool:
+    def may_change(self, request, obj) -> bool:
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def get_readonly_fields(self, request, obj=None):
@@ -65,7 +58,3 @@ class ScopedUserAdmin(NotFoundMixin, UserAdmin):
             return super().response_add(request, obj, post_url_continue)
         # A new account is useless until it has a scope: go straight to giving it one.
         return HttpResponseRedirect(reverse("admin:access_assignment_add") + f"?user={obj.pk}")
-
-
-admin.site.unregister(User)
-admin.site.register(User, ScopedUserAdmin)

@@ -11,12 +11,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from access.admin import AssignmentAdmin  # noqa: F401  (registers it)
-from access.group_admin import NationalGroupAdmin  # noqa: F401  (replaces the stock group admin)
 from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from access.scope import OUT_OF_SCOPE, scope_of
 from access.scoped_admin import ScopedAdminMixin
-from access.user_admin import ScopedUserAdmin  # noqa: F401  (replaces the stock user admin)
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 from orgunits import errors, unit_import

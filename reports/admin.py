@@ -115,23 +115,12 @@ class SurveyReportAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        try:
-            if change:
-                survey_report_update(
-                    report=obj, title=data["title"], problems=data["problems"], measures=data["measures"]
-                )
-            else:
-                created = survey_report_create(
-                    unit=data["unit"],
-                    year=data["year"],
-                    title=data["title"],
-                    problems=data["problems"],
-                    measures=data["measures"],
-                )
-                obj.pk = created.pk
-        except ValidationError as exc:  # raced with another writer after the form was checked
-            raise PermissionDenied("；".join(exc.messages)) from exc
+        # The form has already run the service's rules (SurveyReportForm.service_validate).
+        texts = {name: form.cleaned_data[name] for name in ("title", "problems", "measures")}
+        if change:
+            survey_report_update(report=obj, **texts)
+        else:
+            obj.pk = survey_report_create(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"], **texts).pk
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_continue" in request.POST or "_addanother" in request.POST:

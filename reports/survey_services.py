@@ -38,48 +38,46 @@ def survey_report_create(
     return report
 
 
-def _locked(report: SurveyReport) -> SurveyReport:
-    return SurveyReport.objects.select_for_update().select_related("unit__kind").get(pk=report.pk)
+def _locked(report: SurveyReport, *, final: bool, refusal: str) -> SurveyReport:
+    """The report, locked, if it is (final=True) or is not final yet; otherwise the refusal."""
+    current = SurveyReport.objects.select_for_update().select_related("unit__kind").get(pk=report.pk)
+    if current.is_final != final:
+        raise ValidationError(refusal.format(title=current.title), code="draft" if final else "final")
+    return current
+
+
+def _saved(report: SurveyReport) -> SurveyReport:
+    report.full_clean()
+    report.save()
+    return report
 
 
 @transaction.atomic
 def survey_report_update(
     *, report: SurveyReport, title: str | None = None, problems: str | None = None, measures: str | None = None
 ) -> SurveyReport:
-    current = _locked(report)
-    if current.is_final:
-        raise ValidationError(errors.SURVEY_FINAL_READ_ONLY.format(title=current.title), code="final")
+    current = _locked(report, final=False, refusal=errors.SURVEY_FINAL_READ_ONLY)
     for name, value in (("title", title), ("problems", problems), ("measures", measures)):
         if value is not None:
             setattr(current, name, value.strip() if name == "title" else value)
-    current.full_clean()
-    current.save()
-    return current
+    return _saved(current)
 
 
 @transaction.atomic
 def survey_report_finalize(*, report: SurveyReport) -> SurveyReport:
     """定稿: the figures as they are now are frozen in the snapshot."""
-    current = _locked(report)
-    if current.is_final:
-        raise ValidationError(errors.SURVEY_ALREADY_FINAL.format(title=current.title), code="final")
+    current = _locked(report, final=False, refusal=errors.SURVEY_ALREADY_FINAL)
     current.snapshot = survey_figures(current.unit, current.year)
     current.status = SurveyReport.Status.FINAL
     current.frozen_at = timezone.now()
-    current.full_clean()
-    current.save()
-    return current
+    return _saved(current)
 
 
 @transaction.atomic
 def survey_report_reopen(*, report: SurveyReport) -> SurveyReport:
     """退回草稿: the snapshot is dropped (the history keeps it) and figures are live again."""
-    current = _locked(report)
-    if not current.is_final:
-        raise ValidationError(errors.SURVEY_NOT_FINAL.format(title=current.title), code="draft")
+    current = _locked(report, final=True, refusal=errors.SURVEY_NOT_FINAL)
     current.status = SurveyReport.Status.DRAFT
     current.snapshot = None
     current.frozen_at = None
-    current.full_clean()
-    current.save()
-    return current
+    return _saved(current)

@@ -15,7 +15,7 @@ from reports import narrative
 from reports.models import SurveyReport
 from reports.survey_document import SurveyDocument, build_document
 from reports.survey_figures import survey_figures, year_end
-from rosters.worklists import busy_people, organisations_without_chair, terms_due
+from rosters.selectors import busy_people, organisations_without_chair, terms_due
 
 CSS_FILE = Path(__file__).parent / "static" / "reports" / "survey.css"
 PARTS = {

@@ -3,22 +3,22 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from access.scope import scope_of
-from access.scoped_admin import NotFoundMixin, ScopedAdminMixin
-from imports.import_admin import SpreadsheetImportMixin
+from access.scoped_admin import ChangelistExportMixin, RuledAdminMixin, ScopedAdminMixin
+from imports.import_admin import SpreadsheetImportMixin, file_response
+from imports.spreadsheets import XLSX_CONTENT_TYPE
 from orgunits.resources import OfficerResource
 from rosters import people
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
 from rosters.officers import SPREADSHEET_COLUMNS, export_xlsx
+from rosters.selectors import people_for
 from rosters.services import (
     PERSON_FIELDS,
     appointment_create,
@@ -32,6 +32,11 @@ from rosters.services import (
 
 def may_see_personal_data(request) -> bool:
     return people.may_see_personal_data(request.user)
+
+
+@admin.display(description="兼任")
+def concurrent_roles(appointment) -> str:
+    return "、".join(role.name for role in appointment.concurrent_roles.all()) or "—"
 
 
 class AsOfDateFilter(admin.SimpleListFilter):
@@ -71,13 +76,15 @@ class ReadOnlyTabularInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
 
 class AppointmentHistoryInline(ReadOnlyTabularInline):
     """Every post a person has held, across units."""
 
     fk_name = "person"
     fields = ("unit_link", "post", "start_on", "end_on", "mode")
-    readonly_fields = fields
     verbose_name_plural = "历任职务"
 
     def get_queryset(self, request):
@@ -95,7 +102,7 @@ class CurrentRosterInline(ReadOnlyTabularInline):
 
     fk_name = "unit"
     fields = ("person_link", "post", "start_on", "mode", "roles")
-    readonly_fields = fields
+    roles = staticmethod(concurrent_roles)
     verbose_name_plural = "现任人员"
 
     def get_queryset(self, request):
@@ -112,13 +119,9 @@ class CurrentRosterInline(ReadOnlyTabularInline):
         url = reverse("admin:rosters_appointment_change", args=[appointment.pk])
         return format_html('<a href="{}">{}</a>', url, appointment.person.name)
 
-    @admin.display(description="兼任")
-    def roles(self, appointment):
-        return "、".join(role.name for role in appointment.concurrent_roles.all()) or "—"
-
 
 @admin.register(Person)
-class PersonAdmin(NotFoundMixin, GuardedHistoryAdmin):
+class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
     form = PersonForm
     list_display = (
         "name",
@@ -136,23 +139,17 @@ class PersonAdmin(NotFoundMixin, GuardedHistoryAdmin):
     inlines = [AppointmentHistoryInline]
 
     def get_queryset(self, request):
-        visible = people.people_for(scope_of(request)).values("pk")
+        visible = people_for(scope_of(request)).values("pk")
         return super().get_queryset(request).filter(pk__in=visible)
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and scope_of(request).can_edit_anything
+    def may_add(self, request) -> bool:
+        return scope_of(request).can_edit_anything
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-    def _may_edit(self, request, person) -> bool:
+    def may_change(self, request, person) -> bool:
         scope = scope_of(request)
         if person is None or scope.unrestricted:
             return scope.can_edit_anything
-        return people.people_for(scope, editable=True).filter(pk=person.pk).exists()
+        return people_for(scope, editable=True).filter(pk=person.pk).exists()
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -261,12 +258,13 @@ class SubtreeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
+class AppointmentAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
     form = AppointmentForm
     resource_classes = [OfficerResource]
     import_columns = SPREADSHEET_COLUMNS
     change_list_template = "admin/rosters/appointment/change_list.html"
     list_display = ("person", "unit", "post", "start_on", "end_on", "mode", "roles")
+    roles = staticmethod(concurrent_roles)
     list_select_related = ("person", "unit", "post")
     list_filter = (SubtreeFilter, AsOfDateFilter, "post", "mode")
     autocomplete_fields = ("person", "unit", "term")
@@ -275,10 +273,6 @@ class AppointmentAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryA
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("concurrent_roles")
-
-    @admin.display(description="兼任")
-    def roles(self, appointment):
-        return "、".join(role.name for role in appointment.concurrent_roles.all()) or "—"
 
     def save_model(self, request, obj, form, change):
         fields = {
@@ -293,21 +287,11 @@ class AppointmentAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryA
         for warning in saved.warnings:
             messages.warning(request, warning)
 
-    def get_urls(self):
-        export = path("export/", self.admin_site.admin_view(self.export_view), name="rosters_appointment_export")
-        return [export, *super().get_urls()]
-
-    def export_view(self, request):
-        """The list as filtered on screen, as an .xlsx that imports back unchanged."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        queryset = self.get_changelist_instance(request).get_queryset(request).prefetch_related("concurrent_roles")
-        content = export_xlsx(queryset, reveal_personal_data=may_see_personal_data(request))
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%BB%E8%81%8C.xlsx"
-        return response
+    def export_file(self, request, appointments, file_format):
+        """Always an .xlsx that imports back unchanged."""
+        reveal = may_see_personal_data(request)
+        content = export_xlsx(appointments.prefetch_related("concurrent_roles"), reveal_personal_data=reveal)
+        return file_response(content, "任职.xlsx", XLSX_CONTENT_TYPE)
 
     def save_related(self, request, form, formsets, change):
         # The roles were set by the service; only the inlines, if any, are left.

@@ -6,7 +6,8 @@ from django.utils import timezone
 from orgunits.autocomplete import UnitChoiceField
 from orgunits.forms import ServiceValidatedForm
 from rosters.models import Appointment, Person, Term
-from rosters.services import appointment_errors, person_validate, term_close_errors
+from rosters.selectors import latest_term
+from rosters.services import appointment_errors, person_validate, term_close_errors, term_open_errors
 
 
 class PersonForm(ServiceValidatedForm):
@@ -38,10 +39,13 @@ class TermForm(ServiceValidatedForm):
         fields = ["unit", "elected_on", "due_on", "closed_on"]
 
     def service_validate(self):
-        if self.instance.pk:
-            problems = term_close_errors(Term.objects.get(pk=self.instance.pk), self.instance.closed_on)
-            if problems:
-                raise ValidationError(problems)
+        term = self.instance
+        if term.pk:
+            problems = term_close_errors(Term.objects.get(pk=term.pk), term.closed_on)
+        else:
+            problems = term_open_errors(latest_term(term.unit), term.elected_on, term.due_on)
+        if problems:
+            raise ValidationError(problems)
 
 
 class WorklistForm(forms.Form):

@@ -145,8 +145,7 @@ class Person(models.Model):
 
     class Meta:
         db_table = "orgunits_person"  # kept when the model moved here from orgunits
-        verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name = verbose_name_plural = _("人员")
         ordering = ["name", "birth_date"]
         indexes = [models.Index(fields=["name", "birth_date"], name="person_name_birth")]
         permissions = [("view_personal_data", _("查看完整身份证号和手机号"))]
@@ -173,8 +172,7 @@ class Post(models.Model):
 
     class Meta:
         db_table = "orgunits_post"  # kept when the model moved here from orgunits
-        verbose_name = _("职务")
-        verbose_name_plural = _("职务")
+        verbose_name = verbose_name_plural = _("职务")
         ordering = ["sort_order", "name"]
 
     def __str__(self):
@@ -187,8 +185,7 @@ class ConcurrentRole(models.Model):
 
     class Meta:
         db_table = "orgunits_concurrentrole"  # kept when the model moved here from orgunits
-        verbose_name = _("兼任职务")
-        verbose_name_plural = _("兼任职务")
+        verbose_name = verbose_name_plural = _("兼任职务")
         ordering = ["pk"]
 
     def __str__(self):
@@ -205,8 +202,7 @@ class Term(models.Model):
 
     class Meta:
         db_table = "orgunits_term"  # kept when the model moved here from orgunits
-        verbose_name = _("届次")
-        verbose_name_plural = _("届次")
+        verbose_name = verbose_name_plural = _("届次")
         ordering = ["unit", "-ordinal"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "ordinal"], name="term_ordinal_per_unit"),
@@ -264,8 +260,7 @@ class Appointment(models.Model):
 
     class Meta:
         db_table = "orgunits_appointment"  # kept when the model moved here from orgunits
-        verbose_name = _("任职")
-        verbose_name_plural = _("任职")
+        verbose_name = verbose_name_plural = _("任职")
         ordering = ["unit", "post__sort_order", "start_on"]
         indexes = [models.Index(fields=["unit", "post", "start_on"], name="appointment_unit_post")]
         constraints = [

@@ -21,7 +21,7 @@ from orgunits.models import OrgUnit
 from rosters import errors
 from rosters.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 from rosters.models import Appointment, AppointmentMode, ConcurrentRole, Person, Post, Sex
-from rosters.people import people_for
+from rosters.selectors import people_for
 from rosters.services import PERSON_FIELDS, appointment_errors, person_validate
 
 # field, Chinese header (what we write), English alias (also accepted)

@@ -1,34 +1,18 @@
-"""Which people a user may see and change, and what of them: one rule for every page, form, filter,
-autocomplete, import and export.
+"""What of a person a user may see: one rule for every page, form, filter, autocomplete, import and
+export. Which people she may see and change at all is rosters.selectors.people_for.
 
-A person is hers when one of the person's appointments (past ones included) lies in her scope, or
-when she registered the person herself and nobody has appointed them yet. Identity numbers and
-phones are masked, and cannot be searched, filtered, ordered or diffed, without
+Identity numbers and phones are masked, and cannot be searched, filtered, ordered or diffed, without
 `rosters.view_personal_data`.
 """
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import LOOKUP_SEP
 
 from rosters.identity import mask_id_number, mask_phone
-from rosters.models import Appointment, Person
+from rosters.models import Person
 
 PERSONAL_DATA_PERM = "rosters.view_personal_data"
 PERSONAL_FIELDS = {"phone": mask_phone, "id_number": mask_id_number}
-
-
-def people_for(scope, *, editable: bool = False):
-    """The people the scope's user may see (or, editable=True, change)."""
-    people = Person.objects.all()
-    if scope.unrestricted:
-        return people
-    holding = scope.filter(Appointment.objects.all(), "unit__", editable=editable).values("person_id")
-    condition = Q(pk__in=holding)
-    if scope.user_id and (scope.edit_paths or not editable):
-        unplaced = ~Exists(Appointment.objects.filter(person_id=OuterRef("pk")))
-        condition |= Q(unplaced, created_by_id=scope.user_id)
-    return people.filter(condition)
 
 
 def may_see_personal_data(user) -> bool:

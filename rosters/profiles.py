@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
+from orgunits.dates import shift_years
 from rosters.models import Appointment
 
 # (label, youngest age, oldest age); reports use different bands, so they are data, not code.
@@ -46,13 +47,6 @@ class RosterStats:
         return self._rate(self.village_chairs_three_in_one, self.village_chairs)
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def age_band_expression(on: datetime.date, bands=AGE_BANDS):
     """The band label from the birth date: age ≤ n exactly when born after the day n+1 years earlier."""
     whens = []
@@ -60,7 +54,7 @@ def age_band_expression(on: datetime.date, bands=AGE_BANDS):
         if oldest is None:
             whens.append(When(person__birth_date__isnull=False, then=Value(label)))
         else:
-            whens.append(When(person__birth_date__gt=_years_before(on, oldest + 1), then=Value(label)))
+            whens.append(When(person__birth_date__gt=shift_years(on, -(oldest + 1)), then=Value(label)))
     return Case(*whens, default=Value("未知"))
 
 

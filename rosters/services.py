@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from orgunits.dates import shift_years
 from orgunits.models import OrgUnit
 from rosters import errors
 from rosters.identity import id_birth_date, id_sex, normalize_id_number, normalize_phone
 from rosters.models import Appointment, ConcurrentRole, Person, Post, Sex, Term
+from rosters.selectors import latest_term
 
 PERSON_FIELDS = ("name", "sex", "birth_date", "ethnicity", "education", "political_status", "phone", "id_number")
 TERM_YEARS = 5
@@ -237,30 +239,31 @@ def _save_appointment(appointment: Appointment, concurrent_roles) -> Saved:
     return Saved(appointment, [warning] if warning else [])
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+def term_due_on(elected_on: datetime.date, due_on: datetime.date | None = None) -> datetime.date:
+    return due_on or shift_years(elected_on, TERM_YEARS)
+
+
+def term_open_errors(
+    latest: Term | None, elected_on: datetime.date, due_on: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """An election after `latest`, the unit's last term (None before its first)."""
+    if latest and elected_on < latest.elected_on:
+        previous = {"ordinal": latest.ordinal, "previous": latest.elected_on}
+        return {"elected_on": [errors.TERM_ELECTED_BEFORE_PREVIOUS.format(elected_on=elected_on, **previous)]}
+    due_on = term_due_on(elected_on, due_on)
+    if due_on <= elected_on:
+        return {"due_on": [errors.TERM_DUE_BEFORE_ELECTED.format(due_on=due_on, elected_on=elected_on)]}
+    return {}
 
 
 @transaction.atomic
 def term_open(*, unit: OrgUnit, elected_on: datetime.date, due_on: datetime.date | None = None) -> Term:
     """A re-election: the open term, if any, closes on the election day and the next one starts."""
-    current = Term.objects.select_for_update().filter(unit=unit).order_by("-ordinal").first()
-    if current and elected_on < current.elected_on:
-        raise ValidationError(
-            {
-                "elected_on": [
-                    errors.TERM_ELECTED_BEFORE_PREVIOUS.format(
-                        elected_on=elected_on, ordinal=current.ordinal, previous=current.elected_on
-                    )
-                ]
-            }
-        )
-    due_on = due_on or _add_years(elected_on, TERM_YEARS)
-    if due_on <= elected_on:
-        raise ValidationError({"due_on": [errors.TERM_DUE_BEFORE_ELECTED.format(due_on=due_on, elected_on=elected_on)]})
+    current = latest_term(unit, lock=True)
+    problems = term_open_errors(current, elected_on, due_on)
+    if problems:
+        raise ValidationError(problems)
+    due_on = term_due_on(elected_on, due_on)
     if current and current.closed_on is None:
         current.closed_on = elected_on
         current.save(update_fields=["closed_on"])

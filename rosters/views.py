@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from access.scope import scope_of
 from orgunits.autocomplete import limit_unit_choices, location_labels
 from rosters.forms import WorklistForm
-from rosters.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
+from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
 
 PER_PAGE = 50
 EMPTY_WORKLIST = "没有需要处理的条目。"

@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
-from access.scoped_admin import ScopedAdminMixin
+from access.scoped_admin import ChangelistExportMixin, ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 from stats.forms import IndicatorForm, ValidationRuleForm
@@ -22,7 +21,7 @@ class DataElementAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
+class DataValueAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
     """Figures are read and exported here; they are written on the data-entry page or by import,
     where every rule applies."""
 
@@ -51,19 +50,10 @@ class DataValueAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdm
             return queryset.filter(unit__code__startswith=term.upper()), False
         return queryset.filter(unit__name__contains=term), False
 
-    def get_urls(self):
-        export = path("export/", self.admin_site.admin_view(self.export_view), name="stats_datavalue_export")
-        return [export, *super().get_urls()]
-
-    def export_view(self, request):
-        """The figures as filtered on screen, one row per unit and year: the wide import shape."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        params = request.GET.copy()
-        as_csv = params.pop("format", ["xlsx"])[-1] == "csv"
-        request.GET = params
-        headers, rows = export_wide(self.get_changelist_instance(request).get_queryset(request))
-        if as_csv:
+    def export_file(self, request, values, file_format):
+        """One row per unit and year: the wide import shape."""
+        headers, rows = export_wide(values)
+        if file_format == "csv":
             return file_response(table_csv(headers, rows), "统计数据.csv", CSV_CONTENT_TYPE)
         return file_response(table_xlsx("统计数据", headers, rows), "统计数据.xlsx", XLSX_CONTENT_TYPE)
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, When
 
+from orgunits.dates import shift_years
 from orgunits.models import OrgUnit, UnitKind
 from stats.formatting import percent
 from stats.models import DataValue, EligibilityRule
@@ -137,10 +138,7 @@ def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]) 
 
 
 def one_year_earlier(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+    return shift_years(day, -1)
 
 
 @dataclass

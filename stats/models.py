@@ -42,8 +42,7 @@ class DataElement(models.Model):
 
     class Meta:
         db_table = "reports_dataelement"  # kept when the model moved here from reports
-        verbose_name = _("统计指标项")
-        verbose_name_plural = _("统计指标项")
+        verbose_name = verbose_name_plural = _("统计指标项")
         ordering = ["sort_order", "code"]
 
     def __str__(self):
@@ -61,8 +60,7 @@ class DataValue(models.Model):
 
     class Meta:
         db_table = "reports_datavalue"  # kept when the model moved here from reports
-        verbose_name = _("统计数据")
-        verbose_name_plural = _("统计数据")
+        verbose_name = verbose_name_plural = _("统计数据")
         constraints = [
             models.UniqueConstraint(fields=["unit", "element", "period"], name="datavalue_one_per_unit_period"),
             models.CheckConstraint(
@@ -95,8 +93,7 @@ class ValidationRule(models.Model):
 
     class Meta:
         db_table = "reports_validationrule"  # kept when the model moved here from reports
-        verbose_name = _("校验规则")
-        verbose_name_plural = _("校验规则")
+        verbose_name = verbose_name_plural = _("校验规则")
         ordering = ["name"]
 
     def __str__(self):
@@ -124,8 +121,7 @@ class Indicator(models.Model):
 
     class Meta:
         db_table = "reports_indicator"  # kept when the model moved here from reports
-        verbose_name = _("指标")
-        verbose_name_plural = _("指标")
+        verbose_name = verbose_name_plural = _("指标")
         ordering = ["sort_order", "code"]
         constraints = [
             models.CheckConstraint(
@@ -156,8 +152,7 @@ class EligibilityRule(models.Model):
 
     class Meta:
         db_table = "reports_eligibilityrule"  # kept when the model moved here from reports
-        verbose_name = _("纳入统计条件")
-        verbose_name_plural = _("纳入统计条件")
+        verbose_name = verbose_name_plural = _("纳入统计条件")
 
     def __str__(self):
         return f"{self.kind.name}：{self.element.name}（{self.get_part_display()}）≥ {self.minimum}"

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from access.accounts import GRANT_BEYOND_OWN, NOT_BELOW_YOURS
+from access.errors import GRANT_BEYOND_OWN, NOT_BELOW_YOURS
 from access.models import Assignment
 from tests.base import DOMAIN_APPS, PASSWORD, UNIT_PERMS, TreeTestCase, make_user
 

@@ -152,13 +152,13 @@ class WorklistTests(TreeTestCase):
 
     def test_a_community_has_eighteen_seats_not_twenty(self):
         # 1 chair (主席, 妇女主任 and 妇代会主任 are that one seat under three titles), 2 vice-chairs, 15 members.
-        from rosters.worklists import vacant_seats
+        from rosters.selectors import vacant_seats
 
         _posts, rows = vacant_seats(self.shuangfeng, self.on)
         assert rows.get(pk=self.west.pk).vacant_total == 18
 
     def test_any_chair_title_fills_the_one_chair_seat(self):
-        from rosters.worklists import vacant_seats
+        from rosters.selectors import vacant_seats
 
         person = person_create(name="周玉梅", sex="F", birth_date=datetime.date(1980, 5, 1))
         appointment_create(
@@ -171,7 +171,7 @@ class WorklistTests(TreeTestCase):
         assert west.vacant_chair == 0
 
     def test_a_post_counts_only_where_it_applies_and_nowhere_without_kinds(self):
-        from rosters.worklists import vacant_seats
+        from rosters.selectors import vacant_seats
 
         members = Post.objects.get(name="委员")  # 机关、事业单位等的委员
         adviser = Post.objects.create(name="顾问", default_seats=3)  # no kinds: counted nowhere

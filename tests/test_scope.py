@@ -4,7 +4,7 @@ import json
 
 from django.urls import reverse
 
-from access.admin import OWN_ASSIGNMENT
+from access.errors import OWN_ASSIGNMENT
 from access.models import Assignment
 from access.scope import Scope
 from orgunits.models import OrgUnit

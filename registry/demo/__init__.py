@@ -15,7 +15,8 @@ from orgunits.loader import read_divisions
 from registry.demo.dates import DEMO_TODAY
 from registry.demo.figures import apply_figures
 from registry.demo.organisations import apply_organisations, county_plans, ensure_agency_rule, read_hosts
-from registry.demo.rosters import apply_officers, apply_terms, pick_specials, shuangfeng_roster, xianghe_roster
+from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
+from registry.demo.seats import apply_officers, apply_terms
 from registry.demo.surveys import apply_surveys
 
 __all__ = ["DEMO_TODAY", "Built", "build"]

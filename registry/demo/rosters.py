@@ -8,36 +8,31 @@ villages and townships past their re-election date, seats left empty after someo
 chairs who are also family-planning officers and health workers (身兼数职). 香河县 has entered only
 its leaders so far.
 
-The registry's rosters start with the 2021 elections: terms and appointments from then on.
-Officers are written through the officer importer (every row checked with the services' rules, then
-written in bulk), terms through term_open, one election after another.
+The registry's rosters start with the 2021 elections: terms and appointments from then on. The
+seats planned here are written by registry.demo.seats.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.management.base import CommandError
-
-from orgunits.models import OrgUnit
-from registry.demo.dates import (
-    DEMO_TODAY,
-    REFORM,
-    VILLAGE_ELECTIONS_2021,
-    VILLAGE_ELECTIONS_2026,
-    between,
-    day_before,
-    seeded,
-)
+from registry.demo.dates import DEMO_TODAY, REFORM, VILLAGE_ELECTIONS_2021, VILLAGE_ELECTIONS_2026, between, seeded
 from registry.demo.organisations import CountyPlan
-from registry.demo.people import PeopleMaker, PersonSpec
-from rosters import officers
-from rosters.models import Term
-from rosters.services import term_close, term_open
-
-CHAIR, VICE, EXEC, MEMBER = "主席", "副主席", "执委", "委员"
-FULL, PART, SECONDED = "专职", "兼职", "挂职"
-PARTY_COMMITTEE, VILLAGE_COMMITTEE = "村党组织委员", "村委会委员"
-FAMILY_PLANNING, HEALTH_WORKER = "计育专干", "妇幼保健员"
+from registry.demo.seats import (
+    CHAIR,
+    EXEC,
+    FAMILY_PLANNING,
+    FULL,
+    HEALTH_WORKER,
+    MEMBER,
+    PART,
+    PARTY_COMMITTEE,
+    SECONDED,
+    VICE,
+    VILLAGE_COMMITTEE,
+    CountyRoster,
+    Roster,
+    Spell,
+)
 
 VILLAGE_EXECS = 15
 TOWNSHIP_EXECS = 20
@@ -52,50 +47,6 @@ COUNTY_ELECTION = datetime.date(2022, 4, 15)
 XIANGHE_COUNTY_ELECTION = datetime.date(2021, 12, 8)
 # The 香河县 townships whose rosters have been entered: 淑阳镇, 蒋辛屯镇, 渠口镇, 安平镇.
 XIANGHE_TOWNSHIPS = ("131024100", "131024101", "131024102", "131024104")
-CONFLICT = "演示数据的任职与库中已有的数据冲突，未载入：\n{errors}"
-
-
-@dataclass
-class Spell:
-    person: PersonSpec
-    start: datetime.date
-    end: datetime.date | None = None
-    roles: tuple[str, ...] = ()
-    mode: str = PART
-
-
-@dataclass
-class Seat:
-    """One post in one unit, and who held it when."""
-
-    unit: str
-    post: str
-    spells: list[Spell]
-
-    @property
-    def holder(self) -> Spell:
-        return self.spells[-1]
-
-    def replace(self, day: datetime.date, spell: Spell) -> None:
-        self.spells[-1].end = day_before(day)
-        self.spells.append(spell)
-
-    def vacate(self, day: datetime.date) -> None:
-        self.spells[-1].end = day
-
-    def rows(self) -> list[dict]:
-        return [
-            {
-                **spell.person.row(),
-                "unit_code": self.unit,
-                "post": self.post,
-                "start_on": spell.start,
-                "end_on": spell.end,
-                "mode": spell.mode,
-                "concurrent_roles": "、".join(spell.roles),
-            }
-            for spell in self.spells
-        ]
 
 
 @dataclass
@@ -136,33 +87,6 @@ def pick_specials(plan: CountyPlan) -> Specials:
     return specials
 
 
-@dataclass
-class Roster:
-    seats: list[Seat] = field(default_factory=list)
-    elections: dict[str, list[datetime.date]] = field(default_factory=dict)
-    closed_terms: dict[str, datetime.date] = field(default_factory=dict)
-
-    def rows(self) -> list[dict]:
-        return [row for seat in self.seats for row in seat.rows()]
-
-
-class _CountyRoster:
-    def __init__(self, plan: CountyPlan):
-        self.plan = plan
-        self.people = PeopleMaker(plan.code)
-        self.roster = Roster()
-        self.chairs_on: dict[str, Spell] = {}  # township -> its chair, for the county's executive committee
-        self.village_chairs: dict[str, Seat] = {}
-
-    def seat(self, unit: str, post: str, spell: Spell) -> Seat:
-        seat = Seat(unit, post, [spell])
-        self.roster.seats.append(seat)
-        return seat
-
-    def person(self, rng, role: str, level: str) -> PersonSpec:
-        return self.people.make(rng, role, level=level)
-
-
 def _chair_roles(rng, code: str, specials: Specials) -> tuple[str, ...]:
     draw = rng.random()
     committee = VILLAGE_COMMITTEE if draw < 0.53 else PARTY_COMMITTEE
@@ -186,7 +110,7 @@ def _exec_roles(rng) -> tuple[str, ...]:
 
 
 def shuangfeng_roster(plan: CountyPlan, specials: Specials) -> Roster:
-    county = _CountyRoster(plan)
+    county = CountyRoster(plan)
     for village in plan.villages():
         if plan.has_officers(village.code):
             _village(county, village, specials)
@@ -199,7 +123,7 @@ def shuangfeng_roster(plan: CountyPlan, specials: Specials) -> Roster:
     return county.roster
 
 
-def _village(county: _CountyRoster, village, specials: Specials) -> None:
+def _village(county: CountyRoster, village, specials: Specials) -> None:
     plan, code = county.plan, village.code
     rng = seeded("village", code)
     established = plan.established[code]
@@ -284,7 +208,7 @@ def _township_groups(plan: CountyPlan) -> dict[str, str]:
     return groups
 
 
-def _township(county: _CountyRoster, township, group: str, short_of_vices: bool, specials: Specials) -> None:
+def _township(county: CountyRoster, township, group: str, short_of_vices: bool, specials: Specials) -> None:
     code = township.code
     rng = seeded("township", code)
     days = next(days for name, _count, days in TOWNSHIP_GROUPS if name == group)
@@ -316,7 +240,7 @@ def _township(county: _CountyRoster, township, group: str, short_of_vices: bool,
         _re_elect(rng, elections[-1], chair, vices, execs, TOWNSHIP_TURNOVER, new_chair, new_vice, new_exec)
 
 
-def _county(county: _CountyRoster) -> None:
+def _county(county: CountyRoster) -> None:
     code = county.plan.code
     rng = seeded("county", code)
     start = COUNTY_ELECTION
@@ -335,7 +259,7 @@ HOST_TERMS_2021 = (datetime.date(2021, 5, 10), datetime.date(2021, 6, 30))
 SHORT_HOSTS = 2
 
 
-def _hosts(county: _CountyRoster) -> None:
+def _hosts(county: CountyRoster) -> None:
     plan = county.plan
     staffed = [h for h in plan.hosts if h.code in plan.established]
     open_ones = sorted(h.code for h in staffed if h.code not in plan.dissolved)
@@ -358,7 +282,7 @@ def _hosts(county: _CountyRoster) -> None:
 
 def xianghe_roster(plan: CountyPlan) -> Roster:
     """香河县: the county's and four townships' leaders, and the chairs of most of those townships' villages."""
-    county = _CountyRoster(plan)
+    county = CountyRoster(plan)
     rng = seeded("county", plan.code)
     county.roster.elections[plan.code] = [XIANGHE_COUNTY_ELECTION]
     county.seat(plan.code, CHAIR, Spell(county.person(rng, "cadre", "township"), XIANGHE_COUNTY_ELECTION, mode=FULL))
@@ -391,37 +315,3 @@ def xianghe_roster(plan: CountyPlan) -> Roster:
             if rng.random() < 0.4:
                 county.seat(village.code, VICE, Spell(county.person(rng, "village", "village"), start))
     return county.roster
-
-
-# Writing -----------------------------------------------------------------------------------------
-
-
-def apply_terms(rosters: list[Roster]) -> int:
-    """Each election of a unit that has no terms yet, in order (term_open closes the one before); the
-    term of a merged village ends with it. Returns the number of terms opened."""
-    elections = {code: days for roster in rosters for code, days in roster.elections.items()}
-    closed = {code: day for roster in rosters for code, day in roster.closed_terms.items()}
-    units = OrgUnit.objects.in_bulk(list(elections), field_name="code")
-    with_terms = set(Term.objects.filter(unit__in=units.values()).values_list("unit__code", flat=True))
-    opened = 0
-    for code, days in sorted(elections.items()):
-        unit = units.get(code)
-        if unit is None or code in with_terms:
-            continue
-        term = None
-        for day in days:
-            term = term_open(unit=unit, elected_on=day)
-            opened += 1
-        if code in closed:
-            term_close(term=term, closed_on=closed[code])
-    return opened
-
-
-def apply_officers(rosters: list[Roster]) -> tuple[int, int]:
-    """All appointments in one checked import. Returns (appointments, people) created."""
-    rows = [row for roster in rosters for row in roster.rows()]
-    report = officers.check_rows(rows)
-    if not report.valid:
-        raise CommandError(CONFLICT.format(errors="\n".join(report.messages()[:30])))
-    officers.write(report)
-    return report.count("new"), report.people_created

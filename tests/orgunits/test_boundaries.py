@@ -31,7 +31,7 @@ from orgunits.unit_import import COLUMNS, CYCLE, check_table, write
 from rosters import errors as roster_errors
 from rosters.identity import id_birth_date, id_sex, validate_id_number
 from rosters.models import Appointment, Person, Post, Term
-from rosters.people import people_for
+from rosters.selectors import people_for
 from rosters.services import appointment_create, person_create, term_open
 from stats.models import DataValue
 from stats.services import datavalues_save

@@ -25,7 +25,7 @@ from reports.survey_views import report_view
 from rosters.identity import id_birth_date, id_sex, validate_id_number, validate_mobile
 from rosters.models import Appointment, Person, Term
 from rosters.profiles import roster_stats
-from rosters.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
+from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
 from stats.coverage import coverage_with_previous_year
 from stats.models import DataValue
 

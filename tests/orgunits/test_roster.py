@@ -10,6 +10,7 @@ from rosters import errors
 from rosters.identity import id_check_char, mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
 from rosters.profiles import roster_stats
+from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
 from rosters.services import (
     appointment_create,
     appointment_end,
@@ -18,7 +19,6 @@ from rosters.services import (
     term_close,
     term_open,
 )
-from rosters.worklists import busy_people, organisations_without_chair, terms_due, vacant_seats
 from tests.base import TreeTestCase, day
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from access.models import Assignment
 from rosters import errors
 from rosters.identity import mask_id_number
-from rosters.models import Appointment, Person
+from rosters.models import Appointment, Person, Term
 from tests.base import DOMAIN_APPS, AdminPagesSmokeMixin, make_user
 from tests.orgunits.test_roster import RosterTestCase, post, role
 
@@ -143,3 +143,31 @@ class AppointmentFormTests(RosterTestCase):
         response = self.client.post(reverse("admin:rosters_person_add"), data)
         assert "校验位错误" in response.content.decode()
         assert not Person.objects.filter(name="新人").exists()
+
+
+class TermAddFormTests(RosterTestCase):
+    """term_open's rules are form errors on the add page, not an error page after the form passed."""
+
+    def setUp(self):
+        self.client.force_login(self.superuser)
+
+    def post_term(self, elected_on, due_on):
+        data = {"unit": self.heye.pk, "elected_on": elected_on, "due_on": due_on}
+        return self.client.post(reverse("admin:rosters_term_add"), data)
+
+    def test_an_election_before_the_previous_one_is_a_form_error(self):
+        assert self.post_term("2021-04-01", "2026-04-01").status_code == 302
+        response = self.post_term("2016-03-08", "2021-03-08")
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["elected_on"] == [
+            errors.TERM_ELECTED_BEFORE_PREVIOUS.format(elected_on="2016-03-08", ordinal=1, previous="2021-04-01")
+        ]
+        assert Term.objects.filter(unit=self.heye).count() == 1
+
+    def test_a_due_date_before_the_election_is_a_form_error(self):
+        response = self.post_term("2021-04-01", "2021-01-01")
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["due_on"] == [
+            errors.TERM_DUE_BEFORE_ELECTED.format(due_on="2021-01-01", elected_on="2021-04-01")
+        ]
+        assert not Term.objects.filter(unit=self.heye).exists()

@@ -17,8 +17,8 @@ from orgunits.services import unit_create
 from rosters import errors
 from rosters.models import Post
 from rosters.profiles import roster_stats
+from rosters.selectors import vacant_seats
 from rosters.services import appointment_create, person_create
-from rosters.worklists import vacant_seats
 from stats.coverage import OWN_LEVEL_LABEL, Tally, coverage, coverage_with_previous_year
 from stats.formatting import format_rate
 from stats.models import DataElement, EligibilityRule

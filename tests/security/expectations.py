@@ -13,13 +13,13 @@ from functools import cached_property
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 
-from access.accounts import accounts_managed_by
 from access.models import Assignment
 from access.scope import Scope
+from access.selectors import accounts_managed_by
 from orgunits.models import OrgUnit, UnitKind
 from reports.models import SurveyReport
 from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
-from rosters.people import people_for
+from rosters.selectors import people_for
 from stats.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
 
 # Each admin's rule beyond the model permission (for add, change and delete; viewing is the model

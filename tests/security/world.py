@@ -15,7 +15,7 @@ from access.scope import Scope
 from orgunits.models import OrgUnit, UnitKind
 from reports.survey_services import survey_report_create
 from rosters.models import Person
-from rosters.people import people_for
+from rosters.selectors import people_for
 from rosters.services import appointment_create, appointment_update, person_create, term_open
 from stats.services import datavalues_save
 from tests.base import TreeTestCase, day, make_user

@@ -15,9 +15,6 @@ from access.models import Assignment
 from access.scope import Scope
 from orgunits.models import OrgUnit
 
-GRANT_BEYOND_OWN = "只能授予您自己拥有的权限，以及权限不超出您的用户组。"
-NOT_BELOW_YOURS = "只能分配到您所管理单位的下级单位，不能分配到“{unit}”。"
-
 
 def accounts_managed_by(user, *, scope: Scope | None = None):
     """The accounts `user` may see, change, set the password of, delete and assign (a User queryset).
@@ -61,6 +58,11 @@ def grantable_groups(user):
     if user.is_superuser:
         return Group.objects.all()
     return Group.objects.exclude(permissions__in=Permission.objects.exclude(pk__in=permissions_of(user).values("pk")))
+
+
+def manages_accounts(scope: Scope) -> bool:
+    """Whether she may create accounts and assignments at all: she manages some unit."""
+    return scope.unrestricted or bool(scope.manage_paths)
 
 
 def may_assign_at(scope: Scope, unit: OrgUnit) -> bool:

@@ -1,26 +1,40 @@
-"""The lists federations act on, for a subtree and a date. Each is one queryset, so pages can
-paginate and count it."""
+"""The reads that pages, exports and reports share: the people a user may see, and the worklists
+(the lists federations act on, for a subtree and a date). Each is one queryset, so pages can
+paginate and count it.
+
+A person is hers when one of the person's appointments (past ones included) lies in her scope, or
+when she registered the person herself and nobody has appointed them yet.
+"""
 
 import datetime
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
+from orgunits.dates import add_months
 from orgunits.models import OrgUnit
 from rosters.models import Appointment, Person, Post, Term
 
 BUSY_THRESHOLD = 3
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
+def people_for(scope, *, editable: bool = False):
+    """The people the scope's user may see (or, editable=True, change)."""
+    people = Person.objects.all()
+    if scope.unrestricted:
+        return people
+    holding = scope.filter(Appointment.objects.all(), "unit__", editable=editable).values("person_id")
+    condition = Q(pk__in=holding)
+    if scope.user_id and (scope.edit_paths or not editable):
+        unplaced = ~Exists(Appointment.objects.filter(person_id=OuterRef("pk")))
+        condition |= Q(unplaced, created_by_id=scope.user_id)
+    return people.filter(condition)
+
+
+def latest_term(unit: OrgUnit, *, lock: bool = False) -> Term | None:
+    """The unit's last term, locked (lock=True) against a concurrent re-election."""
+    terms = Term.objects.select_for_update() if lock else Term.objects.all()
+    return terms.filter(unit=unit).order_by("-ordinal").first()
 
 
 def organisations_without_chair(unit: OrgUnit, on: datetime.date):
