@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from orgunits.models import OrgUnit
 from reports import errors
+from reports.figures import to_snapshot
 from reports.models import SurveyReport
 from reports.survey_figures import survey_figures
 
@@ -63,7 +64,7 @@ def survey_report_finalize(*, report: SurveyReport) -> SurveyReport:
     current = _locked(report)
     if current.is_final:
         raise ValidationError(errors.SURVEY_ALREADY_FINAL.format(title=current.title), code="final")
-    current.snapshot = survey_figures(current.unit, current.year)
+    current.snapshot = to_snapshot(survey_figures(current.unit, current.year))
     current.status = SurveyReport.Status.FINAL
     current.frozen_at = timezone.now()
     current.full_clean()
