@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import docx
+import pytest
 from django.template.loader import render_to_string
 from django.test import SimpleTestCase
 
+from reports import errors
 from reports.docx_report import survey_docx
+from reports.figures import FIGURES_VERSION, from_snapshot, to_snapshot
 from reports.models import SurveyReport
 from reports.survey_views import report_view
 
@@ -53,3 +56,17 @@ class Version1SnapshotTests(SimpleTestCase):
         text, page = rendered(snapshot)
         assert text == (FIXTURES / "snapshot-v1.docx.txt").read_text(encoding="utf-8")
         assert page == (FIXTURES / "snapshot-v1.html").read_text(encoding="utf-8")
+
+    def test_written_again_it_is_a_version_2_snapshot_that_renders_the_same(self):
+        old = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
+        snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
+        assert snapshot["version"] == FIGURES_VERSION == 2
+        assert {**snapshot, "version": 1} == old
+        assert from_snapshot(snapshot) == from_snapshot(old)
+        assert rendered(snapshot) == rendered(old)
+
+    def test_a_snapshot_of_an_unknown_version_is_refused(self):
+        snapshot = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
+        with pytest.raises(ValueError, match="快照的版本“3”无法识别"):
+            from_snapshot({**snapshot, "version": 3})
+        assert "{version}" in errors.SNAPSHOT_VERSION
