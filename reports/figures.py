@@ -9,7 +9,7 @@ their layout, so both are read the same way. A later layout adds a reader and ke
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 
 from reports import errors
@@ -56,10 +56,10 @@ class CoverageLine:
 class CoverageFigures:
     kinds: tuple[KindFigures, ...]
     total: dict[str, Tally]
-    lines: tuple[CoverageLine, ...]
+    rows: tuple[CoverageLine, ...]
 
     def line(self, role: str) -> CoverageLine | None:
-        return next((line for line in self.lines if line.role == role), None)
+        return next((line for line in self.rows if line.role == role), None)
 
     def below_own_level(self) -> list[tuple[KindFigures, Tally]]:
         """Each kind's tally below the unit itself (本级 left out), for the kinds that have any."""
@@ -77,7 +77,7 @@ class CoverageFigures:
 
     def lines_below(self, rate: Decimal) -> list[tuple[str, Decimal]]:
         """Child areas (and the host units together) whose coverage is below the rate."""
-        rates = [(line.label, line.total.rate) for line in self.lines if line.role != "own"]
+        rates = [(line.label, line.total.rate) for line in self.rows if line.role != "own"]
         return [(label, rate_of) for label, rate_of in rates if rate_of is not None and rate_of < rate]
 
 
@@ -144,20 +144,22 @@ class SurveyFigures:
 
 
 def to_snapshot(figures: SurveyFigures) -> dict:
-    return {
-        "version": FIGURES_VERSION,
-        "unit": vars(figures.unit).copy(),
-        "year": figures.year,
-        "on": figures.on.isoformat(),
-        "coverage": _coverage_json(figures.coverage),
-        "coverage_previous": _coverage_json(figures.coverage_previous),
-        "elements": [vars(element).copy() for element in figures.elements],
-        "values": _values_json(figures.values),
-        "values_previous": _values_json(figures.values_previous),
-        "indicators": [_indicator_json(indicator) for indicator in figures.indicators],
-        "officers": _officers_json(figures.officers),
-        "officers_previous": _officers_json(figures.officers_previous),
-    }
+    return {"version": FIGURES_VERSION, **_plain(figures)}
+
+
+def _plain(value):
+    """JSON of the figures: a tally as [eligible, established], a rate as its decimal string."""
+    if isinstance(value, Tally):
+        return [value.eligible, value.established]
+    if is_dataclass(value):
+        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Decimal | datetime.date):
+        return str(value)
+    return value
 
 
 def from_snapshot(data: dict) -> SurveyFigures:
@@ -178,21 +180,8 @@ def from_snapshot(data: dict) -> SurveyFigures:
     )
 
 
-def _tallies_json(by_kind: dict[str, Tally]) -> dict:
-    return {code: [tally.eligible, tally.established] for code, tally in by_kind.items()}
-
-
 def _tallies(data: dict) -> dict[str, Tally]:
     return {code: Tally(eligible, established) for code, (eligible, established) in data.items()}
-
-
-def _coverage_json(coverage: CoverageFigures) -> dict:
-    lines = [
-        {"label": line.label, "unit_id": line.unit_id, "role": line.role, "by_kind": _tallies_json(line.by_kind)}
-        for line in coverage.lines
-    ]
-    kinds = [{"code": kind.code, "name": kind.name} for kind in coverage.kinds]
-    return {"kinds": kinds, "total": _tallies_json(coverage.total), "rows": lines}
 
 
 def _coverage(data: dict) -> CoverageFigures:
@@ -203,21 +192,8 @@ def _coverage(data: dict) -> CoverageFigures:
     return CoverageFigures(kinds, _tallies(data["total"]), lines)
 
 
-def _values_json(values: dict[str, Pair]) -> dict:
-    return {code: list(pair) for code, pair in sorted(values.items())}
-
-
 def _values(data: dict) -> dict[str, Pair]:
     return {code: tuple(pair) for code, pair in data.items()}
-
-
-def _rate_json(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _indicator_json(indicator: IndicatorFigures) -> dict:
-    rates = {"value": _rate_json(indicator.value), "previous": _rate_json(indicator.previous)}
-    return {**vars(indicator), **rates}
 
 
 def _indicator(data: dict) -> IndicatorFigures:
@@ -226,11 +202,6 @@ def _indicator(data: dict) -> IndicatorFigures:
 
 
 COUNT_FIELDS = ("by_post", "by_sex", "by_age_band", "by_education", "by_political_status", "by_mode")
-
-
-def _officers_json(officers: OfficerFigures) -> dict:
-    data = vars(officers).copy()
-    return {**data, **{name: [list(pair) for pair in data[name]] for name in COUNT_FIELDS}}
 
 
 def _officers(data: dict) -> OfficerFigures:

@@ -76,11 +76,11 @@ def population_sentence(figures: SurveyFigures) -> str:
     return sentence + "。"
 
 
-def coverage_table(coverage: CoverageFigures) -> CoverageTable:
+def table_from_figures(coverage: CoverageFigures) -> CoverageTable:
     """The coverage table of stats.tables, from the figures rather than from the database."""
     rows = [
         CoverageLine(line.label, line.unit_id, tuple(line.tally(kind.code) for kind in coverage.kinds))
-        for line in coverage.lines
+        for line in coverage.rows
     ]
     return table_of([kind.name for kind in coverage.kinds], rows)
 
@@ -102,8 +102,8 @@ def section(figures: SurveyFigures) -> DocSection:
     coverage = coverage_sentences(figures)
     made.paragraphs = [p for p in ("".join(coverage), population_sentence(figures)) if p]
     if coverage:
-        made.tables.append((CAPTION, coverage_rows(coverage_table(figures.coverage))))
-        lines = [line for line in figures.coverage.lines if line.role != "own"]
+        made.tables.append((CAPTION, coverage_rows(table_from_figures(figures.coverage))))
+        lines = [line for line in figures.coverage.rows if line.role != "own"]
         if len(lines) > 1:
             values = [float(line.total.rate or 0) for line in lines]
             made.charts.append(Chart(CHART_TITLE, [line.label for line in lines], values))
