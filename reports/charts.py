@@ -5,11 +5,14 @@ a warning is logged, never boxes in place of Chinese."""
 import io
 import logging
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN
 from functools import cache
 from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from stats.formatting import format_rate
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +48,7 @@ class Chart:
 
 
 def _shown(value: float, suffix: str) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{text}{suffix}"
+    return format_rate(value, 1, suffix, rounding=ROUND_HALF_EVEN)
 
 
 # ---------------------------------------------------------------- SVG

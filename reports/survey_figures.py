@@ -1,17 +1,22 @@
-"""The figures a survey report is written from, gathered once for a unit and a year.
+"""The figures a survey report is written from (reports.figures), gathered once for a unit and a year.
 
-The result is plain JSON (dicts, lists, strings and integers; rates as decimal strings), because it is
-also what a final report freezes in its snapshot: text, tables and charts are made from it alone.
 A constant number of queries, whatever the size of the subtree.
 """
 
 import datetime
-import json
 from decimal import Decimal
 
-from django.core.serializers.json import DjangoJSONEncoder
-
 from orgunits.models import OrgUnit
+from reports.figures import (
+    CoverageFigures,
+    CoverageLine,
+    ElementFigures,
+    IndicatorFigures,
+    KindFigures,
+    OfficerFigures,
+    SurveyFigures,
+    UnitFigures,
+)
 from rosters.models import Post
 from rosters.profiles import AGE_BANDS, RosterStats, roster_stats
 from stats.coverage import OWN_LEVEL_LABEL, Coverage, coverage
@@ -21,12 +26,12 @@ from stats.models import DataElement, Indicator
 from stats.periods import Period
 from stats.services import subtree_values
 
-VERSION = 1
+# Rates are frozen to four places, so live figures compare equal to a snapshot of them.
 RATE_PLACES = Decimal("0.0001")
 AGE_ORDER = [band for band, *_ in AGE_BANDS] + ["未知"]
 
 
-def survey_figures(unit: OrgUnit, year: int) -> dict:
+def survey_figures(unit: OrgUnit, year: int) -> SurveyFigures:
     period = Period(year)
     previous = period.previous()
     elements = list(DataElement.objects.all())
@@ -34,69 +39,51 @@ def survey_figures(unit: OrgUnit, year: int) -> dict:
     cover_now, cover_before = coverage(unit, period.end), coverage(unit, previous.end)
     officers_now, officers_before = roster_stats(unit, period.end), roster_stats(unit, previous.end)
     post_order = list(Post.objects.values_list("name", flat=True))
-    figures = {
-        "version": VERSION,
-        "unit": {"id": unit.pk, "code": unit.code, "name": unit.name, "kind": unit.kind.code},
-        "year": year,
-        "on": period.end.isoformat(),
-        "coverage": _coverage(cover_now),
-        "coverage_previous": _coverage(cover_before),
-        # Lists, not dicts, wherever order matters: PostgreSQL's jsonb does not keep the order of keys.
-        "elements": [
-            {"code": e.code, "name": e.name, "measure": e.measure, "has_female": e.has_female, "group": e.group}
-            for e in elements
-        ],
-        "values": _values(values_now),
-        "values_previous": _values(values_before),
-        "indicators": _indicators(values_now, values_before, elements),
-        "officers": _officers(officers_now, post_order),
-        "officers_previous": _officers(officers_before, post_order),
-    }
-    return normalised(figures)
+    return SurveyFigures(
+        unit=UnitFigures(unit.pk, unit.code, unit.name, unit.kind.code),
+        year=year,
+        on=period.end,
+        coverage=_coverage(cover_now),
+        coverage_previous=_coverage(cover_before),
+        elements=tuple(ElementFigures(e.code, e.name, e.measure, e.has_female, e.group) for e in elements),
+        values=_values(values_now),
+        values_previous=_values(values_before),
+        indicators=tuple(_indicators(values_now, values_before, elements)),
+        officers=_officers(officers_now, post_order),
+        officers_previous=_officers(officers_before, post_order),
+    )
 
 
-def normalised(figures: dict) -> dict:
-    """The figures as they come back from a JSONField, so live figures compare equal to a snapshot."""
-    return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
-
-
-def _coverage(result: Coverage) -> dict:
+def _coverage(result: Coverage) -> CoverageFigures:
     kinds = {kind.pk: kind for kind in result.kinds}
 
     def tallies(row) -> dict:
         return {
-            kinds[kind_id].code: [tally.eligible, tally.established]
-            for kind_id, tally in row.by_kind.items()
-            if kind_id in kinds and tally.eligible
+            kinds[kind_id].code: tally for kind_id, tally in row.by_kind.items() if kind_id in kinds and tally.eligible
         }
 
-    rows = []
+    lines = []
     for row in result.rows:
         if row.unit is None:
-            role = "hosts"  # the host units directly under the unit, together
+            role = "hosts"
         elif row.unit.pk == result.unit.pk and row.label == OWN_LEVEL_LABEL:
             role = "own"
         else:
             role = "area"
-        rows.append(
-            {"label": row.label, "unit_id": row.unit.pk if row.unit else None, "role": role, "by_kind": tallies(row)}
-        )
-    return {
-        "kinds": [{"code": k.code, "name": k.name} for k in result.kinds],
-        "total": tallies(result.summary),
-        "rows": rows,
-    }
+        lines.append(CoverageLine(row.label, row.unit.pk if row.unit else None, role, tallies(row)))
+    kinds_shown = tuple(KindFigures(k.code, k.name) for k in result.kinds)
+    return CoverageFigures(kinds_shown, tallies(result.summary), tuple(lines))
 
 
 def _values(values) -> dict:
-    return {code: [total, female] for code, (total, female) in sorted(values.items())}
+    return {code: (total, female) for code, (total, female) in sorted(values.items())}
 
 
-def _rate_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(RATE_PLACES))
+def _rate(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(RATE_PLACES)
 
 
-def _indicators(values_now, values_before, elements) -> list[dict]:
+def _indicators(values_now, values_before, elements) -> list[IndicatorFigures]:
     known = {e.code: e.has_female for e in elements}
     found = []
     for indicator in Indicator.objects.filter(coverage_kind__isnull=True):
@@ -105,17 +92,17 @@ def _indicators(values_now, values_before, elements) -> list[dict]:
         if value is None and previous is None:
             continue
         found.append(
-            {
-                "code": indicator.code,
-                "name": indicator.name,
-                "numerator": indicator.numerator,
-                "denominator": indicator.denominator,
-                "female_share": _is_female_share(indicator, known),
-                "decimals": indicator.decimals,
-                "suffix": indicator.suffix,
-                "value": _rate_text(value),
-                "previous": _rate_text(previous),
-            }
+            IndicatorFigures(
+                code=indicator.code,
+                name=indicator.name,
+                numerator=indicator.numerator,
+                denominator=indicator.denominator,
+                female_share=_is_female_share(indicator, known),
+                decimals=indicator.decimals,
+                suffix=indicator.suffix,
+                value=_rate(value),
+                previous=_rate(previous),
+            )
         )
     return found
 
@@ -133,21 +120,21 @@ def _is_female_share(indicator: Indicator, known) -> bool:
     return numerator.count(".") == 1 and denominator.count(".") == 1
 
 
-def _officers(stats: RosterStats, post_order: list[str]) -> dict:
+def _officers(stats: RosterStats, post_order: list[str]) -> OfficerFigures:
     rank = {name: index for index, name in enumerate(post_order)}
-    return {
-        "appointments": stats.appointments,
-        "people": stats.people,
-        "by_post": sorted(stats.by_post.items(), key=lambda item: rank.get(item[0], len(rank))),
-        "by_sex": sorted(stats.by_sex.items()),
-        "by_age_band": [(band, stats.by_age_band[band]) for band in AGE_ORDER if stats.by_age_band.get(band)],
-        "by_education": stats.by_education.most_common(),
-        "by_political_status": stats.by_political_status.most_common(),
-        "by_mode": sorted(stats.by_mode.items()),
-        "village_chairs": stats.village_chairs,
-        "village_chairs_in_committees": stats.village_chairs_in_committees,
-        "village_chairs_three_in_one": stats.village_chairs_three_in_one,
-    }
+    return OfficerFigures(
+        appointments=stats.appointments,
+        people=stats.people,
+        by_post=tuple(sorted(stats.by_post.items(), key=lambda item: rank.get(item[0], len(rank)))),
+        by_sex=tuple(sorted(stats.by_sex.items())),
+        by_age_band=tuple((band, stats.by_age_band[band]) for band in AGE_ORDER if stats.by_age_band.get(band)),
+        by_education=tuple(stats.by_education.most_common()),
+        by_political_status=tuple(stats.by_political_status.most_common()),
+        by_mode=tuple(sorted(stats.by_mode.items())),
+        village_chairs=stats.village_chairs,
+        village_chairs_in_committees=stats.village_chairs_in_committees,
+        village_chairs_three_in_one=stats.village_chairs_three_in_one,
+    )
 
 
 def year_end(year: int) -> datetime.date:

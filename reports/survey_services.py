@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from orgunits.models import OrgUnit
 from reports import errors
+from reports.figures import to_snapshot
 from reports.models import SurveyReport
 from reports.survey_figures import survey_figures
 
@@ -67,7 +68,7 @@ def survey_report_update(
 def survey_report_finalize(*, report: SurveyReport) -> SurveyReport:
     """定稿: the figures as they are now are frozen in the snapshot."""
     current = _locked(report, final=False, refusal=errors.SURVEY_ALREADY_FINAL)
-    current.snapshot = survey_figures(current.unit, current.year)
+    current.snapshot = to_snapshot(survey_figures(current.unit, current.year))
     current.status = SurveyReport.Status.FINAL
     current.frozen_at = timezone.now()
     return _saved(current)

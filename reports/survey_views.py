@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from orgunits.models import OrgUnit
-from reports import narrative
+from reports.figures import SurveyFigures, from_snapshot
 from reports.models import SurveyReport
 from reports.survey_document import SurveyDocument, build_document
 from reports.survey_figures import survey_figures, year_end
@@ -35,7 +35,7 @@ EVIDENCE_SAMPLE = 5
 @dataclass
 class ReportView:
     report: SurveyReport
-    figures: dict
+    figures: SurveyFigures
     document: SurveyDocument
     changed: list[str]  # parts of a final report whose live data differs from the snapshot
 
@@ -45,10 +45,10 @@ def report_view(report: SurveyReport, *, compare: bool = True) -> ReportView:
     computed too and the parts that differ are named."""
     changed = []
     if report.is_final:
-        figures = report.snapshot
+        figures = from_snapshot(report.snapshot)
         if compare:
             live = survey_figures(report.unit, report.year)
-            changed = [label for key, label in PARTS.items() if live.get(key) != figures.get(key)]
+            changed = [label for key, label in PARTS.items() if getattr(live, key) != getattr(figures, key)]
         dated = timezone.localtime(report.frozen_at).date()
     else:
         figures = survey_figures(report.unit, report.year)
@@ -96,15 +96,14 @@ def _sample(names: list[str], count: int) -> str:
     return shown + ("等" if count > len(names[:EVIDENCE_SAMPLE]) else "")
 
 
-def evidence(unit: OrgUnit, figures: dict) -> list[Evidence]:
+def evidence(unit: OrgUnit, figures: SurveyFigures) -> list[Evidence]:
     """Live facts for the writer of 问题与挑战, each linking to the list that shows them all."""
-    on = year_end(figures["year"])
+    on = year_end(figures.year)
     found = []
-    listed = narrative.listed_coverage(figures)
-    eligible, established = sum(r[2] for r in listed), sum(r[3] for r in listed)
-    if eligible > established:
-        text = f"尚有{eligible - established}个单位未建立妇女组织"
-        below = narrative.below_rate_rows(figures, narrative.percent(established, eligible))
+    tally = figures.coverage.below_own_total()
+    if tally.eligible > tally.established:
+        text = f"尚有{tally.eligible - tally.established}个单位未建立妇女组织"
+        below = figures.coverage.lines_below(tally.rate)
         if below:
             text += "，组建率低于本级水平的有" + "、".join(label for label, _rate in below)
         coverage_url = reverse("stats_coverage") + "?" + urlencode({"unit": unit.pk, "on": on, "compare": "on"})

@@ -9,8 +9,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from imports.spreadsheets import keep_as_text, neutralize
-from stats.coverage import Coverage, CoverageComparison, CoverageRow, Tally, current_of
+from stats.coverage import Coverage, CoverageComparison, Tally, current_of
 from stats.formatting import format_rate
+from stats.tables import TOTAL_LABEL, CoverageLine, coverage_table
 
 PARTS = ("应建数", "已建数", "组建率")
 RATE_FORMAT = "0.0%"
@@ -21,21 +22,18 @@ def title_of(coverage: Coverage) -> str:
 
 
 def _cells(tally: Tally) -> list:
+    # Excel shows a fraction as a rate through the cell's number format.
     rate = None if tally.rate is None else float(tally.rate / Decimal(100))
     return [tally.eligible, tally.established, rate]
 
 
+def _tallies(line: CoverageLine) -> tuple[Tally, ...]:
+    return (*line.by_kind, line.total)
+
+
 def table_rows(coverage: Coverage) -> list[tuple[str, list]]:
     """(label, [eligible, established, rate] per kind + total) per line, the 合计 line last."""
-    lines: list[CoverageRow] = [*coverage.rows, coverage.summary]
-    out = []
-    for line in lines:
-        values = []
-        for kind in coverage.kinds:
-            values += _cells(line.tally(kind))
-        values += _cells(line.total)
-        out.append(("合计" if line is coverage.summary else line.label, values))
-    return out
+    return [(line.label, [v for t in _tallies(line) for v in _cells(t)]) for line in coverage_table(coverage).lines]
 
 
 def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
@@ -43,7 +41,7 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "组建率"
-    groups = [kind.name for kind in coverage.kinds] + ["合计"]
+    groups = [kind.name for kind in coverage.kinds] + [TOTAL_LABEL]
     width = 1 + 3 * len(groups)
     bold, thin = Font(bold=True), Side(style="thin")
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -74,7 +72,7 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
             cell = sheet.cell(row_index, column, value)
             if (column - 2) % 3 == 2:
                 cell.number_format = RATE_FORMAT
-        if label == "合计":
+        if label == TOTAL_LABEL:
             for cell in sheet[row_index]:
                 cell.font = bold
     for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row, max_col=width):
@@ -101,16 +99,13 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
     # A CR inside a name must be quoted, or Excel starts a new row there; the writer quotes only the
     # line terminator's characters, so the terminator holds both.
     writer = csv.writer(out, lineterminator="\r\n")
-    groups = [kind.name for kind in coverage.kinds] + ["合计"]
+    groups = [kind.name for kind in coverage.kinds] + [TOTAL_LABEL]
     writer.writerow([neutralize(title_of(coverage))])
     writer.writerow([f"截至{coverage.on.isoformat()}"])
     writer.writerow(["单位", *(neutralize(f"{group}{part}") for group in groups for part in PARTS)])
-    for label, values in table_rows(coverage):
-        shown = [
-            format_rate(None if value is None else Decimal(str(value)) * 100) if index % 3 == 2 else value
-            for index, value in enumerate(values)
-        ]
-        writer.writerow([neutralize(label), *shown])
+    for line in coverage_table(coverage).lines:
+        shown = [value for t in _tallies(line) for value in (t.eligible, t.established, format_rate(t.rate))]
+        writer.writerow([neutralize(line.label), *shown])
     return out.getvalue()
 
 

@@ -1,23 +1,33 @@
-"""Figures the way the reports write them: 19.7%, 10%, 100%, 26.82%."""
+"""Figures the way the reports write them: 19.7%, 10%, 100%, 26.82%.
+
+A rate is made by percent() and written by format_rate(), everywhere: pages, exports, reports and charts."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "—"
 
 
-def format_number(value: Decimal | int | None, decimals: int = 1) -> str:
-    """Rounded half up to at most `decimals` places, trailing zeros dropped."""
+def format_number(value: Decimal | float | None, decimals: int = 1, rounding: str = ROUND_HALF_UP) -> str:
+    """Rounded half up to at most `decimals` places, trailing zeros dropped. Charts round their floats
+    half to even instead, as Python's own formatting always has for them."""
     if value is None:
         return MISSING
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
     text = f"{rounded:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def format_rate(value: Decimal | None, decimals: int = 1) -> str:
-    return MISSING if value is None else f"{format_number(value, decimals)}%"
+def format_rate(
+    value: Decimal | float | None, decimals: int = 1, suffix: str = "%", rounding: str = ROUND_HALF_UP
+) -> str:
+    return MISSING if value is None else f"{format_number(value, decimals, rounding)}{suffix}"
+
+
+def format_share(part: int | None, whole: int | None) -> str:
+    """占19.7%: the part as a rate of the whole, written."""
+    return format_rate(percent(part, whole))
 
 
 def format_change(value: Decimal | None, decimals: int = 1, unit: str = "") -> str:

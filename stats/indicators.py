@@ -6,7 +6,7 @@ from decimal import Decimal
 from orgunits.models import OrgUnit
 from stats.coverage import Coverage, coverage
 from stats.expressions import Expression, Values
-from stats.formatting import format_change, format_number
+from stats.formatting import format_change, format_rate
 from stats.models import DataElement, Indicator
 from stats.periods import Period
 from stats.services import subtree_values
@@ -25,8 +25,7 @@ class IndicatorValue:
         return self.value - self.previous
 
     def _show(self, value: Decimal | None) -> str:
-        text = format_number(value, self.indicator.decimals)
-        return text if value is None else f"{text}{self.indicator.suffix}"
+        return format_rate(value, self.indicator.decimals, self.indicator.suffix)
 
     @property
     def shown(self) -> str:

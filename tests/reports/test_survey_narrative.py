@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.test import SimpleTestCase
 
 from orgunits.models import OrgUnit
-from reports import narrative
+from reports.figures import to_snapshot
+from reports.sections import changes, common, politics
 from reports.survey_document import build_document, parse_written
 from reports.survey_figures import survey_figures
 from stats.formatting import format_count
@@ -48,7 +49,7 @@ class County6SentencesTests(TreeTestCase):
         ]
 
     def test_women_in_public_office(self):
-        assert narrative.politics_sentences(self.figures) == [
+        assert politics.politics_sentences(self.figures) == [
             "现有党政机关女干部458人，占总数的19.7%。",
             "其中女科级干部139人，占总数的6%。",
             "县人大女代表27人，县政协女委员25人，分别占总数的10%、11%。",
@@ -89,7 +90,8 @@ class County6SentencesTests(TreeTestCase):
     def test_the_figures_are_plain_json(self):
         import json
 
-        assert json.loads(json.dumps(self.figures)) == self.figures
+        snapshot = to_snapshot(self.figures)
+        assert json.loads(json.dumps(snapshot)) == snapshot
 
 
 class GapCountySentencesTests(TreeTestCase):
@@ -168,13 +170,13 @@ class GapCountySentencesTests(TreeTestCase):
 
 class PhrasesTests(SimpleTestCase):
     def test_change_phrases(self):
-        assert narrative.change_phrase(33, 32, "个") == "比上年增加1个（上升3.1%）"
-        assert narrative.change_phrase(756, 628, "起") == "比上年增加128起（上升20.4%）"
-        assert narrative.change_phrase(5, 2, "起") == "比上年增加3起（上升150%）"
-        assert narrative.change_phrase(9, 10, "人") == "比上年减少1人（下降10%）"
-        assert narrative.change_phrase(7, 7, "人") == "与上年持平"
-        assert narrative.change_phrase(4, 0, "件") == "比上年增加4件"
-        assert narrative.points_phrase(Decimal("19.7"), Decimal("19.72")) == "与上年持平"
+        assert changes.change_phrase(33, 32, "个") == "比上年增加1个（上升3.1%）"
+        assert changes.change_phrase(756, 628, "起") == "比上年增加128起（上升20.4%）"
+        assert changes.change_phrase(5, 2, "起") == "比上年增加3起（上升150%）"
+        assert changes.change_phrase(9, 10, "人") == "比上年减少1人（下降10%）"
+        assert changes.change_phrase(7, 7, "人") == "与上年持平"
+        assert changes.change_phrase(4, 0, "件") == "比上年增加4件"
+        assert changes.points_phrase(Decimal("19.7"), Decimal("19.72")) == "与上年持平"
 
     def test_counts_in_wan(self):
         assert format_count(810_000, wan=True) == "81万"
@@ -184,11 +186,11 @@ class PhrasesTests(SimpleTestCase):
         assert format_count(28_243) == "28243"
 
     def test_area_words(self):
-        assert narrative.area_word("county", "双峰县") == "县"
-        assert narrative.area_word("county", "浦东新区") == "区"
-        assert narrative.area_word("township", "荷叶镇") == "镇"
-        assert narrative.area_word("city", "湘西土家族苗族自治州") == "州"
-        assert narrative.area_word("agency", "县委组织部") == ""
+        assert common.area_word("county", "双峰县") == "县"
+        assert common.area_word("county", "浦东新区") == "区"
+        assert common.area_word("township", "荷叶镇") == "镇"
+        assert common.area_word("city", "湘西土家族苗族自治州") == "州"
+        assert common.area_word("agency", "县委组织部") == ""
 
     def test_written_sections_have_paragraphs_and_numbered_points(self):
         text = (

@@ -1,0 +1,72 @@
+"""Final reports frozen by earlier versions of the figures still render as they did when frozen."""
+
+import datetime
+import io
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from django.template.loader import render_to_string
+from django.test import SimpleTestCase
+
+from reports import errors
+from reports.docx_report import survey_docx
+from reports.figures import FIGURES_VERSION, from_snapshot, to_snapshot
+from reports.models import SurveyReport
+from reports.survey_views import report_view
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
+FROZEN_AT = datetime.datetime(2013, 1, 15, 4, tzinfo=datetime.UTC)
+
+
+def final_report(snapshot: dict) -> SurveyReport:
+    return SurveyReport(
+        year=2012,
+        title="关于缺口县2012年妇女组织建设和妇女工作情况的调研报告",
+        problems="当前还存在以下问题。\n\n1. 有组织无人员。\n2. 身兼数职。",
+        measures="一是配齐配强班子。\n二是落实经费。",
+        status=SurveyReport.Status.FINAL,
+        snapshot=snapshot,
+        frozen_at=FROZEN_AT,
+    )
+
+
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    lines = [f"{p.style.name}: {p.text}" for p in document.paragraphs]
+    for table in document.tables:
+        lines += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+def rendered(snapshot: dict) -> tuple[str, str]:
+    document = report_view(final_report(snapshot), compare=False).document
+    return docx_text(survey_docx(document, charts=False)), render_to_string(
+        "reports/survey_body.html", {"doc": document}
+    )
+
+
+class Version1SnapshotTests(SimpleTestCase):
+    """snapshot-v1.json is what a final report of 缺口县 (tests/reports/survey_fixtures.py) froze before the
+    figures were typed; the .txt and .html beside it are what that code rendered from it."""
+
+    def test_a_version_1_snapshot_renders_the_same_text_document_and_page(self):
+        snapshot = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
+        text, page = rendered(snapshot)
+        assert text == (FIXTURES / "snapshot-v1.docx.txt").read_text(encoding="utf-8")
+        assert page == (FIXTURES / "snapshot-v1.html").read_text(encoding="utf-8")
+
+    def test_written_again_it_is_a_version_2_snapshot_that_renders_the_same(self):
+        old = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
+        snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
+        assert snapshot["version"] == FIGURES_VERSION == 2
+        assert {**snapshot, "version": 1} == old
+        assert from_snapshot(snapshot) == from_snapshot(old)
+        assert rendered(snapshot) == rendered(old)
+
+    def test_a_snapshot_of_an_unknown_version_is_refused(self):
+        snapshot = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
+        with pytest.raises(ValueError, match="快照的版本“3”无法识别"):
+            from_snapshot({**snapshot, "version": 3})
+        assert "{version}" in errors.SNAPSHOT_VERSION
