@@ -13,12 +13,12 @@ from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from access.scope import scope_of
 from access.scoped_admin import NotFoundMixin, ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin
-from orgunits.resources import OfficerResource
 from rosters import people
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
 from rosters.officers import SPREADSHEET_COLUMNS, export_xlsx
+from rosters.resources import OfficerResource
 from rosters.services import (
     PERSON_FIELDS,
     appointment_create,
