@@ -383,14 +383,15 @@ def export_rows(appointments, *, reveal_personal_data: bool) -> tuple[list[str],
 class NumberedRows(list):
     """Rows as dicts keyed by field, with each row's number as the spreadsheet shows it in .numbers."""
 
-    def __init__(self, table: Table):
-        super().__init__(raw for _number, raw in table.rows)
-        self.numbers = [number for number, _raw in table.rows]
+    def __init__(self, rows=(), numbers=()):
+        super().__init__(rows)
+        self.numbers = list(numbers)
 
 
 def read_spreadsheet(content: bytes, filename: str) -> NumberedRows:
     """Rows from .xlsx, .xls, .ods or .csv (UTF-8 or GBK), below a title row if there is one."""
-    return NumberedRows(find_table(read_upload(content, filename), SPREADSHEET_COLUMNS))
+    table = find_table(read_upload(content, filename), SPREADSHEET_COLUMNS)
+    return NumberedRows((raw for _number, raw in table.rows), (number for number, _raw in table.rows))
 
 
 def export_xlsx(appointments, *, reveal_personal_data: bool) -> bytes:
