@@ -12,7 +12,7 @@ from imports.readers.rows import (
     Rows,
     blank,
 )
-from imports.readers.xml import SAFE_XML, drop_read
+from imports.readers.xml import drop_read, xml_events
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -21,50 +21,47 @@ _ODS_CELLS = (_TABLE + "table-cell", _TABLE + "covered-table-cell")
 
 
 def ods_rows(archive: zipfile.ZipFile, rows: Rows) -> None:
-    from lxml import etree
-
     table_tag, row_tag = _TABLE + "table", _TABLE + "table-row"
     in_table = False
     number = 0  # rows before the open one
     cells = None  # the open row's cells
     column = repeat = 0
     depth = elements = 0  # inside a cell: its children are kept until it ends
-    with archive.open("content.xml") as source:
-        for event, element in etree.iterparse(source, events=("start", "end"), **SAFE_XML):
-            tag = element.tag
-            if event == "start":
-                if depth:
-                    depth += 1
-                    elements += 1
-                    if elements > CELL_MAX_ELEMENTS:
-                        raise SpreadsheetError(CELL_TOO_LONG.format(row=number + 1, limit=MAX_CELL_CHARS))
-                elif tag == table_tag:
-                    in_table = True
-                elif in_table and tag == row_tag:
-                    cells, column, repeat = [], 0, _ods_repeat(element, "number-rows-repeated")
-                elif cells is not None and tag in _ODS_CELLS:
-                    depth, elements = 1, 0
-                continue
-            if depth > 1:
-                depth -= 1
-                continue
+    for event, element in xml_events(archive, "content.xml"):
+        tag = element.tag
+        if event == "start":
             if depth:
-                depth = 0
-                span = _ods_repeat(element, "number-columns-repeated")
-                value = _ods_value(element, number + 1)
-                if not blank(value):
-                    if column + span > rows.max_columns:
-                        raise rows.too_wide(number + 1, max(column, rows.max_columns) + 1)
-                    cells.extend([None] * (column - len(cells)) + [value] * span)
-                column += span
-            elif tag == row_tag and cells is not None:
-                for offset in range(repeat if cells else 0):
-                    rows.add(number + 1 + offset, cells)
-                number += repeat
-                cells = None
+                depth += 1
+                elements += 1
+                if elements > CELL_MAX_ELEMENTS:
+                    raise SpreadsheetError(CELL_TOO_LONG.format(row=number + 1, limit=MAX_CELL_CHARS))
             elif tag == table_tag:
-                break  # only the first sheet
-            drop_read(element)
+                in_table = True
+            elif in_table and tag == row_tag:
+                cells, column, repeat = [], 0, _ods_repeat(element, "number-rows-repeated")
+            elif cells is not None and tag in _ODS_CELLS:
+                depth, elements = 1, 0
+            continue
+        if depth > 1:
+            depth -= 1
+            continue
+        if depth:
+            depth = 0
+            span = _ods_repeat(element, "number-columns-repeated")
+            value = _ods_value(element, number + 1)
+            if not blank(value):
+                if column + span > rows.max_columns:
+                    raise rows.too_wide(number + 1, max(column, rows.max_columns) + 1)
+                cells.extend([None] * (column - len(cells)) + [value] * span)
+            column += span
+        elif tag == row_tag and cells is not None:
+            for offset in range(repeat if cells else 0):
+                rows.add(number + 1 + offset, cells)
+            number += repeat
+            cells = None
+        elif tag == table_tag:
+            break  # only the first sheet
+        drop_read(element)
 
 
 def _ods_repeat(element, name: str) -> int:

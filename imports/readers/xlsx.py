@@ -17,7 +17,7 @@ from imports.readers.rows import (
     Rows,
     blank,
 )
-from imports.readers.xml import SAFE_XML, drop_read, xml_ends
+from imports.readers.xml import drop_read, xml_ends, xml_events
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -36,7 +36,6 @@ class _SharedStringIndexes:
 
 
 def xlsx_rows(archive: zipfile.ZipFile, rows: Rows) -> None:
-    from lxml import etree
     from openpyxl.worksheet._reader import WorkSheetParser
 
     sheet, strings, styles, epoch = _xlsx_parts(archive)
@@ -48,47 +47,46 @@ def xlsx_rows(archive: zipfile.ZipFile, rows: Rows) -> None:
     seen = number = width = 0
     values = None  # {column: value} of the open row
     depth = elements = chars = 0  # inside a cell: its children are kept until it ends
-    with archive.open(sheet) as source:
-        for event, element in etree.iterparse(source, events=("start", "end"), **SAFE_XML):
-            if event == "start":
-                if depth:
-                    depth += 1
-                    elements += 1
-                    if elements > CELL_MAX_ELEMENTS:
-                        raise SpreadsheetError(CELL_TOO_LONG.format(row=number, limit=MAX_CELL_CHARS))
-                elif element.tag == cell_tag and values is not None:
-                    depth, elements, chars = 1, 0, 0
-                elif element.tag == row_tag:
-                    seen += 1
-                    number = _xlsx_row_number(element.get("r"), number)
-                    if number > EXCEL_MAX_ROWS or seen > EXCEL_MAX_ROWS:
-                        raise SpreadsheetError(SHEET_TOO_LONG.format(limit=EXCEL_MAX_ROWS))
-                    parser.row_counter, parser.col_counter = number, 0
-                    values, width = {}, 0
-                continue
-            if depth > 1:
-                depth -= 1
-                chars += len(element.text or "")
-                if chars > MAX_CELL_CHARS:
-                    raise SpreadsheetError(CELL_TOO_LONG.format(row=number, limit=MAX_CELL_CHARS))
-                continue
+    for event, element in xml_events(archive, sheet):
+        if event == "start":
             if depth:
-                depth = 0
-                width += 1
-                if width > EXCEL_MAX_COLUMNS:
-                    raise SpreadsheetError(ROW_TOO_WIDE.format(row=number, limit=EXCEL_MAX_COLUMNS))
-                cell = parser.parse_cell(element)
-                if not blank(cell["value"]):
-                    if cell["column"] > rows.max_columns:
-                        raise rows.too_wide(number, cell["column"])
-                    values[cell["column"]] = cell["value"]
+                depth += 1
+                elements += 1
+                if elements > CELL_MAX_ELEMENTS:
+                    raise SpreadsheetError(CELL_TOO_LONG.format(row=number, limit=MAX_CELL_CHARS))
+            elif element.tag == cell_tag and values is not None:
+                depth, elements, chars = 1, 0, 0
             elif element.tag == row_tag:
-                if values:
-                    rows.add(number, [values.get(column) for column in range(1, max(values) + 1)])
-                values = None
-            elif element.tag == data_tag:
-                break  # the rest of the sheet is formatting
-            drop_read(element)
+                seen += 1
+                number = _xlsx_row_number(element.get("r"), number)
+                if number > EXCEL_MAX_ROWS or seen > EXCEL_MAX_ROWS:
+                    raise SpreadsheetError(SHEET_TOO_LONG.format(limit=EXCEL_MAX_ROWS))
+                parser.row_counter, parser.col_counter = number, 0
+                values, width = {}, 0
+            continue
+        if depth > 1:
+            depth -= 1
+            chars += len(element.text or "")
+            if chars > MAX_CELL_CHARS:
+                raise SpreadsheetError(CELL_TOO_LONG.format(row=number, limit=MAX_CELL_CHARS))
+            continue
+        if depth:
+            depth = 0
+            width += 1
+            if width > EXCEL_MAX_COLUMNS:
+                raise SpreadsheetError(ROW_TOO_WIDE.format(row=number, limit=EXCEL_MAX_COLUMNS))
+            cell = parser.parse_cell(element)
+            if not blank(cell["value"]):
+                if cell["column"] > rows.max_columns:
+                    raise rows.too_wide(number, cell["column"])
+                values[cell["column"]] = cell["value"]
+        elif element.tag == row_tag:
+            if values:
+                rows.add(number, [values.get(column) for column in range(1, max(values) + 1)])
+            values = None
+        elif element.tag == data_tag:
+            break  # the rest of the sheet is formatting
+        drop_read(element)
     if strings:
         _resolve_shared_strings(archive, strings, rows)
 
@@ -202,40 +200,36 @@ def _resolve_shared_strings(archive: zipfile.ZipFile, path: str, rows: Rows) -> 
 
 
 def _shared_strings(archive: zipfile.ZipFile, path: str, wanted: set[int]) -> dict[int, str]:
-    from lxml import etree
     from openpyxl.cell.text import Text
 
     found: dict[int, str] = {}
     item_tag, text_tag = _MAIN + "si", _MAIN + "t"
     index = -1
     depth = elements = chars = 0
-    with archive.open(path) as source:
-        for event, element in etree.iterparse(source, events=("start", "end"), **SAFE_XML):
-            if event == "start":
-                if depth:
-                    depth += 1
-                    elements += 1
-                elif element.tag == item_tag:
-                    depth, elements, chars = 1, 0, 0
-                continue
-            if depth > 1:
-                depth -= 1
-                chars += len(element.text or "")
-                if chars > MAX_CELL_CHARS or elements > CELL_MAX_ELEMENTS:
-                    raise SpreadsheetError(
-                        UNREADABLE.format(detail=f"第{index + 2}个共享字符串超过{MAX_CELL_CHARS}个字符")
-                    )
-                continue
+    for event, element in xml_events(archive, path):
+        if event == "start":
             if depth:
-                depth = 0
-                index += 1
-                if index in wanted:
-                    if len(element) == 1 and element[0].tag == text_tag:
-                        text = element[0].text or ""
-                    else:
-                        text = Text.from_tree(element).content
-                    found[index] = text.replace("x005F_", "")  # as openpyxl reads them
-                    if len(found) == len(wanted):
-                        break
-            drop_read(element)
+                depth += 1
+                elements += 1
+            elif element.tag == item_tag:
+                depth, elements, chars = 1, 0, 0
+            continue
+        if depth > 1:
+            depth -= 1
+            chars += len(element.text or "")
+            if chars > MAX_CELL_CHARS or elements > CELL_MAX_ELEMENTS:
+                raise SpreadsheetError(UNREADABLE.format(detail=f"第{index + 2}个共享字符串超过{MAX_CELL_CHARS}个字符"))
+            continue
+        if depth:
+            depth = 0
+            index += 1
+            if index in wanted:
+                if len(element) == 1 and element[0].tag == text_tag:
+                    text = element[0].text or ""
+                else:
+                    text = Text.from_tree(element).content
+                found[index] = text.replace("x005F_", "")  # as openpyxl reads them
+                if len(found) == len(wanted):
+                    break
+        drop_read(element)
     return found

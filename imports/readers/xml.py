@@ -35,3 +35,11 @@ def xml_ends(archive: zipfile.ZipFile, name: str):
 
 # xlsx: the worksheet streamed cell by cell with openpyxl's own cell parser; shared strings read after
 # it, and only those the kept cells use.
+
+
+def xml_events(archive: zipfile.ZipFile, name: str):
+    """(event, element) as each element of an XML part starts and ends; the caller frees what it has read."""
+    from lxml import etree
+
+    with archive.open(name) as source:
+        yield from etree.iterparse(source, events=("start", "end"), **SAFE_XML)
