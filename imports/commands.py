@@ -25,7 +25,7 @@ from django.core.management.base import (
 )
 from django.db import connections
 
-from orgunits.models import OrgUnit
+from imports.errors import UNKNOWN_UNIT
 
 # argparse's status for a usage error, kept so that a script can tell a mistyped command from a failed run (1).
 USAGE_STATUS = 2
@@ -40,7 +40,6 @@ AMBIGUOUS_OPTION = "参数 {option} 不明确，可能是：{matches}。"
 BAD_ARGUMENTS = "参数不对。用 --help 查看用法。"
 
 UNKNOWN_USER = "没有用户“{user}”。"
-UNKNOWN_UNIT = "没有代码为“{code}”的单位。"
 CANNOT_READ = "无法读取“{path}”：{reason}。"
 CANNOT_WRITE = "无法写入“{path}”：{reason}。"
 
@@ -164,8 +163,9 @@ class RegistryCommand(BaseCommand):
             raise CommandError(UNKNOWN_USER.format(user=username))
         return account
 
-    def find_unit(self, code: str):
-        unit = OrgUnit.objects.select_related("kind").filter(code=code.strip().upper()).first()
+    def find_unit(self, code: str, units):
+        """The unit of `units` (a queryset the command passes in) that has this code, or a Chinese refusal."""
+        unit = units.filter(code=code.strip().upper()).first()
         if unit is None:
             raise CommandError(UNKNOWN_UNIT.format(code=code))
         return unit

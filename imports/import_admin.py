@@ -101,30 +101,46 @@ class PreviewRow:
         return KIND_LABELS[self.kind]
 
 
-def fill_result(result: Result, *, headers, rows: list[PreviewRow], unknown_headers, error_messages, user) -> Result:
-    """Row results for django-import-export, and what our preview template shows."""
-    result.diff_headers = list(headers)
-    for row in rows:
+class PreviewResult(Result):
+    """django-import-export's result, plus what our preview template shows, filled in one go."""
+
+    def __init__(self):
+        super().__init__()
+        self.summary: list[tuple[str, int, str]] = []
+        self.unknown_headers: list[str] = []
+        self.error_messages: list[str] = []
+        self.preview_rows: list[PreviewRow] = []
+        self.preview_hidden = 0
+        self.error_file: str | None = None
+
+    def refused(self, message: str) -> "PreviewResult":
+        self.append_base_error(Error(message))
+        return self
+
+    def fill(self, *, headers, rows: list[PreviewRow], unknown_headers, error_messages, user) -> "PreviewResult":
+        self.diff_headers = list(headers)
+        for row in rows:
+            self._append(row)
+        self.total_rows = len(rows)
+        self.summary = [(KIND_LABELS[kind], sum(1 for r in rows if r.kind == kind), kind) for kind in KIND_LABELS]
+        self.unknown_headers, self.error_messages = unknown_headers, error_messages
+        order = list(KIND_LABELS)
+        shown = sorted(rows, key=lambda row: (order.index(row.kind) if row.kind != "invalid" else -1, row.number))
+        self.preview_rows = shown[:PREVIEW_LIMIT]
+        self.preview_hidden = len(shown) - len(self.preview_rows)
+        if error_messages:
+            self.error_file = _store_error_rows(headers, [r for r in rows if r.kind == "invalid"], user)
+        return self
+
+    def _append(self, row: PreviewRow) -> None:
         row_result = RowResult()
         row_result.import_type = IMPORT_TYPES[row.kind]
-        values = dict(zip(headers, (value for value, _before in row.cells), strict=True))
+        values = dict(zip(self.diff_headers, (value for value, _before in row.cells), strict=True))
         row_result.row_values = values
         if row.kind == "invalid":
-            result.append_invalid_row(row.number, values, _validation_error(row.errors))
-        result.append_row_result(row_result)
-        result.increment_row_result_total(row_result)
-    result.total_rows = len(rows)
-    result.summary = [(KIND_LABELS[kind], sum(1 for r in rows if r.kind == kind), kind) for kind in KIND_LABELS]
-    result.unknown_headers = unknown_headers
-    result.error_messages = error_messages
-    order = list(KIND_LABELS)
-    shown = sorted(rows, key=lambda row: (order.index(row.kind) if row.kind != "invalid" else -1, row.number))
-    result.preview_rows = shown[:PREVIEW_LIMIT]
-    result.preview_hidden = len(shown) - len(result.preview_rows)
-    result.error_file = (
-        _store_error_rows(headers, [r for r in rows if r.kind == "invalid"], user) if error_messages else None
-    )
-    return result
+            self.append_invalid_row(row.number, values, _validation_error(row.errors))
+        self.append_row_result(row_result)
+        self.increment_row_result_total(row_result)
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -136,11 +152,6 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
 
 def _validation_error(errors: dict[str, list[str]]) -> ValidationError:
     return ValidationError({header or "其他": messages for header, messages in errors.items()})
-
-
-def base_error(result: Result, message: str) -> Result:
-    result.append_base_error(Error(message))
-    return result
 
 
 def _store_error_rows(headers, rows: list[PreviewRow], user) -> str:
@@ -215,7 +226,7 @@ class SpreadsheetImportMixin(ImportMixin):
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # The data changed between preview and confirm; nothing was written.
-            found = getattr(result, "error_messages", None) or [str(e.error) for e in result.base_errors]
+            found = result.error_messages or [str(e.error) for e in result.base_errors]
             messages.error(request, CHANGED_ON_CONFIRM.format(first="；".join(found[:5])))
             return HttpResponseRedirect(reverse("admin:" + self._url_name("import")))
         return super().process_result(result, request)

@@ -17,12 +17,12 @@ from simple_history.utils import bulk_update_with_history
 
 from access.scope import OUT_OF_SCOPE
 from imports.audit import bulk_history_kwargs, current_source, current_user
+from imports.errors import REQUIRED_VALUE
+from imports.pipeline import Importer, Plan, PlannedRow
 from imports.queries import chunked_in
 from imports.spreadsheets import (
-    CheckedRows,
     Column,
     Table,
-    format_row_error,
     normalize_text,
     parse_bool,
     parse_code,
@@ -51,7 +51,6 @@ COMPARED_FIELDS = ("name", "kind", *DATE_FIELDS, "org_form", "eligibility")
 ELIGIBILITY_OF_ANSWER = {True: OrgUnit.Eligibility.INCLUDED, False: OrgUnit.Eligibility.EXCLUDED}
 ANSWER_OF_ELIGIBILITY = {OrgUnit.Eligibility.INCLUDED: "是", OrgUnit.Eligibility.EXCLUDED: "否"}
 
-REQUIRED_VALUE = "不能为空。"
 UNKNOWN_KIND = "没有这种单位类型，可选：{choices}。"
 UNKNOWN_ORG_FORM = "没有这种妇女组织形式，可选：{choices}。"
 DUPLICATE_ROW = "代码与第{first}行重复。"
@@ -70,9 +69,7 @@ MAX_NAME_LENGTH = OrgUnit._meta.get_field("name").max_length
 
 
 @dataclass
-class UnitRow:
-    number: int  # the row as Excel shows it
-    raw: dict
+class UnitRow(PlannedRow):
     code: str = ""
     values: dict = field(default_factory=dict)  # field -> parsed value, for the columns present
     parent_code: str = ""
@@ -80,9 +77,7 @@ class UnitRow:
     planned: OrgUnit | None = None  # the unit as it will be
     final_parent: str = ""  # the parent code after the import
     final_depth: int = 0  # the depth after the import, in the whole tree
-    kind: str = "new"  # new | update | skip | invalid
     changes: dict = field(default_factory=dict)  # header -> (before, after) as text
-    errors: dict = field(default_factory=lambda: defaultdict(list))  # header -> messages
 
     @property
     def moves(self) -> bool:
@@ -90,21 +85,32 @@ class UnitRow:
 
 
 @dataclass
-class UnitImport(CheckedRows):
-    rows: list[UnitRow]
-    unknown_headers: list[str]
+class UnitImport(Plan):
     created: int = 0
     updated: int = 0
     moved: int = 0
 
-    def messages(self) -> list[str]:
-        found = []
-        for row in self.rows:
-            for header, messages in row.errors.items():
-                field_name = next((c.field for c in COLUMNS if c.header == header), None)
-                value = row.raw.get(field_name) if field_name else None
-                found.extend(format_row_error(row.number, header, value, message) for message in messages)
-        return found
+
+class UnitImporter(Importer):
+    """A whole tree in one file, rows in any order; units outside the user's scope are errors."""
+
+    columns = COLUMNS
+    plan_class = UnitImport
+
+    def plan_rows(self, plan: UnitImport, table: Table, *, scope) -> None:
+        plan.rows = _check_rows(table, scope)
+
+    def write(self, plan: UnitImport) -> UnitImport:
+        return write(plan)
+
+    def summary(self, plan: UnitImport) -> str:
+        moves = sum(1 for row in plan.rows if row.kind == "update" and row.moves)
+        return (
+            f"新增{plan.count('new')}个，修改{plan.count('update')}个，未变{plan.count('skip')}个（其中移动{moves}个）"
+        )
+
+    def shown(self, row: UnitRow, column: Column) -> tuple[str, str | None]:
+        return super().shown(row, column)[0], row.changes.get(column.header, (None,))[0]
 
 
 # Checking ---------------------------------------------------------------------------------------
@@ -151,6 +157,10 @@ class _Lookups:
 
 def check_table(table: Table, *, scope=None) -> UnitImport:
     """Check every row and plan the writes; nothing is written."""
+    return UnitImporter().plan(table, scope=scope)
+
+
+def _check_rows(table: Table, scope) -> list[UnitRow]:
     rows = [UnitRow(number, raw) for number, raw in table.rows]
     present = {column.field for column in table.columns}
     for row in rows:
@@ -172,7 +182,7 @@ def check_table(table: Table, *, scope=None) -> UnitImport:
             row.kind = "new"
         else:
             row.kind = "update" if row.changes else "skip"
-    return UnitImport(rows, table.unknown_headers)
+    return rows
 
 
 def _parse(row: UnitRow, present: set[str]) -> None:

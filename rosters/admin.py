@@ -12,12 +12,12 @@ from access.scope import scope_of
 from access.scoped_admin import ChangelistExportMixin, RuledAdminMixin, ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import XLSX_CONTENT_TYPE
-from orgunits.resources import OfficerResource
 from rosters import people
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
 from rosters.officers import SPREADSHEET_COLUMNS, export_xlsx
+from rosters.resources import OfficerResource
 from rosters.selectors import people_for
 from rosters.services import (
     PERSON_FIELDS,

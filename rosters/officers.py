@@ -8,15 +8,16 @@ checked with the same rules as the services, against data fetched in bulk up fro
 import datetime
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from access.scope import READ_ONLY_SCOPE
 from imports.audit import bulk_history_kwargs
-from imports.spreadsheets import CheckedRows, Column, find_table, normalize_text, parse_date, read_upload, table_xlsx
+from imports.errors import REQUIRED_VALUE, UNKNOWN_UNIT
+from imports.pipeline import Importer, Plan, PlannedRow
+from imports.spreadsheets import Column, Table, find_table, normalize_text, parse_date, read_upload, table_xlsx
 from orgunits.models import OrgUnit
 from rosters import errors
 from rosters.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
@@ -50,46 +51,30 @@ ALIASES = {
     "start_on": ("任职时间", "任职开始日期"),
     "end_on": ("任职结束日期", "离任时间"),
 }
+SPREADSHEET_COLUMNS = [
+    Column(name, header, ALIASES.get(name, ()), required=name in REQUIRED) for name, header in COLUMNS
+]
 APPOINTMENT_FIELD_COLUMNS = {"start_on": "start_on", "end_on": "end_on", "term": "unit_code"}
 MASK = "*"
 
-UNKNOWN_UNIT = "单位代码“{value}”不存在。"
 UNKNOWN_POST = "职务“{value}”不存在，可选：{choices}。"
 UNKNOWN_ROLE = "兼任职务“{value}”不存在，可选：{choices}。"
 UNKNOWN_CHOICE = "“{value}”不是有效的{what}，可选：{choices}。"
-REQUIRED_VALUE = "不能为空。"
 AMBIGUOUS_PERSON = "库中有{count}位“{name}”（{birth_date}出生），请填写身份证号以区分。"
 SAME_PERSON_DIFFERS = "与第{other}行是同一人（身份证号或姓名+出生日期相同），但这一项不同。"
-ROW_ERROR = "第{row}行，列“{column}”：{message}"
-ROW_ERROR_NO_COLUMN = "第{row}行：{message}"
 
 _ROLE_SPLIT = re.compile(r"[、,，;；]")
 
 
 @dataclass
-class RowOutcome:
-    number: int  # the spreadsheet row, header = 1
-    values: dict
-    kind: str = "new"  # new | update | skip | invalid
-    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # header -> messages
+class RowOutcome(PlannedRow):
     appointment: Appointment | None = None
-    changes: dict[str, str] = field(default_factory=dict)  # header -> the stored value it replaces, as shown
 
 
 @dataclass
-class ImportReport(CheckedRows):
-    rows: list[RowOutcome]
+class ImportReport(Plan):
     people_created: int = 0
     people_updated: int = 0
-
-    def messages(self) -> list[str]:
-        found = []
-        for row in self.rows:
-            for header, messages in row.errors.items():
-                for message in messages:
-                    template = ROW_ERROR if header else ROW_ERROR_NO_COLUMN
-                    found.append(template.format(row=row.number, column=header, message=message))
-        return found
 
 
 def _text(value) -> str:
@@ -165,24 +150,44 @@ class _Lookups:
         return next((r for r in self.roles if text in (r.name, r.code)), None)
 
 
-def check_rows(raw_rows: list[dict], first_row_number: int = 2, *, scope=None) -> ImportReport:
-    """Check every row and plan the writes; nothing is written.
+class OfficerImporter(Importer):
+    """One row is one appointment; rows for units the user may not edit are errors."""
 
-    With a scope, rows for units the user may not edit are errors.
-    """
-    lookups = _Lookups(raw_rows, scope)
-    report = ImportReport([])
-    new_people: dict[tuple, Person] = {}
+    columns = SPREADSHEET_COLUMNS
+    plan_class = ImportReport
+    quotes_values = False  # a row error never repeats an identity number or a phone
+
+    def plan_rows(self, plan: ImportReport, table: Table, *, scope) -> None:
+        lookups = _Lookups([raw for _number, raw in table.rows], scope)
+        new_people: dict[tuple, Person] = {}
+        for number, raw in table.rows:
+            outcome = RowOutcome(number, raw)
+            plan.rows.append(outcome)
+            _check_row(outcome, lookups, new_people)
+
+    def write_rows(self, plan: ImportReport) -> None:
+        _write(plan)
+
+    def summary(self, plan: ImportReport) -> str:
+        text = f"新增任职{plan.count('new')}条，更新{plan.count('update')}条，未变{plan.count('skip')}条"
+        if plan.people_created or plan.people_updated:
+            text += f"；新增人员{plan.people_created}人，更新{plan.people_updated}人"
+        return text
+
+
+def check_rows(raw_rows: list[dict], first_row_number: int = 2, *, scope=None) -> ImportReport:
+    """Rows given as dicts keyed by field (numbered from `first_row_number` unless they know their numbers)."""
     numbers = getattr(raw_rows, "numbers", None) or range(first_row_number, first_row_number + len(raw_rows))
-    for number, raw in zip(numbers, raw_rows, strict=True):
-        outcome = RowOutcome(number, raw)
-        report.rows.append(outcome)
-        _check_row(outcome, lookups, new_people)
-    return report
+    table = Table(first_row_number - 1, SPREADSHEET_COLUMNS, list(zip(numbers, raw_rows, strict=True)))
+    return OfficerImporter().plan(table, scope=scope)
+
+
+def write(report: ImportReport) -> ImportReport:
+    return OfficerImporter().write(report)
 
 
 def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None:
-    raw, problems = outcome.values, outcome.errors
+    raw, problems = outcome.raw, outcome.errors
     text = {name: _text(raw.get(name)) for name, _header in COLUMNS}
     for name in REQUIRED:
         if not text[name]:
@@ -194,7 +199,7 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
     if unit is not None and lookups.scope is not None and not lookups.scope.can_view(unit):
         unit = None  # out of her scope reads exactly like a code that does not exist
     if text["unit_code"] and unit is None:
-        problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(value=text["unit_code"]))
+        problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(code=text["unit_code"]))
     elif unit is not None and lookups.scope is not None and not lookups.scope.can_edit(unit):
         problems[HEADER_OF["unit_code"]].append(READ_ONLY_SCOPE.format(unit=unit.name))
     post = lookups.posts.get(text["post"])
@@ -210,11 +215,9 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
             roles.append(found)
     mode = lookups.mode(text["mode"], problems, HEADER_OF["mode"])
     if problems:
-        outcome.kind = "invalid"
         return
     person = _person_for(outcome, text, birth_date, lookups, new_people)
     if person is None:
-        outcome.kind = "invalid"
         return
     _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles, lookups)
 
@@ -285,10 +288,8 @@ def _person_for(outcome, text, birth_date, lookups: _Lookups, new_people: dict) 
 def _stored_text(person: Person, name: str) -> str:
     """A stored value as the preview shows it: personal numbers masked, choices by their labels."""
     value = getattr(person, name)
-    if name == "phone":
-        return mask_phone(value)
-    if name == "id_number":
-        return mask_id_number(value)
+    if name in ("phone", "id_number"):
+        return mask_phone(value) if name == "phone" else mask_id_number(value)
     if name == "sex":
         return person.get_sex_display()
     return "" if value is None else str(value)
@@ -316,7 +317,6 @@ def _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles
         header = HEADER_OF.get(APPOINTMENT_FIELD_COLUMNS.get(name, name), "")
         outcome.errors[header].extend(messages)
     if outcome.errors:
-        outcome.kind = "invalid"
         return
     if same is None:
         siblings.append(appointment)
@@ -328,11 +328,8 @@ def _plan_appointment(outcome, person, unit, post, start_on, end_on, mode, roles
     outcome.appointment = appointment
 
 
-@transaction.atomic
-def write(report: ImportReport) -> ImportReport:
-    """Write a checked report in bulk. Refuses a report with any error."""
-    if not report.valid:
-        raise ValidationError(report.messages())
+def _write(report: ImportReport) -> None:
+    """People first (appointments need their keys), then appointments and their concurrent roles, in bulk."""
     people = {id(row.appointment.person): row.appointment.person for row in report.rows if row.appointment}
     new_people = [p for p in people.values() if p.pk is None]
     changed_people = [p for p in people.values() if p.pk and getattr(p, "_import_changed", False)]
@@ -354,7 +351,6 @@ def write(report: ImportReport) -> ImportReport:
         [through(appointment_id=a.pk, concurrentrole_id=role.pk) for a in fresh + updated for role in a._import_roles],
         batch_size=5000,
     )
-    return report
 
 
 def export_rows(appointments, *, reveal_personal_data: bool) -> tuple[list[str], list[list]]:
@@ -387,33 +383,18 @@ def export_rows(appointments, *, reveal_personal_data: bool) -> tuple[list[str],
 class NumberedRows(list):
     """Rows as dicts keyed by field, with each row's number as the spreadsheet shows it in .numbers."""
 
-    def __init__(self, rows=(), numbers=(), unknown_headers=()):
+    def __init__(self, rows=(), numbers=()):
         super().__init__(rows)
         self.numbers = list(numbers)
-        self.unknown_headers = list(unknown_headers)
-
-
-SPREADSHEET_COLUMNS = [
-    Column(name, header, ALIASES.get(name, ()), required=name in REQUIRED) for name, header in COLUMNS
-]
 
 
 def read_spreadsheet(content: bytes, filename: str) -> NumberedRows:
     """Rows from .xlsx, .xls, .ods or .csv (UTF-8 or GBK), below a title row if there is one."""
-    return rows_from_cells(read_upload(content, filename))
-
-
-def rows_from_cells(cells: list[list]) -> NumberedRows:
-    table = find_table(cells, SPREADSHEET_COLUMNS)
-    return NumberedRows(
-        (raw for _number, raw in table.rows), (number for number, _raw in table.rows), table.unknown_headers
-    )
+    table = find_table(read_upload(content, filename), SPREADSHEET_COLUMNS)
+    return NumberedRows((raw for _number, raw in table.rows), (number for number, _raw in table.rows))
 
 
 def export_xlsx(appointments, *, reveal_personal_data: bool) -> bytes:
-    """The roster as an .xlsx in the import layout, so it can be edited and imported back.
-
-    Formula-looking text (=, +, -, @, tab, CR first) is stored as text and can never be evaluated.
-    """
+    """The roster as an .xlsx in the import layout, to be edited and imported back; never a formula in it."""
     headers, rows = export_rows(appointments, reveal_personal_data=reveal_personal_data)
     return table_xlsx("任职", headers, rows)

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from imports.spreadsheets import keep_as_text, neutralize
+from imports.spreadsheets import display_width, keep_as_text, neutralize
 from stats.coverage import Coverage, CoverageComparison, Tally, current_of
 from stats.formatting import format_rate
 from stats.tables import TOTAL_LABEL, CoverageLine, coverage_table
@@ -83,7 +83,7 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
         for cell in row:
             keep_as_text(cell)
 
-    sheet.column_dimensions["A"].width = max(12, *(_display_width(label) + 2 for label, _ in lines))
+    sheet.column_dimensions["A"].width = max(12, *(display_width(label) + 2 for label, _ in lines))
     for column in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 9
     sheet.freeze_panes = "B5"
@@ -107,8 +107,3 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
         shown = [value for t in _tallies(line) for value in (t.eligible, t.established, format_rate(t.rate))]
         writer.writerow([neutralize(line.label), *shown])
     return out.getvalue()
-
-
-def _display_width(text: str) -> int:
-    """Chinese characters take two columns in a spreadsheet."""
-    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)

@@ -13,19 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from access.scope import OUT_OF_SCOPE
+from imports.errors import REQUIRED_VALUE, UNKNOWN_UNIT
+from imports.pipeline import Importer, Plan, PlannedRow
 from imports.queries import chunked_in
-from imports.spreadsheets import (
-    CheckedRows,
-    Column,
-    SpreadsheetError,
-    Table,
-    find_table,
-    format_row_error,
-    normalize_text,
-)
+from imports.spreadsheets import Column, SpreadsheetError, Table, find_table, normalize_text
 from orgunits.models import OrgUnit
 from stats import errors
 from stats.models import DataElement, DataValue, ValidationRule
@@ -45,8 +38,6 @@ LONG_COLUMNS = [
 ]
 FEMALE_SUFFIX = "其中女性"
 
-REQUIRED_VALUE = "不能为空。"
-UNKNOWN_UNIT = "单位代码“{code}”不存在。"
 UNKNOWN_ELEMENT = "没有这个统计指标项，可选：{choices}。"
 DUPLICATE_FIGURE = "与第{first}行重复：同一单位、同一年度、同一指标项只能有一行。"
 DUPLICATE_UNIT_ROW = "与第{first}行重复：同一单位、同一年度只能有一行。"
@@ -64,33 +55,46 @@ def wide_columns(elements: list[DataElement]) -> list[Column]:
 
 
 @dataclass
-class StatsRow:
-    number: int
-    raw: dict
+class StatsRow(PlannedRow):
     unit: OrgUnit | None = None
     period: Period | None = None
     values: dict = field(default_factory=dict)  # element code -> (total, female)
-    kind: str = "new"
-    changes: dict = field(default_factory=dict)  # header -> before, as text
-    errors: dict = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass
-class StatsImport(CheckedRows):
-    shape: str  # long | wide
-    table: Table
-    rows: list[StatsRow]
+class StatsImport(Plan):
+    shape: str = "long"  # long | wide
     to_create: list[DataValue] = field(default_factory=list)
     to_update: list[DataValue] = field(default_factory=list)
 
-    def messages(self) -> list[str]:
-        field_of = {column.header: column.field for column in self.table.columns}
-        return [
-            format_row_error(row.number, header, row.raw.get(field_of.get(header)), message)
-            for row in self.rows
-            for header, messages in row.errors.items()
-            for message in messages
-        ]
+
+class StatsImporter(Importer):
+    """Long or wide, told by the header; figures for units the user may not edit are errors."""
+
+    columns = LONG_COLUMNS
+    plan_class = StatsImport
+
+    def __init__(self, shape: str = "long"):
+        self.shape = shape
+
+    def read(self, cells: list[list]) -> Table:
+        self.shape, table = read_table(cells)
+        return table
+
+    def plan_rows(self, plan: StatsImport, table: Table, *, scope) -> None:
+        plan.shape = self.shape
+        plan.rows = [StatsRow(number, raw) for number, raw in table.rows]
+        _check_rows(plan, table, scope)
+
+    def write_rows(self, plan: StatsImport) -> None:
+        datavalues_write(to_create=plan.to_create, to_update=plan.to_update, batch_size=2000)
+
+    def summary(self, plan: StatsImport) -> str:
+        shape = "宽表" if plan.shape == "wide" else "长表"
+        return (
+            f"{shape}{len(plan.rows)}行：新增数据{len(plan.to_create)}项，"
+            f"修改{len(plan.to_update)}项，未变{plan.count('skip')}行"
+        )
 
 
 def read_table(cells: list[list]) -> tuple[str, Table]:
@@ -106,19 +110,25 @@ def read_table(cells: list[list]) -> tuple[str, Table]:
 
 
 def check_table(shape: str, table: Table, *, scope=None) -> StatsImport:
+    return StatsImporter(shape).plan(table, scope=scope)
+
+
+def write(plan: StatsImport) -> StatsImport:
+    return StatsImporter(plan.shape).write(plan)
+
+
+def _check_rows(plan: StatsImport, table: Table, scope) -> None:
     elements = {element.code: element for element in DataElement.objects.all()}
-    plan = StatsImport(shape, table, [StatsRow(number, raw) for number, raw in table.rows])
     headers = {column.field: column.header for column in table.columns}
     units = _units({normalize_text(row.raw.get("unit_code")).upper() for row in plan.rows})
     for row in plan.rows:
         _parse_key(row, headers, units, scope)
-        if shape == "long":
+        if plan.shape == "long":
             _parse_long(row, headers, elements)
         else:
             _parse_wide(row, headers, elements)
     _mark_duplicates(plan, headers)
     _plan_writes(plan, elements, headers)
-    return plan
 
 
 def _units(codes: set[str]) -> dict[str, OrgUnit]:
@@ -241,9 +251,6 @@ def _plan_writes(plan: StatsImport, elements: dict[str, DataElement], headers: d
                 )
         for row in rows:
             _classify(plan, row, current, elements, headers)
-    for row in plan.rows:
-        if row.errors:
-            row.kind = "invalid"
 
 
 def _stored(rows: list[StatsRow]) -> dict[tuple, dict[str, DataValue]]:
@@ -279,14 +286,6 @@ def _classify(plan: StatsImport, row: StatsRow, current: dict, elements: dict, h
             plan.to_update.append(value)
             updated = True
     row.kind = "update" if updated else "new" if created else "skip"
-
-
-@transaction.atomic
-def write(plan: StatsImport) -> StatsImport:
-    if not plan.valid:
-        raise ValidationError(plan.messages())
-    datavalues_write(to_create=plan.to_create, to_update=plan.to_update, batch_size=2000)
-    return plan
 
 
 # Exporting --------------------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def test_import_officers_lists_the_rows_in_error_and_writes_nothing(database, de
     assert (run.returncode, run.stdout) == (1, "")
     header, *rows = run.stderr.splitlines()
     assert header + "\n" == import_command.FILE_HAS_ERRORS.format(errors="")
-    assert f"第3行，列“单位代码”：{officer_import.UNKNOWN_UNIT.format(value='431321999999')}" in rows
+    assert f"第3行，列“单位代码”：{officer_import.UNKNOWN_UNIT.format(code='431321999999')}" in rows
     assert people(database) == before
 
 

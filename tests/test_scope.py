@@ -120,7 +120,7 @@ class TownshipClerkTests(ScopeTestCase):
             "start_on": "2022-01-01",
         }
         report = check_rows([row], scope=Scope.for_user(self.township_clerk))
-        assert report.messages() == ["第2行，列“单位代码”：" + UNKNOWN_UNIT.format(value="431321101")]
+        assert report.messages() == ["第2行，列“单位代码”：" + UNKNOWN_UNIT.format(code="431321101")]
         assert Appointment.objects.count() == 1
 
 
@@ -285,7 +285,7 @@ class SecondTownshipEditorTests(ScopeTestCase):
         result = preview.context["result"]
         assert result.has_validation_errors()
         assert all("单位代码" in row.field_specific_errors for row in result.invalid_rows)
-        assert UNKNOWN_UNIT.format(value=self.heye.code) in preview.content.decode()
+        assert UNKNOWN_UNIT.format(code=self.heye.code) in preview.content.decode()
         assert "荷叶镇" not in preview.content.decode()
 
 

@@ -121,7 +121,7 @@ BAD_FILES = {
         errors.ID_BIRTH_MISMATCH.format(encoded="1988-06-30", given="1988-06-29"),
     ),
     "bad_id_contradicts_sex.csv": ("身份证号", errors.ID_SEX_MISMATCH.format(encoded="女", given="男")),
-    "bad_unknown_unit.csv": ("单位代码", UNKNOWN_UNIT.format(value="431321999999")),
+    "bad_unknown_unit.csv": ("单位代码", UNKNOWN_UNIT.format(code="431321999999")),
     "bad_unknown_post.csv": (
         "职务",
         UNKNOWN_POST.format(value="秘书长", choices="主席、副主席、执委、妇女主任、妇代会主任、委员"),
@@ -227,7 +227,7 @@ class OfficerAdminFlowTests(TreeTestCase):
         assert result.has_validation_errors()
         invalid = result.invalid_rows[0]
         assert invalid.number == 3
-        assert invalid.field_specific_errors == {"单位代码": [UNKNOWN_UNIT.format(value="431321999999")]}
+        assert invalid.field_specific_errors == {"单位代码": [UNKNOWN_UNIT.format(code="431321999999")]}
         assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
         assert not Appointment.objects.exists()
 

@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 
 from access.scope import OUT_OF_SCOPE, Scope
 from imports.commands import UNKNOWN_UNIT, UNKNOWN_USER, RegistryCommand
+from orgunits.models import OrgUnit
 from reports.docx_report import survey_docx
 from reports.survey_views import report_for, report_view, standalone_html
 
@@ -27,7 +28,7 @@ class Command(RegistryCommand):
         parser.add_argument("--user", help="按该用户的管辖范围检查")
 
     def handle(self, *args, code: str, year: str, output: Path, user: str | None, **options):
-        unit = self.find_unit(code)
+        unit = self.find_unit(code, OrgUnit.objects.select_related("kind"))
         if not YEAR.match(year.strip()) or not 1949 <= int(year) <= 2100:
             raise CommandError(BAD_YEAR.format(year=year))
         suffix = output.suffix.lower()

@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 
 from access.scope import OUT_OF_SCOPE, Scope
 from imports.commands import RegistryCommand
+from orgunits.models import OrgUnit
 from stats.coverage import coverage
 from stats.exports import coverage_csv, coverage_xlsx
 
@@ -23,7 +24,7 @@ class Command(RegistryCommand):
         parser.add_argument("--user", help="按该用户的管辖范围检查")
 
     def handle(self, *args, code: str, date: str | None, output: Path, user: str | None, **options):
-        unit = self.find_unit(code)
+        unit = self.find_unit(code, OrgUnit.objects.select_related("kind"))
         try:
             on = datetime.date.fromisoformat(date) if date else datetime.date.today()
         except ValueError:
