@@ -25,8 +25,6 @@ from django.core.management.base import (
 )
 from django.db import connections
 
-from imports.errors import UNKNOWN_UNIT
-
 # argparse's status for a usage error, kept so that a script can tell a mistyped command from a failed run (1).
 USAGE_STATUS = 2
 
@@ -40,6 +38,8 @@ AMBIGUOUS_OPTION = "参数 {option} 不明确，可能是：{matches}。"
 BAD_ARGUMENTS = "参数不对。用 --help 查看用法。"
 
 UNKNOWN_USER = "没有用户“{user}”。"
+# A code typed as an argument, not a cell: said as the clerk typed it (rows use imports.errors.UNKNOWN_UNIT).
+UNKNOWN_UNIT = "没有代码为“{code}”的单位。"
 CANNOT_READ = "无法读取“{path}”：{reason}。"
 CANNOT_WRITE = "无法写入“{path}”：{reason}。"
 
