@@ -114,13 +114,6 @@ class TreeQuerySet(MP_NodeQuerySet):
         """
         return self.filter(self.model.subtree_q(unit.path, include_self=include_self))
 
-    def subtrees(self, paths: Iterable[str], *, via: str = "", include_self: bool = True):
-        """Rows whose unit (reached through `via`) lies in any of the subtrees at `paths`."""
-        condition = Q()
-        for path in paths:
-            condition |= self.model.subtree_q(path, via=via, include_self=include_self)
-        return self.filter(condition) if condition else self.none()
-
     def children_of(self, unit):
         step = self.model.steplen
         first, last = unit.path + self.model.alphabet[0] * step, unit.path + self.model.alphabet[-1] * step

@@ -126,6 +126,7 @@ class _Lookups:
         self.units.update((unit.code, unit) for unit in OrgUnit.objects.missing_ancestors(self.units.values()))
         self.hidden_codes = self._hide_outside(scope, codes)
         self.parent_of = parents_among(self.units.values())
+        self.code_of_path = {unit.path: code for code, unit in self.units.items()}
 
     def _hide_outside(self, scope, named: set[str]) -> set[str]:
         """Forget units outside her scope, bar the ancestors of her own units: to her they do not exist.
