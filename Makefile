@@ -39,8 +39,10 @@ MUTATE := 'rosters.identity.*' 'orgunits.codes.*' 'access.scope.*' 'stats.covera
 	'stats.expressions.*' 'stats.services.x_rule_violations__*' 'stats.services.x__readable__*' \
 	'orgunits.services.x_date_errors__*' 'orgunits.services.x_placement_errors__*' \
 	'orgunits.services.x_children_errors__*' 'orgunits.services.x__allowed_parent_names__*' \
+	'orgunits.services.x_unit_rule_errors__*' \
 	'orgunits.models.*ǁis_open_on__*' 'orgunits.models.*ǁopen_on__*' \
 	'orgunits.models.*ǁclosed_on_or_before__*' 'orgunits.models.*ǁorg_established_on__*' \
+	'orgunits.models.*ǁhas_org_on__*' 'orgunits.models.*ǁorg_exists_q__*' \
 	'orgunits.unit_import.x_check_table__*' 'orgunits.unit_import.x__mark_duplicates__*' \
 	'orgunits.unit_import.x__plan__*' 'orgunits.unit_import.x__record_changes__*' \
 	'orgunits.unit_import.x__display__*' 'orgunits.unit_import.x__shown__*' \

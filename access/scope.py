@@ -49,7 +49,7 @@ class Scope:
     @property
     def national(self) -> bool:
         """May change what holds for the whole country (kinds, posts, elements, indicators, rules)."""
-        return self.unrestricted or any(len(path) == OrgUnit.steplen for path in self.edit_paths)
+        return self.unrestricted or any(OrgUnit.is_top_path(path) for path in self.edit_paths)
 
     def can_view(self, unit: OrgUnit | None) -> bool:
         return unit is not None and (self.unrestricted or _inside(unit.path, self.view_paths))
@@ -73,27 +73,23 @@ class Scope:
             return queryset.none()
         condition = Q()
         for path in paths:
-            condition |= Q(**{f"{via}path__range": OrgUnit.subtree_range(path)})
+            condition |= OrgUnit.subtree_q(path, via=via)
         return queryset.filter(condition)
 
     def home(self) -> OrgUnit | None:
         """Where pages open by default: the top of the tree, or her first assigned unit."""
         if self.unrestricted:
-            return OrgUnit.objects.filter(depth=1).first()
-        return OrgUnit.objects.filter(path__in=self.view_paths).order_by("path").first()
+            return OrgUnit.objects.roots().first()
+        return OrgUnit.objects.at_paths(self.view_paths).in_tree_order().first()
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
-    return any(path.startswith(root) for root in roots)
+    return any(OrgUnit.path_within(path, root) for root in roots)
 
 
 def _outermost(paths) -> tuple[str, ...]:
     """Drop paths inside other paths of the set: the subtrees overlap."""
-    kept: list[str] = []
-    for path in sorted(set(paths)):
-        if not any(path.startswith(other) for other in kept):
-            kept.append(path)
-    return tuple(kept)
+    return OrgUnit.outermost_paths(paths)
 
 
 def scope_of(request) -> Scope:

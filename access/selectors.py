@@ -66,12 +66,11 @@ def manages_accounts(scope: Scope) -> bool:
 
 
 def may_assign_at(scope: Scope, unit: OrgUnit) -> bool:
-    return scope.unrestricted or any(unit.path.startswith(path) and unit.path != path for path in scope.manage_paths)
+    return scope.unrestricted or any(OrgUnit.path_within(unit.path, path, strictly=True) for path in scope.manage_paths)
 
 
 def _strictly_below(paths, via: str) -> Q:
     condition = Q()
     for path in paths:
-        _first, last = OrgUnit.subtree_range(path)
-        condition |= Q(**{f"{via}path__gt": path, f"{via}path__lte": last})
+        condition |= OrgUnit.subtree_q(path, via=via, include_self=False)
     return condition

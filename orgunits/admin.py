@@ -2,7 +2,6 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,10 +16,11 @@ from access.scoped_admin import ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 from orgunits import errors, unit_import
-from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices, location_labels
+from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.resources import UnitResource
+from orgunits.selectors import is_code_term, search_units
 from orgunits.services import (
     EDITABLE_FIELDS,
     unit_close,
@@ -30,9 +30,17 @@ from orgunits.services import (
     unit_move,
     unit_update,
 )
+from orgunits.unit_list_admin import (
+    KindFilter,
+    LevelFilter,
+    OrgFilter,
+    ParentFilter,
+    StatusFilter,
+    UnitChangeList,
+    drilldown_chain,
+)
 from rosters.admin import CurrentRosterInline
 
-LEVEL_NAMES = {1: "全国", 2: "省级", 3: "市级", 4: "县级", 5: "乡级", 6: "村级", 7: "村以下"}
 CHILDREN_SHOWN_ON_CHANGE_PAGE = 50
 EXPORT_LIMIT = 100_000
 EXPORT_TOO_BIG = "要导出的单位超过{limit}个，请先进入下级单位或加筛选条件再导出。"
@@ -57,7 +65,7 @@ def ancestors_field(request):
 
         @admin.display(description="上级单位")
         def ancestors(unit):
-            chain = list(OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"))
+            chain = list(OrgUnit.objects.ancestors_of(unit))
             if not chain:
                 return "（顶层单位）"
             links = (
@@ -70,126 +78,6 @@ def ancestors_field(request):
 
         request._ancestors_field = ancestors
     return request._ancestors_field
-
-
-def drilldown_chain(request) -> list[OrgUnit]:
-    """The unit being drilled into and its ancestors, root first; cached on the request.
-
-    Each carries `viewable`: an ancestor above her units is named, as a breadcrumb, but never linked,
-    since its list would only say "不存在或无权查看".
-    """
-    if not hasattr(request, "_unit_chain"):
-        chain = []
-        raw = request.GET.get(ParentFilter.parameter_name, "")
-        unit = OrgUnit.objects.filter(pk=raw).first() if raw.isdigit() else None
-        scope = scope_of(request)
-        if unit and scope.can_view(unit):
-            chain = [*OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"), unit]
-            for link in chain:
-                link.viewable = scope.can_view(link)
-        request._unit_chain = chain
-    return request._unit_chain
-
-
-class ParentFilter(admin.SimpleListFilter):
-    title = "上级单位"
-    parameter_name = "parent"
-    template = "admin/orgunits/orgunit/parent_filter.html"
-
-    def lookups(self, request, model_admin):
-        chain = drilldown_chain(request)
-        self.plain = {str(unit.pk) for unit in chain if not unit.viewable}
-        if not chain and self.used_parameters.get(self.parameter_name):
-            # Still a choice, so the admin applies the filter (to nothing) instead of dropping it.
-            return [(self.used_parameters[self.parameter_name], "（不存在或无权查看）")]
-        return [(str(unit.pk), unit.name) for unit in chain]
-
-    def choices(self, changelist):
-        lookups = [None, *(lookup for lookup, _title in self.lookup_choices)]  # None: the "全部" choice
-        for choice, lookup in zip(super().choices(changelist), lookups, strict=True):
-            yield {**choice, "plain": lookup in self.plain}
-
-    def queryset(self, request, queryset):
-        chain = drilldown_chain(request)
-        if not self.value():
-            return queryset
-        if not chain:
-            return queryset.none()
-        # While searching, look through the whole subtree rather than the direct children.
-        if request.GET.get("q", "").strip():
-            return queryset.subtree(chain[-1], include_self=False)
-        if getattr(request, "export_whole_subtree", False):
-            return queryset.subtree(chain[-1])
-        return queryset.children_of(chain[-1])
-
-
-class KindFilter(admin.SimpleListFilter):
-    title = "类型"
-    parameter_name = "kind"
-
-    def lookups(self, request, model_admin):
-        return [(kind.code, kind.name) for kind in UnitKind.objects.all()]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(kind__code=self.value()) if self.value() else queryset
-
-
-class LevelFilter(admin.SimpleListFilter):
-    title = "层级"
-    parameter_name = "level"
-
-    def lookups(self, request, model_admin):
-        return [(str(depth), name) for depth, name in LEVEL_NAMES.items()]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(depth=int(self.value())) if (self.value() or "").isdigit() else queryset
-
-
-class StatusFilter(admin.SimpleListFilter):
-    title = "状态（今日）"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("open", "存续"), ("closed", "已撤销")]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "open":
-            return queryset.open_on(today)
-        if self.value() == "closed":
-            return queryset.closed_on_or_before(today)
-        return queryset
-
-
-class OrgFilter(admin.SimpleListFilter):
-    title = "妇女组织（今日）"
-    parameter_name = "org"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "已建立"), ("no", "未建立")]
-
-    def queryset(self, request, queryset):
-        established = queryset.org_established_on(timezone.localdate())
-        if self.value() == "yes":
-            return established
-        if self.value() == "no":
-            return queryset.exclude(pk__in=established.values("pk"))
-        return queryset
-
-
-def is_code_term(term: str) -> bool:
-    return bool(term) and term.isascii() and term.replace("-", "").replace("_", "").isalnum()
-
-
-class UnitChangeList(ChangeList):
-    def get_results(self, request):
-        super().get_results(request)
-        locations = location_labels(self.result_list) if "location" in self.list_display else {}
-        indent_base = min((unit.depth for unit in self.result_list), default=1)
-        flat = bool(self.query)
-        for unit in self.result_list:
-            unit.location_label = locations.get(unit.pk, "")
-            unit.indent = 0 if flat else unit.depth - indent_base
 
 
 @admin.register(OrgUnit)
@@ -226,20 +114,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         return self.list_display
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if is_code_term(term):
-            prefix = term.upper()
-            queryset = queryset.filter(code__startswith=prefix)
-            if prefix.isalnum():
-                # The range lets the code index return matches in code order; LIKE alone cannot use it
-                # under a C.UTF-8 collation, and the planner would walk the path index instead. Only for
-                # letters and digits: linguistic collations ignore "-" and "_", so the range could miss rows.
-                after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-                queryset = queryset.filter(code__gte=prefix, code__lt=after)
-            return queryset, False
-        return queryset.filter(name__contains=term), False
+        return search_units(queryset, search_term), False
 
     def get_ordering(self, request):
         # Code search results are shown flat, so code order reads as well as tree order.
@@ -283,10 +158,10 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
     @admin.display(description="妇女组织")
     def org_status(self, unit):
         today = timezone.localdate()
-        if unit.org_established_on and unit.org_established_on <= today:
-            if unit.org_dissolved_on and unit.org_dissolved_on <= today:
-                return f"已撤销（{unit.org_dissolved_on}）"
+        if unit.has_org_on(today):
             return f"{unit.effective_org_form_label}（{unit.org_established_on}）"
+        if unit.org_established_on and unit.org_established_on <= today:
+            return f"已撤销（{unit.org_dissolved_on}）"  # established, and dissolved by today
         return "未建立"
 
     def changelist_view(self, request, extra_context=None):
@@ -297,8 +172,8 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
     def may_move(self, request, unit) -> bool:
         """Moving takes the unit away from its parent, so she must be able to change the parent too:
         never her own top unit, nor the national root."""
-        parent_path = OrgUnit.parent_path_of(unit.path)
-        return bool(parent_path) and scope_of(request).can_edit(OrgUnit(path=parent_path))
+        parent = unit.parent_position()
+        return parent is not None and scope_of(request).can_edit(parent)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         response = super().render_change_form(request, context, add, change, form_url, obj)
@@ -439,7 +314,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         request.GET = params
         request.export_whole_subtree = bool(whole)
         queryset = self.get_changelist_instance(request).get_queryset(request).select_related("kind")
-        units = list(queryset.order_by("path")[: EXPORT_LIMIT + 1])
+        units = list(queryset.in_tree_order()[: EXPORT_LIMIT + 1])
         if len(units) > EXPORT_LIMIT:
             messages.error(request, EXPORT_TOO_BIG.format(limit=EXPORT_LIMIT))
             return HttpResponseRedirect(reverse("admin:orgunits_orgunit_changelist") + "?" + params.urlencode())

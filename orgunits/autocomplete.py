@@ -15,12 +15,9 @@ URL_NAME = "orgunits_orgunit_choose"
 
 def location_labels(units) -> dict[int, str]:
     """'湖南省 / 娄底市 / 双峰县' for each unit's ancestors, in one query for the whole batch."""
-    units = list(units)
-    wanted = {path for unit in units for path in unit.ancestor_paths()}
-    names = dict(OrgUnit.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    chains = OrgUnit.objects.only("name", "path", "depth").ancestor_chains(units)
     return {
-        unit.pk: " / ".join(names[path] for path in unit.ancestor_paths() if path in names and len(path) > unit.steplen)
-        for unit in units
+        pk: " / ".join(ancestor.name for ancestor in chain if not ancestor.is_root()) for pk, chain in chains.items()
     }
 
 

@@ -1,21 +1,17 @@
 """Bulk load of the national statistics division codes (provinces … villages).
 
 The five CSVs are read and checked first; then, under a table lock, the rows are compared
-with what the tree already holds, materialized paths are computed in memory for the new
-rows only, and those are written in one go (COPY on PostgreSQL, bulk_create elsewhere).
-Nothing is written when any row is wrong or conflicts with the tree.
+with what the tree already holds, and the new rows only are written in one go by the tree's
+forest writer (OrgUnit.objects.add_forest). Nothing is written when any row is wrong or
+conflicts with the tree.
 """
 
 import csv
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
-from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import F
-from django.utils import timezone
 
 from imports.audit import current_source
 from orgunits import errors
@@ -85,6 +81,7 @@ class Division:
     name: str
     kind: str
     parent_code: str | None
+    kind_id: int = 0  # set when written
 
 
 @dataclass
@@ -234,45 +231,42 @@ def load_divisions(divisions: list[Division]) -> LoadResult:
 
 def _load(divisions: list[Division]) -> LoadResult:
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Other writers wait for the few seconds of the load; readers are not blocked.
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {OrgUnit._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        # Other writers wait for the few seconds of the load; readers are not blocked.
+        OrgUnit.objects.lock_for_bulk_write()
         nation, nation_created = _nation_root()
         kinds = dict(UnitKind.objects.values_list("code", "pk"))
         existing = {
-            code: (pk, path, name, kind_id)
-            for pk, code, path, name, kind_id in OrgUnit.objects.order_by()
-            .values_list("pk", "code", "path", "name", "kind_id")
-            .iterator(chunk_size=20000)
+            code: (parent_code, name, kind_id)
+            for code, parent_code, name, kind_id in OrgUnit.objects.codes_with_parent_codes("name", "kind_id")
         }
-        code_of_path = {path: code for code, (_pk, path, _n, _k) in existing.items()}
-        new, result = _compare(divisions, existing, code_of_path, nation, kinds)
+        new, result = _compare(divisions, existing, nation, kinds)
         if nation_created:
             result.created += 1
             result.created_by_kind["nation"] += 1
         if not new:
             return result
-        rows, parent_increments = _plan_paths(new, existing, nation, kinds)
-        _write(rows)
-        for parent_pk, count in parent_increments.items():
-            OrgUnit.objects.filter(pk=parent_pk).update(numchild=F("numchild") + count)
-        result.created += len(rows)
+        for division in new:
+            division.kind_id = kinds[division.kind]
+        written = OrgUnit.objects.add_forest(
+            ((division.parent_code or nation.code, division) for division in new),
+            drop_foreign_keys=len(new) > RECHECK_FOREIGN_KEYS_AFTER_ROWS,
+        )
+        result.created += written
         # One history entry for the whole load, on the national root, instead of one per unit.
         nation = OrgUnit.objects.get(pk=nation.pk)
-        nation._change_reason = f"{current_source()}：载入区划，新增{len(rows)}个单位"[:100]
+        nation._change_reason = f"{current_source()}：载入区划，新增{written}个单位"[:100]
         nation.save(update_fields=["updated_at"])
         return result
 
 
 def _nation_root() -> tuple[OrgUnit, bool]:
-    nation = OrgUnit.objects.filter(depth=1, kind__code="nation").first()
+    nation = OrgUnit.objects.roots().filter(kind__code="nation").first()
     if nation:
         return nation, False
     return unit_create(parent=None, code=NATION_CODE, name="全国", kind=UnitKind.objects.get(code="nation")), True
 
 
-def _compare(divisions, existing, code_of_path, nation, kinds):
+def _compare(divisions, existing, nation, kinds):
     kind_names = dict(UnitKind.objects.values_list("pk", "name"))
     result = LoadResult()
     conflicts, new = [], []
@@ -281,8 +275,7 @@ def _compare(divisions, existing, code_of_path, nation, kinds):
         if found is None:
             new.append(division)
             continue
-        _pk, path, name, kind_id = found
-        parent_code = code_of_path.get(OrgUnit.parent_path_of(path))
+        parent_code, name, kind_id = found
         expected_parent = division.parent_code or nation.code
         if name != division.name or kind_id != kinds[division.kind] or parent_code != expected_parent:
             conflicts.append(
@@ -306,108 +299,5 @@ def _compare(divisions, existing, code_of_path, nation, kinds):
     return new, result
 
 
-@cache
-def _step(number: int) -> str:
-    return OrgUnit._get_path("", 1, number)
-
-
-def _plan_paths(new, existing, nation, kinds):
-    """Give each new division a path after its parent's current last child, in path order."""
-    steplen = OrgUnit.steplen
-    last_step: dict[str, int] = defaultdict(int)
-    for _pk, path, _name, _kind in existing.values():
-        step = OrgUnit._str2int(path[-steplen:])
-        if step > last_step[path[:-steplen]]:
-            last_step[path[:-steplen]] = step
-    children: dict[str, list[Division]] = defaultdict(list)
-    for division in new:
-        children[division.parent_code or nation.code].append(division)
-    for siblings in children.values():
-        siblings.sort(key=attrgetter("code"))
-    stack: list[tuple[Division, str]] = []
-
-    def push_children(parent_code: str, parent_path: str) -> int:
-        kids = children.get(parent_code, ())
-        start = last_step[parent_path]
-        last_step[parent_path] = start + len(kids)
-        # Reversed, so that the first child is popped first: a preorder walk is path order.
-        stack.extend((kids[i], parent_path + _step(start + i + 1)) for i in range(len(kids) - 1, -1, -1))
-        return len(kids)
-
-    rows: list[tuple] = []
-    parent_increments: Counter = Counter()
-    anchors = sorted((existing[code][1], existing[code][0], code) for code in children if code in existing)
-    for parent_path, parent_pk, parent_code in anchors:
-        parent_increments[parent_pk] += push_children(parent_code, parent_path)
-        while stack:
-            division, path = stack.pop()
-            numchild = push_children(division.code, path)
-            rows.append((path, len(path) // steplen, numchild, division.code, division.name, kinds[division.kind]))
-    rows.sort(key=itemgetter(0))  # already sorted per anchor; cheap
-    return rows, parent_increments
-
-
-def _drop_foreign_keys(cursor) -> list[tuple[str, str]]:
-    """Drop the table's foreign keys inside the load's transaction, to be added back after the COPY.
-
-    A foreign key checks every copied row with its own query, deferred to commit: about a fifth
-    of a national load. Adding the constraint back validates all rows in one join. The ALTER
-    takes an exclusive lock until commit, which a national load can afford; small loads skip this.
-    """
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run checks still pending, e.g. the new national root's
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
-        [OrgUnit._meta.db_table],
-    )
-    foreign_keys = cursor.fetchall()
-    for name, _definition in foreign_keys:
-        cursor.execute(f'ALTER TABLE {OrgUnit._meta.db_table} DROP CONSTRAINT "{name}"')
-    return foreign_keys
-
-
-COLUMNS = (
-    "path",
-    "depth",
-    "numchild",
-    "code",
-    "name",
-    "kind_id",
-    "org_form",
-    "eligibility",
-    "created_at",
-    "updated_at",
-)
-
-
 # Above this many rows the foreign keys are re-checked in one query instead of one per row.
 RECHECK_FOREIGN_KEYS_AFTER_ROWS = 50_000
-
-
-def _write(rows: list[tuple]) -> None:
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        sql = f"COPY {OrgUnit._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
-        with connection.cursor() as cursor:
-            foreign_keys = _drop_foreign_keys(cursor) if len(rows) > RECHECK_FOREIGN_KEYS_AFTER_ROWS else []
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row((*row, "", "", now, now))
-            for name, definition in foreign_keys:
-                cursor.execute(f'ALTER TABLE {OrgUnit._meta.db_table} ADD CONSTRAINT "{name}" {definition}')
-        return
-    OrgUnit.objects.bulk_create(
-        (
-            OrgUnit(
-                path=path,
-                depth=depth,
-                numchild=numchild,
-                code=code,
-                name=name,
-                kind_id=kind_id,
-                created_at=now,
-                updated_at=now,
-            )
-            for path, depth, numchild, code, name, kind_id in rows
-        ),
-        batch_size=2000,
-    )

@@ -2,13 +2,13 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+from treebeard.mp_tree import MP_Node
 
 from orgunits import errors
 from orgunits.codes import CODE_MAX_LENGTH, validate_unit_code
+from orgunits.tree import TreeManager, TreePaths, TreeQuerySet
 
 # The national root carries the conventional adcode for the whole country.
 NATION_CODE = "100000"
@@ -50,19 +50,7 @@ class UnitKind(models.Model):
         return self.name
 
 
-class OrgUnitQuerySet(MP_NodeQuerySet):
-    def subtree(self, unit: "OrgUnit", *, include_self: bool = True):
-        """The unit and its descendants, as a range on path.
-
-        A range (unlike LIKE 'prefix%') lets the unique path index return rows in path order,
-        so "ORDER BY path LIMIT 50" never walks the whole index.
-        """
-        qs = self.filter(path__range=self.model.subtree_range(unit.path))
-        return qs if include_self else qs.exclude(pk=unit.pk)
-
-    def children_of(self, unit: "OrgUnit"):
-        return self.filter(path__range=self.model._get_children_path_interval(unit.path), depth=unit.depth + 1)
-
+class OrgUnitQuerySet(TreeQuerySet):
     def open_on(self, day: datetime.date):
         return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
             Q(closed_on__isnull=True) | Q(closed_on__gt=day)
@@ -72,12 +60,11 @@ class OrgUnitQuerySet(MP_NodeQuerySet):
         return self.filter(closed_on__lte=day)
 
     def org_established_on(self, day: datetime.date):
-        return self.filter(org_established_on__lte=day).filter(
-            Q(org_dissolved_on__isnull=True) | Q(org_dissolved_on__gt=day)
-        )
+        """Units whose women's organisation exists on `day` (OrgUnit.org_exists_q)."""
+        return self.filter(self.model.org_exists_q(day))
 
 
-class OrgUnitManager(MP_NodeManager.from_queryset(OrgUnitQuerySet)):
+class OrgUnitManager(TreeManager.from_queryset(OrgUnitQuerySet)):
     def get_queryset(self):
         # treebeard's manager builds its own queryset class; keep our methods on it.
         return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
@@ -90,7 +77,7 @@ def _null_or(*lookups: str, condition: Q) -> Q:
     return result
 
 
-class OrgUnit(MP_Node):
+class OrgUnit(TreePaths, MP_Node):
     class Eligibility(models.TextChoices):
         DEFAULT = "", _("按类型默认")
         INCLUDED = "included", _("纳入统计")
@@ -195,27 +182,17 @@ class OrgUnit(MP_Node):
     def parent(self) -> "OrgUnit | None":
         return OrgUnit.objects.get_parent(self)
 
-    def ancestor_paths(self) -> list[str]:
-        return [self.path[:end] for end in range(self.steplen, len(self.path), self.steplen)]
+    @staticmethod
+    def org_exists_q(day: datetime.date, via: str = "") -> Q:
+        """The women's organisation exists on `day`: established on or before it, not dissolved by then.
 
-    @classmethod
-    def subtree_range(cls, path: str) -> tuple[str, str]:
-        """The first and last path of the subtree rooted at `path`."""
-        return path, path + cls.alphabet[-1] * (cls._meta.get_field("path").max_length - len(path))
-
-    @classmethod
-    def parent_path_of(cls, path: str) -> str:
-        return path[: -cls.steplen]
-
-    @classmethod
-    def branch_of(cls, unit: "OrgUnit", via: str = ""):
-        """An expression that names, for any unit in unit's subtree, the child branch it lies in.
-
-        It equals child.branch_key for the units under that child, and unit.branch_key for unit
-        itself. `via` reaches the unit through a relation, e.g. "unit__" from a figure.
+        `via` reaches the unit through a relation, e.g. "unit__". has_org_on is the same rule in Python.
         """
-        return Substr(f"{via}path", 1, (unit.depth + 1) * cls.steplen)
+        return Q(**{f"{via}org_established_on__lte": day}) & (
+            Q(**{f"{via}org_dissolved_on__isnull": True}) | Q(**{f"{via}org_dissolved_on__gt": day})
+        )
 
-    @property
-    def branch_key(self) -> str:
-        return self.path
+    def has_org_on(self, day: datetime.date) -> bool:
+        """The women's organisation exists on `day` (org_exists_q)."""
+        established, dissolved = self.org_established_on, self.org_dissolved_on
+        return established is not None and established <= day and (dissolved is None or dissolved > day)

@@ -115,6 +115,26 @@ def date_errors(unit: OrgUnit) -> dict[str, list[str]]:
     return found
 
 
+def unit_rule_errors(
+    *, unit: OrgUnit, parent: OrgUnit | None, children: bool = True, checked_elsewhere=()
+) -> dict[str, list[str]]:
+    """The rules of a unit given its parent and kind: its dates, its placement under the parent and,
+    with `children`, its current children (children_errors; the only rule here that reads the database).
+
+    unit_validate and the unit import both combine the rules through here.
+    """
+    found: dict[str, list[str]] = defaultdict(list)
+    rules = [date_errors(unit)]
+    if unit.kind_id:
+        rules.append(placement_errors(unit=unit, parent=parent))
+        if children:
+            rules.append(children_errors(unit=unit, checked_elsewhere=checked_elsewhere))
+    for rule in rules:
+        for field, messages in rule.items():
+            found[field].extend(messages)
+    return found
+
+
 def unit_validate(*, unit: OrgUnit, parent: OrgUnit | None) -> None:
     """Every rule a unit must satisfy before it is written. Raises one ValidationError with all problems."""
     found: dict[str, list[str]] = defaultdict(list)
@@ -123,17 +143,12 @@ def unit_validate(*, unit: OrgUnit, parent: OrgUnit | None) -> None:
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             found[field].extend(messages)
-    for field, messages in date_errors(unit).items():
+    for field, messages in unit_rule_errors(unit=unit, parent=parent).items():
         found[field].extend(messages)
     if unit.code and "code" not in found:
         holder = OrgUnit.objects.filter(code=unit.code).exclude(pk=unit.pk).only("name").first()
         if holder:
             found["code"].append(errors.CODE_DUPLICATE.format(code=unit.code, name=holder.name))
-    if unit.kind_id:
-        for field, messages in placement_errors(unit=unit, parent=parent).items():
-            found[field].extend(messages)
-        for field, messages in children_errors(unit=unit).items():
-            found[field].extend(messages)
     if found:
         raise ValidationError(dict(found))
 
@@ -212,7 +227,7 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     """Move a unit with its whole subtree under new_parent, as its last child."""
     unit = OrgUnit.objects.select_related("kind").get(pk=unit.pk)
     new_parent = OrgUnit.objects.select_related("kind").get(pk=new_parent.pk)
-    if new_parent.path.startswith(unit.path):
+    if new_parent.in_subtree_of(unit):
         raise ValidationError(
             {"new_parent": [errors.MOVE_INTO_OWN_SUBTREE.format(unit=unit.name, target=new_parent.name)]}
         )
@@ -223,16 +238,11 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     found = placement_errors(unit=unit, parent=new_parent)
     if found:
         raise ValidationError({"new_parent": [m for messages in found.values() for m in messages]})
-    old_parent_path = OrgUnit.parent_path_of(unit.path)
     # Lock both parents (in a fixed order) so no insert under either picks a path
     # while the branch is being rewritten.
-    list(
-        OrgUnit.objects.select_for_update()
-        .filter(Q(pk=new_parent.pk) | Q(path=old_parent_path) | Q(pk=unit.pk))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    old_parent_name = OrgUnit.objects.get(path=old_parent_path).name
+    locked = OrgUnit.objects.filter(Q(pk=new_parent.pk) | Q(pk=unit.pk)) | OrgUnit.objects.parent_of(unit)
+    list(locked.select_for_update().order_by("pk").values_list("pk", flat=True))
+    old_parent_name = OrgUnit.objects.parent_of(unit).get().name
     OrgUnit.objects.move(unit, new_parent, "last-child")
     moved = OrgUnit.objects.get(pk=unit.pk)
     moved._change_reason = f"{current_source()}：从“{old_parent_name}”移到“{new_parent.name}”之下"[:100]

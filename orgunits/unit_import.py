@@ -2,21 +2,19 @@
 
 A row's parent may be another row of the file (before or after it) or a unit already in the
 tree. Rows are checked against data fetched in bulk, with the services' rules, on the tree as it
-will be after the import; then new units get their paths in memory and are written in one go,
-like load_divisions, while the few changed or moved units go through the services.
+will be after the import; then new units are written in one go by the tree's forest writer, like
+load_divisions, while the few changed or moved units go through the services.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from access.scope import OUT_OF_SCOPE
-from imports.audit import bulk_history_kwargs, current_source, current_user
+from imports.audit import bulk_history_kwargs
 from imports.errors import REQUIRED_VALUE
 from imports.pipeline import Importer, Plan, PlannedRow
 from imports.queries import chunked_in
@@ -31,7 +29,8 @@ from imports.spreadsheets import (
 from imports.spreadsheets import plain_text as name_text
 from orgunits.codes import validate_unit_code
 from orgunits.models import OrgForm, OrgUnit, UnitKind
-from orgunits.services import children_errors, date_errors, placement_errors, unit_move
+from orgunits.services import unit_move, unit_rule_errors
+from orgunits.tree import parents_among
 
 COLUMNS = [
     Column("code", "代码", ("单位代码", "统计用区划代码", "区划代码"), required=True),
@@ -129,11 +128,9 @@ class _Lookups:
         codes = {row.code for row in rows if row.code} | {row.parent_code for row in rows if row.parent_code}
         self.units = {unit.code: unit for chunk in chunked_in(OrgUnit.objects, "code", codes) for unit in chunk}
         # Parents and ancestors of the units found, so the tree after the import is known end to end.
-        paths = {prefix for unit in self.units.values() for prefix in unit.ancestor_paths()}
-        known_paths = {unit.path for unit in self.units.values()}
-        for chunk in chunked_in(OrgUnit.objects, "path", paths - known_paths):
-            self.units.update((unit.code, unit) for unit in chunk)
+        self.units.update((unit.code, unit) for unit in OrgUnit.objects.missing_ancestors(self.units.values()))
         self.hidden_codes = self._hide_outside(scope, codes)
+        self.parent_of = parents_among(self.units.values())
         self.code_of_path = {unit.path: code for code, unit in self.units.items()}
 
     def _hide_outside(self, scope, named: set[str]) -> set[str]:
@@ -145,14 +142,15 @@ class _Lookups:
         hidden = {
             code
             for code, unit in self.units.items()
-            if not scope.can_view(unit) and not any(root.startswith(unit.path) for root in scope.view_paths)
+            if not scope.can_view(unit) and not any(unit.contains_path(root) for root in scope.view_paths)
         }
         for code in hidden:
             del self.units[code]
         return hidden & named
 
     def db_parent_code(self, unit: OrgUnit) -> str:
-        return self.code_of_path.get(OrgUnit.parent_path_of(unit.path), "") if unit.depth > 1 else ""
+        parent = self.parent_of.get(unit.pk)
+        return parent.code if parent else ""
 
 
 def check_table(table: Table, *, scope=None) -> UnitImport:
@@ -371,16 +369,9 @@ def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
         parent = parent_row.planned if parent_row else lookups.units.get(row.final_parent)
         if parent is not None and parent.kind_id:
             parent.kind = lookups.kinds[parent.kind_id]
-        found = defaultdict(list)
-        for name, messages in date_errors(row.planned).items():
-            found[name].extend(messages)
-        if row.planned.kind_id:
-            for name, messages in placement_errors(unit=row.planned, parent=parent).items():
-                found[name].extend(messages)
         # Children are checked against the kind and dates only: a rename needs no query per unit.
-        if row.existing is not None and row.existing.numchild and set(row.changes) & CHILD_RULE_HEADERS:
-            for name, messages in children_errors(unit=row.planned, checked_elsewhere=in_file).items():
-                found[name].extend(messages)
+        children = bool(row.existing is not None and row.existing.numchild and set(row.changes) & CHILD_RULE_HEADERS)
+        found = unit_rule_errors(unit=row.planned, parent=parent, children=children, checked_elsewhere=in_file)
         for name, messages in found.items():
             header = HEADER_OF.get(name, HEADER_OF["parent_code"] if name == "parent" else "")
             row.errors[header].extend(messages)
@@ -424,9 +415,7 @@ def write(plan: UnitImport) -> UnitImport:
     """Write a checked plan. Refuses a plan with any error."""
     if not plan.valid:
         raise ValidationError(plan.messages())
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # other writers wait; readers go on
-            cursor.execute(f"LOCK TABLE {OrgUnit._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+    OrgUnit.objects.lock_for_bulk_write()  # other writers wait; readers go on
     changed = [row for row in plan.rows if row.kind == "update"]
     field_changes = [row for row in changed if set(row.changes) - {HEADER_OF["parent_code"]}]
     fields = sorted({name for row in field_changes for name in COMPARED_FIELDS if HEADER_OF[name] in row.changes})
@@ -439,7 +428,10 @@ def write(plan: UnitImport) -> UnitImport:
         )
     new_rows = [row for row in plan.rows if row.kind == "new"]
     if new_rows:
-        _insert(new_rows)
+        # Under each parent, after its last child, in code order; one "created" history entry each.
+        OrgUnit.objects.add_forest(
+            ((row.final_parent, row.planned) for row in new_rows), fields=NEW_FIELDS, history=True
+        )
     moves = sorted((row for row in changed if row.moves), key=lambda row: row.final_depth)
     for row in moves:
         unit_move(unit=row.existing, new_parent=OrgUnit.objects.get(code=row.final_parent))
@@ -447,94 +439,7 @@ def write(plan: UnitImport) -> UnitImport:
     return plan
 
 
-def _insert(new_rows: list[UnitRow]) -> None:
-    """Paths in memory after each anchor's last child, then one bulk write (COPY on PostgreSQL)."""
-    children = defaultdict(list)
-    for row in new_rows:
-        children[row.final_parent].append(row)
-    for siblings in children.values():
-        siblings.sort(key=lambda row: row.code)
-    new_codes = {row.code for row in new_rows}
-    anchors = OrgUnit.objects.filter(code__in=[code for code in children if code not in new_codes])
-    step = OrgUnit.steplen
-    planned_rows = []
-    increments = {}
-    for anchor in anchors.order_by("path"):
-        last = OrgUnit.objects.filter(path__startswith=anchor.path, depth=anchor.depth + 1).order_by("-path").first()
-        increments[anchor.pk] = len(children[anchor.code])
-        stack = [(anchor.code, anchor.path, OrgUnit._str2int(last.path[-step:]) if last else 0)]
-        while stack:
-            parent_code, parent_path, start = stack.pop()
-            for offset, row in enumerate(children.get(parent_code, ()), start=start + 1):
-                unit = row.planned
-                unit.path = parent_path + OrgUnit._get_path("", 1, offset)
-                unit.depth = len(unit.path) // step
-                unit.numchild = len(children.get(row.code, ()))
-                planned_rows.append(unit)
-                stack.append((row.code, unit.path, 0))
-    _bulk_insert(planned_rows)
-    for pk, count in increments.items():
-        OrgUnit.objects.filter(pk=pk).update(numchild=F("numchild") + count)
-
-
-INSERT_COLUMNS = (
-    "path",
-    "depth",
-    "numchild",
-    "code",
-    "name",
-    "kind_id",
-    *DATE_FIELDS,
-    "org_form",
-    "eligibility",
-    "created_at",
-    "updated_at",
-)
-
-
-def _bulk_insert(units: list[OrgUnit]) -> None:
-    now = timezone.now()
-    for unit in units:
-        unit.created_at = unit.updated_at = now
-    if connection.vendor == "postgresql":
-        sql = f"COPY {OrgUnit._meta.db_table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for unit in units:
-                copy.write_row([getattr(unit, name) for name in INSERT_COLUMNS])
-    else:
-        OrgUnit.objects.bulk_create(units, batch_size=2000)
-    _record_created(units, now)
-
-
-def _record_created(units: list[OrgUnit], when) -> None:
-    """One "created" history entry per new unit, written in bulk like the units themselves."""
-    history = OrgUnit.history.model
-    pks = {}
-    for chunk in chunked_in(OrgUnit.objects, "code", (unit.code for unit in units)):
-        pks.update(chunk.values_list("code", "pk"))
-    unit_fields = {f.attname for f in OrgUnit._meta.fields}
-    tracked = [f.attname for f in history._meta.fields if f.attname in unit_fields]
-    stamp = {
-        "history_date": when,
-        "history_type": "+",
-        "history_user_id": getattr(current_user(), "pk", None),
-        "history_change_reason": current_source()[:100],
-    }
-    rows = []
-    for unit in units:
-        unit.pk = pks[unit.code]
-        rows.append({**{name: getattr(unit, name) for name in tracked}, **stamp})
-    if connection.vendor == "postgresql":
-        columns = [f for f in history._meta.concrete_fields if f.attname in rows[0]]
-        names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {history._meta.db_table} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row([row[f.attname] for f in columns])
-    else:
-        history.objects.bulk_create([history(**row) for row in rows], batch_size=2000)
+NEW_FIELDS = ("name", "kind_id", *DATE_FIELDS, "org_form", "eligibility")
 
 
 # Exporting --------------------------------------------------------------------------------------
@@ -544,10 +449,7 @@ def export_rows(units) -> tuple[list[str], list[list]]:
     """Header and rows in the import layout; parents by code, so the file imports back unchanged."""
     headers = [column.header for column in COLUMNS]
     units = list(units)
-    parent_paths = {OrgUnit.parent_path_of(unit.path) for unit in units if unit.depth > 1}
-    code_of_path = {unit.path: unit.code for unit in units}
-    for chunk in chunked_in(OrgUnit.objects, "path", parent_paths - set(code_of_path)):
-        code_of_path.update(chunk.values_list("path", "code"))
+    parents = OrgUnit.objects.only("code", "path", "depth").parents_of(units)
     rows = []
     for unit in units:
         rows.append(
@@ -555,7 +457,7 @@ def export_rows(units) -> tuple[list[str], list[list]]:
                 unit.code,
                 unit.name,
                 unit.kind.name,
-                code_of_path.get(OrgUnit.parent_path_of(unit.path), "") if unit.depth > 1 else "",
+                parents[unit.pk].code if parents[unit.pk] else "",
                 *(getattr(unit, name) for name in DATE_FIELDS),
                 str(OrgForm(unit.org_form).label) if unit.org_form else "",
                 ANSWER_OF_ELIGIBILITY.get(unit.eligibility, ""),

@@ -113,8 +113,7 @@ def appointment_errors(appointment: Appointment, *, others=None) -> dict[str, li
         )
     if unit.closed_on and (end is None or end > unit.closed_on):
         found["end_on"].append(errors.APPOINTMENT_AFTER_UNIT_CLOSED.format(unit=unit.name, closed_on=unit.closed_on))
-    org_live = unit.org_established_on and unit.org_established_on <= start
-    if not org_live or (unit.org_dissolved_on and unit.org_dissolved_on <= start):
+    if not unit.has_org_on(start):
         found["start_on"].append(errors.APPOINTMENT_NO_ORGANISATION.format(unit=unit.name, on=start))
     elif unit.org_dissolved_on and (end is None or end > unit.org_dissolved_on):
         found["end_on"].append(

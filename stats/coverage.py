@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
 
 from orgunits.dates import shift_years
 from orgunits.models import OrgUnit, UnitKind
@@ -119,7 +119,7 @@ def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]) 
     eligible_cases.append(When(kind_id__in=[k.pk for k in kinds if k.eligible_by_default], then=1))
     is_eligible = Case(*eligible_cases, default=0, output_field=IntegerField())
     is_established = Case(
-        When(Q(org_established_on__lte=on) & (Q(org_dissolved_on__isnull=True) | Q(org_dissolved_on__gt=on)), then=1),
+        When(OrgUnit.org_exists_q(on), then=1),
         default=0,
         output_field=IntegerField(),
     )

@@ -21,7 +21,8 @@ CEILINGS = {
     "orgunits.orgunit import preview": (6, 10),
     # PostgreSQL locks the unit table (counted) and writes the units and their history with COPY,
     # which goes past Django's cursor and is not counted; SQLite writes both with bulk_create.
-    "orgunits.orgunit import confirm": {"postgresql": (15, 19), "sqlite": (16, 20)},
+    # The new units' parents and their last children are read in one query, whatever their number.
+    "orgunits.orgunit import confirm": {"postgresql": (14, 18), "sqlite": (15, 19)},
     "rosters.appointment import preview": (8, 12),
     "rosters.appointment import confirm": (18, 21),
     "orgunits.orgunit export xlsx": (10, 13),

@@ -1,6 +1,6 @@
 """The date rules of units, each at, below and above its edge: date_errors, placement_errors,
-children_errors, OrgUnit.is_open_on and the open_on / closed_on_or_before / org_established_on
-querysets.
+children_errors, OrgUnit.is_open_on and has_org_on, and the open_on / closed_on_or_before /
+org_established_on querysets.
 
 Expected results are written out whole (every key, every message), so a rule that fires under the
 wrong field, or twice, fails as surely as one that does not fire. Part of the mutation subset
@@ -102,6 +102,25 @@ def test_date_errors_answers_a_dict_of_lists_that_takes_more():
 )
 def test_is_open_on(dates, day, open):
     assert unsaved(**dates).is_open_on(day) is open
+
+
+# has_org_on -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dates", "day", "exists"),
+    [
+        ({}, D2, False),  # never established
+        ({"org_established_on": D2}, D1, False),
+        ({"org_established_on": D2}, D2, True),  # exists on the day it is established
+        ({"org_established_on": D2}, D3, True),
+        ({"org_established_on": D1, "org_dissolved_on": D3}, D2, True),
+        ({"org_established_on": D1, "org_dissolved_on": D2}, D2, False),  # gone on the day it is dissolved
+        ({"org_established_on": D1, "org_dissolved_on": D2}, D3, False),
+    ],
+)
+def test_has_org_on(dates, day, exists):
+    assert unsaved(**dates).has_org_on(day) is exists
 
 
 # With a few saved units ---------------------------------------------------------------------------
@@ -271,3 +290,7 @@ class SavedUnitRulesTests(TestCase):
         assert self.codes(OrgUnit.objects.org_established_on(D2)) == ["431321101"]
         assert self.codes(OrgUnit.objects.org_established_on(D3)) == ["431321102"]  # 甲镇's dissolved that day
         assert self.codes(OrgUnit.objects.org_established_on(datetime.date(2021, 1, 1))) == ["431321102"]
+        # The same rule in Python.
+        units = list(OrgUnit.objects.filter(path__startswith=self.county.path))
+        for on in (D1, D2, D3, datetime.date(2021, 1, 1)):
+            assert [u.code for u in units if u.has_org_on(on)] == self.codes(OrgUnit.objects.org_established_on(on))

@@ -1,0 +1,44 @@
+"""Read-side queries of the unit tree that pages share."""
+
+from orgunits.models import OrgUnit
+
+
+def is_code_term(term: str) -> bool:
+    """A search term that reads as a code (letters, digits, "-" and "_"), searched by code prefix."""
+    return bool(term) and term.isascii() and term.replace("-", "").replace("_", "").isalnum()
+
+
+def search_units(queryset, term: str):
+    """Units whose code starts with `term` (a code term) or whose name contains it.
+
+    The code prefix is also given as a range, so the code index returns matches in code order.
+    """
+    term = term.strip()
+    if not term:
+        return queryset
+    if not is_code_term(term):
+        return queryset.filter(name__contains=term)
+    prefix = term.upper()
+    queryset = queryset.filter(code__startswith=prefix)
+    if prefix.isalnum():
+        # LIKE alone cannot use the code index under a C.UTF-8 collation, and the planner would walk
+        # the path index instead. Only for letters and digits: linguistic collations ignore "-" and
+        # "_", so the range could miss rows.
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        queryset = queryset.filter(code__gte=prefix, code__lt=after)
+    return queryset
+
+
+def drilldown_chain(unit_id: str, scope) -> list[OrgUnit]:
+    """The unit with id `unit_id` and its ancestors, root first, when the scope lets her see the unit.
+
+    Each carries `viewable`: an ancestor above her units is named, as a breadcrumb, but never linked,
+    since its list would only say "不存在或无权查看".
+    """
+    unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    if unit is None or not scope.can_view(unit):
+        return []
+    chain = [*OrgUnit.objects.ancestors_of(unit), unit]
+    for link in chain:
+        link.viewable = scope.can_view(link)
+    return chain
