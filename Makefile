@@ -47,8 +47,8 @@ MUTATE := 'rosters.identity.*' 'orgunits.codes.*' 'access.scope.*' 'stats.covera
 	'orgunits.unit_import.x__plan__*' 'orgunits.unit_import.x__record_changes__*' \
 	'orgunits.unit_import.x__display__*' 'orgunits.unit_import.x__shown__*' \
 	'orgunits.unit_import.x__check_parents__*' 'orgunits.unit_import.x__check_rules__*' \
-	'orgunits.unit_import.x__parents_first__*' 'orgunits.unit_import.x__check_scope__*' \
-	'orgunits.unit_import.xǁ_Lookupsǁ*'
+	'orgunits.import_tree.x_parents_first__*' 'orgunits.unit_import.x__check_scope__*' \
+	'orgunits.import_tree.xǁUnitLookupsǁ*'
 
 mutate: install
 	rm -rf mutants && mkdir mutants

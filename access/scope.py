@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from access.models import Assignment
+from orgunits.errors import OUT_OF_SCOPE as OUT_OF_SCOPE  # the unit import below access needs it too
 from orgunits.models import OrgUnit
 
 NO_SCOPE = "您没有被分配管辖范围，请联系管理员。"
-OUT_OF_SCOPE = "“{unit}”不在您的管辖范围内。"
 READ_ONLY_SCOPE = "您对“{unit}”只有查看权限。"
 
 EDIT_ROLES = (Assignment.Role.EDITOR, Assignment.Role.MANAGER)

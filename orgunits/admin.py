@@ -15,7 +15,7 @@ from access.scope import OUT_OF_SCOPE, scope_of
 from access.scoped_admin import ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
-from orgunits import errors, unit_import
+from orgunits import errors, unit_export, unit_import
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
@@ -318,7 +318,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         if len(units) > EXPORT_LIMIT:
             messages.error(request, EXPORT_TOO_BIG.format(limit=EXPORT_LIMIT))
             return HttpResponseRedirect(reverse("admin:orgunits_orgunit_changelist") + "?" + params.urlencode())
-        headers, rows = unit_import.export_rows(units)
+        headers, rows = unit_export.export_rows(units)
         if as_csv:
             return file_response(table_csv(headers, rows), "单位.csv", CSV_CONTENT_TYPE)
         return file_response(table_xlsx("单位", headers, rows), "单位.xlsx", XLSX_CONTENT_TYPE)

@@ -55,3 +55,19 @@ LOAD_CONFLICT = (
 LOAD_CONFLICTS = "库中已有{count}个代码相同但内容不同的单位，未写入任何数据：\n{details}"
 LOAD_NO_ROOT = "库中有多个顶层单位，无法确定全国节点；请先修复。"
 MOVE_TOP_UNIT = "这是您管辖范围最上一级的单位，移动它会改变上级单位的下级，只能由上级单位操作。"
+
+# The unit import (orgunits/unit_import.py).
+UNKNOWN_KIND = "没有这种单位类型，可选：{choices}。"
+UNKNOWN_ORG_FORM = "没有这种妇女组织形式，可选：{choices}。"
+DUPLICATE_ROW = "代码与第{first}行重复。"
+UNKNOWN_PARENT = "上级代码“{code}”既不在库中，也不在本文件中。"
+CODE_TAKEN = "该代码已被使用，请联系上级妇联核实。"
+PARENT_NEEDED = "新单位必须填写上级代码。"
+OWN_PARENT = "上级代码不能是本单位自己的代码。"
+CYCLE = "上级关系形成循环：{chain}（涉及第{rows}行）。"
+PARENT_INVALID = "上级单位“{code}”所在的第{row}行有错误，请先改正那一行。"
+NAME_TOO_LONG = "名称过长，最多{limit}个字。"
+IMPORT_HAS_ERRORS = "文件中有{count}处错误，未导入任何数据。"
+
+# The scope check, here because the unit import below access checks it too; access.scope re-exports it.
+OUT_OF_SCOPE = "“{unit}”不在您的管辖范围内。"

@@ -13,11 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from access.scope import OUT_OF_SCOPE
 from imports.audit import bulk_history_kwargs
 from imports.errors import REQUIRED_VALUE
 from imports.pipeline import Importer, Plan, PlannedRow
-from imports.queries import chunked_in
 from imports.spreadsheets import (
     Column,
     Table,
@@ -28,9 +26,22 @@ from imports.spreadsheets import (
 )
 from imports.spreadsheets import plain_text as name_text
 from orgunits.codes import validate_unit_code
+from orgunits.errors import (
+    CODE_TAKEN,
+    CYCLE,
+    DUPLICATE_ROW,
+    NAME_TOO_LONG,
+    OUT_OF_SCOPE,
+    OWN_PARENT,
+    PARENT_INVALID,
+    PARENT_NEEDED,
+    UNKNOWN_KIND,
+    UNKNOWN_ORG_FORM,
+    UNKNOWN_PARENT,
+)
+from orgunits.import_tree import UnitLookups, parents_first
 from orgunits.models import OrgForm, OrgUnit, UnitKind
 from orgunits.services import unit_move, unit_rule_errors
-from orgunits.tree import parents_among
 
 COLUMNS = [
     Column("code", "代码", ("单位代码", "统计用区划代码", "区划代码"), required=True),
@@ -48,20 +59,8 @@ HEADER_OF = {column.field: column.header for column in COLUMNS}
 DATE_FIELDS = ("opened_on", "closed_on", "org_established_on", "org_dissolved_on")
 COMPARED_FIELDS = ("name", "kind", *DATE_FIELDS, "org_form", "eligibility")
 ELIGIBILITY_OF_ANSWER = {True: OrgUnit.Eligibility.INCLUDED, False: OrgUnit.Eligibility.EXCLUDED}
-ANSWER_OF_ELIGIBILITY = {OrgUnit.Eligibility.INCLUDED: "是", OrgUnit.Eligibility.EXCLUDED: "否"}
 
-UNKNOWN_KIND = "没有这种单位类型，可选：{choices}。"
-UNKNOWN_ORG_FORM = "没有这种妇女组织形式，可选：{choices}。"
-DUPLICATE_ROW = "代码与第{first}行重复。"
-UNKNOWN_PARENT = "上级代码“{code}”既不在库中，也不在本文件中。"
 # Codes are unique nationally; a code used outside her scope is refused without naming its unit.
-CODE_TAKEN = "该代码已被使用，请联系上级妇联核实。"
-PARENT_NEEDED = "新单位必须填写上级代码。"
-OWN_PARENT = "上级代码不能是本单位自己的代码。"
-CYCLE = "上级关系形成循环：{chain}（涉及第{rows}行）。"
-PARENT_INVALID = "上级单位“{code}”所在的第{row}行有错误，请先改正那一行。"
-NAME_TOO_LONG = "名称过长，最多{limit}个字。"
-IMPORT_HAS_ERRORS = "文件中有{count}处错误，未导入任何数据。"
 
 CHILD_RULE_HEADERS = {HEADER_OF[name] for name in ("kind", "opened_on", "closed_on")}
 MAX_NAME_LENGTH = OrgUnit._meta.get_field("name").max_length
@@ -115,44 +114,6 @@ class UnitImporter(Importer):
 # Checking ---------------------------------------------------------------------------------------
 
 
-class _Lookups:
-    """Kinds, and every unit the file names (as a row or as a parent) with their ancestors, in a few queries."""
-
-    def __init__(self, rows: list[UnitRow], scope=None):
-        self.kinds = {kind.pk: kind for kind in UnitKind.objects.prefetch_related("allowed_parents")}
-        self.kind_by_text = {}
-        for kind in self.kinds.values():
-            self.kind_by_text[kind.code.lower()] = kind
-            self.kind_by_text[kind.name] = kind
-        self.kind_names = "、".join(kind.name for kind in sorted(self.kinds.values(), key=lambda k: k.sort_order))
-        codes = {row.code for row in rows if row.code} | {row.parent_code for row in rows if row.parent_code}
-        self.units = {unit.code: unit for chunk in chunked_in(OrgUnit.objects, "code", codes) for unit in chunk}
-        # Parents and ancestors of the units found, so the tree after the import is known end to end.
-        self.units.update((unit.code, unit) for unit in OrgUnit.objects.missing_ancestors(self.units.values()))
-        self.hidden_codes = self._hide_outside(scope, codes)
-        self.parent_of = parents_among(self.units.values())
-        self.code_of_path = {unit.path: code for code, unit in self.units.items()}
-
-    def _hide_outside(self, scope, named: set[str]) -> set[str]:
-        """Forget units outside her scope, bar the ancestors of her own units: to her they do not exist.
-
-        Returns the codes the file names that belong to such units."""
-        if scope is None or scope.unrestricted:
-            return set()
-        hidden = {
-            code
-            for code, unit in self.units.items()
-            if not scope.can_view(unit) and not any(unit.contains_path(root) for root in scope.view_paths)
-        }
-        for code in hidden:
-            del self.units[code]
-        return hidden & named
-
-    def db_parent_code(self, unit: OrgUnit) -> str:
-        parent = self.parent_of.get(unit.pk)
-        return parent.code if parent else ""
-
-
 def check_table(table: Table, *, scope=None) -> UnitImport:
     """Check every row and plan the writes; nothing is written."""
     return UnitImporter().plan(table, scope=scope)
@@ -164,7 +125,7 @@ def _check_rows(table: Table, scope) -> list[UnitRow]:
     for row in rows:
         _parse(row, present)
     _mark_duplicates(rows)
-    lookups = _Lookups(rows, scope)
+    lookups = UnitLookups(rows, scope)
     for row in rows:
         if row.code in lookups.hidden_codes:
             row.errors[HEADER_OF["code"]].append(CODE_TAKEN)
@@ -240,7 +201,7 @@ def _mark_duplicates(rows: list[UnitRow]) -> None:
             first_row[row.code] = row.number
 
 
-def _plan(row: UnitRow, present: set[str], lookups: _Lookups) -> None:
+def _plan(row: UnitRow, present: set[str], lookups: UnitLookups) -> None:
     values, problems = row.values, row.errors
     kind = lookups.kind_by_text.get(values["kind"]) or lookups.kind_by_text.get(values["kind"].lower())
     if values["kind"] and kind is None:
@@ -284,7 +245,7 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _record_changes(row: UnitRow, lookups: _Lookups) -> None:
+def _record_changes(row: UnitRow, lookups: UnitLookups) -> None:
     existing, planned = row.existing, row.planned
     for name in COMPARED_FIELDS:
         if name not in row.values:
@@ -306,7 +267,7 @@ def _display(name: str, value) -> str:
     return _shown(value)
 
 
-def _check_parents(by_code: dict[str, UnitRow], lookups: _Lookups) -> None:
+def _check_parents(by_code: dict[str, UnitRow], lookups: UnitLookups) -> None:
     """Every parent exists (in the tree or the file), and the tree after the import has no cycle."""
     parent_header = HEADER_OF["parent_code"]
     for row in by_code.values():
@@ -353,10 +314,10 @@ def _check_parents(by_code: dict[str, UnitRow], lookups: _Lookups) -> None:
         row.final_depth = depth[start]
 
 
-def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
+def _check_rules(by_code: dict[str, UnitRow], lookups: UnitLookups, scope) -> None:
     """The services' rules on each new, changed or moved row, against its parent as it will be."""
     in_file = {row.existing.pk for row in by_code.values() if row.existing is not None}
-    for row in _parents_first(by_code):
+    for row in parents_first(by_code):
         if row.errors or (row.existing is not None and not row.changes):
             _check_scope(row, lookups, scope)
             continue
@@ -378,24 +339,7 @@ def _check_rules(by_code: dict[str, UnitRow], lookups: _Lookups, scope) -> None:
         _check_scope(row, lookups, scope)
 
 
-def _parents_first(by_code: dict[str, UnitRow]) -> list[UnitRow]:
-    """The rows ordered by their depth inside the file, so a parent row's errors are known before its children's."""
-    depth: dict[str, int] = {}
-
-    def depth_of(code: str) -> int:
-        trail = []
-        while code in by_code and code not in depth and code not in trail:
-            trail.append(code)
-            code = by_code[code].final_parent
-        base = depth.get(code, 0)  # a unit in the tree, a settled row, or a loop (reported already)
-        for offset, seen in enumerate(reversed(trail), start=1):
-            depth[seen] = base + offset
-        return depth[trail[0]] if trail else base
-
-    return sorted(by_code.values(), key=lambda row: (depth_of(row.code), row.number))
-
-
-def _check_scope(row: UnitRow, lookups: _Lookups, scope) -> None:
+def _check_scope(row: UnitRow, lookups: UnitLookups, scope) -> None:
     if scope is None:
         return
     if row.existing is not None and not scope.can_edit(row.existing):
@@ -440,27 +384,3 @@ def write(plan: UnitImport) -> UnitImport:
 
 
 NEW_FIELDS = ("name", "kind_id", *DATE_FIELDS, "org_form", "eligibility")
-
-
-# Exporting --------------------------------------------------------------------------------------
-
-
-def export_rows(units) -> tuple[list[str], list[list]]:
-    """Header and rows in the import layout; parents by code, so the file imports back unchanged."""
-    headers = [column.header for column in COLUMNS]
-    units = list(units)
-    parents = OrgUnit.objects.only("code", "path", "depth").parents_of(units)
-    rows = []
-    for unit in units:
-        rows.append(
-            [
-                unit.code,
-                unit.name,
-                unit.kind.name,
-                parents[unit.pk].code if parents[unit.pk] else "",
-                *(getattr(unit, name) for name in DATE_FIELDS),
-                str(OrgForm(unit.org_form).label) if unit.org_form else "",
-                ANSWER_OF_ELIGIBILITY.get(unit.eligibility, ""),
-            ]
-        )
-    return headers, rows

@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from access.scope import OUT_OF_SCOPE, Scope
 from imports.spreadsheets import find_table
 from orgunits import errors
+from orgunits.import_tree import UnitLookups, parents_first
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.unit_import import (
     CODE_TAKEN,
@@ -38,8 +39,6 @@ from orgunits.unit_import import (
     REQUIRED_VALUE,
     UNKNOWN_KIND,
     UNKNOWN_PARENT,
-    _Lookups,
-    _parents_first,
     check_table,
 )
 from tests.base import kind
@@ -429,7 +428,7 @@ class PlanningTests(TestCase):
             ["C0", "社0", "社区", "431321101"],
         )
         by_code = {row.code: row for row in result.rows}
-        assert [row.code for row in _parents_first(by_code)] == ["C1", "C0", "C2", "C3"]
+        assert [row.code for row in parents_first(by_code)] == ["C1", "C0", "C2", "C3"]
 
     def test_parents_first_orders_by_the_true_depth_whichever_row_comes_first(self):
         # 社K hangs under the tree, 社N under 社K; 社M under 社L, which comes later in the file.
@@ -440,13 +439,13 @@ class PlanningTests(TestCase):
             ["C4", "社L", "社区", "431321101"],
         )
         by_code = {row.code: row for row in result.rows}
-        assert [row.code for row in _parents_first(by_code)] == ["C1", "C4", "C2", "C3"]
+        assert [row.code for row in parents_first(by_code)] == ["C1", "C4", "C2", "C3"]
 
     def test_parents_first_survives_a_loop(self):
         result = plan(["C1", "社1", "社区", "C2"], ["C2", "社2", "社区", "C1"], ["C3", "社3", "社区", "431321101"])
         by_code = {row.code: row for row in result.rows}
         # C2 sits on C1 and C1 on C2: the loop is cut where it closes, C1 coming out deepest.
-        assert [row.code for row in _parents_first(by_code)] == ["C2", "C3", "C1"]
+        assert [row.code for row in parents_first(by_code)] == ["C2", "C3", "C1"]
 
     # Scope -----------------------------------------------------------------------------------------
 
@@ -519,7 +518,7 @@ class PlanningTests(TestCase):
 
     def test_lookups_fetch_the_named_units_and_their_ancestors(self):
         rows = plan(["431321101201", "一村", "村", "431382101"]).rows
-        lookups = _Lookups(rows)
+        lookups = UnitLookups(rows)
         assert sorted(lookups.units) == [
             "100000",
             "43",
@@ -538,7 +537,7 @@ class PlanningTests(TestCase):
 
     def test_lookups_hide_units_outside_the_scope(self):
         rows = plan(["431321101201", "一村", "村", "431382101"]).rows
-        lookups = _Lookups(rows, self.county_scope())
+        lookups = UnitLookups(rows, self.county_scope())
         assert sorted(lookups.units) == ["100000", "43", "4313", "431321", "431321101", "431321101201"]
         assert lookups.hidden_codes == {"431382101"}  # of the hidden, only the codes the file names
         assert lookups.code_of_path[self.loudi.path] == "4313"

@@ -7,7 +7,7 @@ import datetime
 from django.urls import reverse
 
 from imports.spreadsheets import table_csv
-from orgunits import unit_import
+from orgunits import unit_export
 from orgunits.models import OrgUnit
 from rosters import officers
 from rosters.models import Appointment
@@ -44,7 +44,7 @@ class UnitAndOfficerCeilingTests(CeilingWorld):
 
     def unit_file(self, user: str, rows: int) -> bytes:
         """rows villages of 探针镇 renamed, and rows new ones."""
-        headers, changed = unit_import.export_rows(self.villages(rows))
+        headers, changed = unit_export.export_rows(self.villages(rows))
         for row in changed:
             row[1] += "（改）"
         first = 500 + 200 * USERS.index(user) + rows  # 3-digit codes no other file of the test uses
