@@ -49,7 +49,7 @@ MUTANTS = [
     Mutant(
         name="eligibility",
         rule="eligibility ≥ 6 women: __gte → __gt",
-        path="reports/coverage.py",
+        path="stats/coverage.py",
         old='When(**{f"{alias}__gte": rule.minimum}, then=1)',
         new='When(**{f"{alias}__gt": rule.minimum}, then=1)',
         tests=(f"{REPORTS}::EligibilityAtSixTests",),
@@ -57,7 +57,7 @@ MUTANTS = [
     Mutant(
         name="no_assignment",
         rule="no assignment: none() → queryset",
-        path="orgunits/scope.py",
+        path="access/scope.py",
         old="        if not paths:\n            return queryset.none()\n",
         new="        if not paths:\n            return queryset\n",
         tests=(f"{ORGUNITS}::NoAssignmentTests",),
@@ -65,7 +65,7 @@ MUTANTS = [
     Mutant(
         name="established_only",
         rule="coverage: every unit established",
-        path="reports/coverage.py",
+        path="stats/coverage.py",
         old='established=Sum(F("is_eligible") * F("is_established"))',
         new='established=Sum("is_eligible")',
         tests=(f"{REPORTS}::EstablishedOnlyTests",),
@@ -73,7 +73,7 @@ MUTANTS = [
     Mutant(
         name="id_weights",
         rule="GB 11643: last weight 2 → 1",
-        path="orgunits/identity.py",
+        path="rosters/identity.py",
         old="ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)",
         new="ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 1)",
         tests=(f"{ORGUNITS}::IdentityNumberTests", f"{ORGUNITS}::IdentityNumberPersonTests"),
@@ -90,8 +90,8 @@ MUTANTS = [
         name="move_lock",
         rule="move lock: no select_for_update()",
         path="orgunits/services.py",
-        old="        OrgUnit.objects.select_for_update()\n        .filter(Q(pk=new_parent.pk)",
-        new="        OrgUnit.objects\n        .filter(Q(pk=new_parent.pk)",
+        old='    list(locked.select_for_update().order_by("pk").values_list("pk", flat=True))\n',
+        new='    list(locked.order_by("pk").values_list("pk", flat=True))\n',
         tests=(f"{ORGUNITS}::MoveLockTests",),
         on_sqlite=False,
     ),
