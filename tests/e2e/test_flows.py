@@ -13,8 +13,8 @@ from django.urls import reverse
 from orgunits.errors import MOVE_TOP_UNIT
 from registry.demo.dates import DEMO_TODAY
 from reports.admin import UNIT_PLACEHOLDER
+from reports.errors import SURVEY_EXISTS
 from rosters.views import EMPTY_WORKLIST
-from stats.errors import SURVEY_EXISTS
 from tests.e2e.conftest import COUNTY_CLERK, TOWNSHIP_EDITOR
 
 # Without Playwright the whole module is reported as skipped, with the reason.
