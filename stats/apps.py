@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class StatsConfig(AppConfig):
     name = "stats"
-    verbose_name = "统计与组建率"
+    verbose_name = "统计数据"
