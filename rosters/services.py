@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 
 from orgunits.dates import shift_years
@@ -202,6 +202,23 @@ def appointment_end(*, appointment: Appointment, end_on: datetime.date) -> Saved
     return appointment_update(appointment=appointment, end_on=end_on)
 
 
+DEADLOCK_DETECTED = "40P01"
+
+
+def _insert_waiting_out_a_deadlock(appointment: Appointment) -> None:
+    """Two overlapping rows inserted at the same moment can deadlock in PostgreSQL's exclusion check,
+    each waiting for the other. The loser's second try waits for the winner to commit, then meets its
+    row as an ordinary overlap (IntegrityError)."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
+        with transaction.atomic():
+            appointment.save()
+
+
 def _save_appointment(appointment: Appointment, concurrent_roles) -> Saved:
     # The unit's dates decide; read them fresh rather than trust the caller's copy.
     appointment.unit = OrgUnit.objects.get(pk=appointment.unit_id)
@@ -213,8 +230,7 @@ def _save_appointment(appointment: Appointment, concurrent_roles) -> Saved:
     if found:
         raise ValidationError(dict(found))
     try:
-        with transaction.atomic():
-            appointment.save()
+        _insert_waiting_out_a_deadlock(appointment)
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint caught a concurrent overlap
         clash = _overlapping(appointment).first()
         if clash:
