@@ -18,6 +18,7 @@ from access.scoped_admin import ScopedAdminMixin
 from orgunits.forms import ServiceValidatedForm
 from reports.docx_report import survey_docx
 from reports.models import SurveyReport
+from reports.paragraph_admin import ParagraphEditMixin
 from reports.survey_services import (
     default_title,
     survey_report_create,
@@ -66,7 +67,7 @@ class SurveyReportForm(ServiceValidatedForm):
 
 
 @admin.register(SurveyReport)
-class SurveyReportAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
+class SurveyReportAdmin(ParagraphEditMixin, ScopedAdminMixin, GuardedHistoryAdmin):
     form = SurveyReportForm
     list_display = ("title", "unit", "year", "status", "frozen_at", "report_link")
     list_select_related = ("unit",)
@@ -162,6 +163,7 @@ class SurveyReportAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
             "changed": view.changed,
             "evidence": [] if report.is_final else evidence(report.unit, view.figures),
             "may_edit": self.may_edit(request, report),
+            "may_edit_text": self.may_edit(request, report) and not report.is_final,
         }
         return TemplateResponse(request, "admin/reports/survey_report.html", context)
 

@@ -73,8 +73,8 @@ def survey_docx(doc: SurveyDocument, *, charts: bool = True) -> bytes:
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for section in doc.sections:
         document.add_paragraph(section.heading, style="Heading 1")
-        for text in section.paragraphs:
-            _body(document, text)
+        for paragraph in section.paragraphs:
+            _body(document, paragraph.text)
         for block in section.blocks:
             _body(document, block.text)
         for caption, table in section.tables:

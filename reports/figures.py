@@ -5,7 +5,9 @@ as it did when it was frozen. A snapshot is JSON: lists wherever order matters, 
 does not keep the order of keys, and rates as decimal strings.
 
 Version 1 snapshots were written from an untyped dict before the figures were typed; version 2 keeps
-their layout, so both are read the same way. A later layout adds a reader and keeps the old ones.
+their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
+profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
+beside the figures (reports.survey_text). A later layout adds a reader and keeps the old ones.
 """
 
 import datetime
@@ -15,8 +17,8 @@ from decimal import Decimal
 from reports import errors
 from stats.coverage import Tally
 
-FIGURES_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FIGURES_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 Pair = tuple[int | None, int | None]  # (total, female)
 Counts = tuple[tuple[str, int], ...]  # (label, count), in the order the report lists them
@@ -57,6 +59,12 @@ class CoverageFigures:
     kinds: tuple[KindFigures, ...]
     total: dict[str, Tally]
     rows: tuple[CoverageLine, ...]
+    # (kind code, ((form label, organisations established), ...)) in kind order; empty before version 3
+    forms: tuple[tuple[str, Counts], ...] = ()
+
+    def all_total(self) -> Tally:
+        """The 合计 of the table: every line, 本级 included."""
+        return sum(self.total.values(), Tally())
 
     def line(self, role: str) -> CoverageLine | None:
         return next((line for line in self.rows if line.role == role), None)
@@ -189,7 +197,8 @@ def _coverage(data: dict) -> CoverageFigures:
         CoverageLine(row["label"], row["unit_id"], row["role"], _tallies(row["by_kind"])) for row in data["rows"]
     )
     kinds = tuple(KindFigures(kind["code"], kind["name"]) for kind in data["kinds"])
-    return CoverageFigures(kinds, _tallies(data["total"]), lines)
+    forms = tuple((code, tuple((form, n) for form, n in counts)) for code, counts in data.get("forms", ()))
+    return CoverageFigures(kinds, _tallies(data["total"]), lines, forms)
 
 
 def _values(data: dict) -> dict[str, Pair]:

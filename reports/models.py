@@ -29,6 +29,8 @@ class SurveyReport(models.Model):
     )
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     snapshot = models.JSONField(_("定稿数据快照"), null=True, blank=True, editable=False)
+    # Paragraph key -> {"text": the user's text, "generated": the generated text it replaced}.
+    edits = models.JSONField(_("修改的段落"), default=dict, blank=True, editable=False)
     frozen_at = models.DateTimeField(_("定稿时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)

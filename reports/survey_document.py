@@ -5,8 +5,6 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from reports.figures import SurveyFigures
-from reports.narrative import generated_sections
 from reports.sections.common import Block, DocSection
 
 NUMERALS = "一二三四五六七八九十"
@@ -55,13 +53,22 @@ def parse_written(text: str) -> list[Block]:
 
 
 def build_document(
-    *, title: str, figures: SurveyFigures, problems: str, measures: str, dated: datetime.date
+    *,
+    title: str,
+    unit_name: str,
+    year: int,
+    sections: list[DocSection],
+    problems: str,
+    measures: str,
+    dated: datetime.date,
 ) -> SurveyDocument:
-    sections = generated_sections(figures)
+    """The generated sections (with the user's edits, or as a final report keeps them), then the written
+    ones, numbered."""
+    sections = list(sections)
     for key, heading, text in (("problems", "问题与挑战", problems), ("measures", "思考与对策", measures)):
         blocks = parse_written(text or "")
         if blocks:
             sections.append(DocSection(key, heading, blocks=blocks))
     for index, section in enumerate(sections):
         section.heading = f"{NUMERALS[index]}、{section.title}"
-    return SurveyDocument(title, figures.unit.name, figures.year, dated, sections)
+    return SurveyDocument(title, unit_name, year, dated, sections)

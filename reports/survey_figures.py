@@ -72,7 +72,8 @@ def _coverage(result: Coverage) -> CoverageFigures:
             role = "area"
         lines.append(CoverageLine(row.label, row.unit.pk if row.unit else None, role, tallies(row)))
     kinds_shown = tuple(KindFigures(k.code, k.name) for k in result.kinds)
-    return CoverageFigures(kinds_shown, tallies(result.summary), tuple(lines))
+    forms = tuple((k.code, tuple(result.forms_of(k))) for k in result.kinds if result.forms_of(k))
+    return CoverageFigures(kinds_shown, tallies(result.summary), tuple(lines), forms)
 
 
 def _values(values) -> dict:

@@ -9,6 +9,9 @@ from reports import errors
 from reports.figures import to_snapshot
 from reports.models import SurveyReport
 from reports.survey_figures import survey_figures
+from reports.survey_text import document_data, edit_of, generated_paragraph, report_sections
+
+PARAGRAPH_LIMIT = 2000
 
 
 def default_title(unit: OrgUnit, year: int) -> str:
@@ -68,7 +71,11 @@ def survey_report_update(
 def survey_report_finalize(*, report: SurveyReport) -> SurveyReport:
     """定稿: the figures as they are now are frozen in the snapshot."""
     current = _locked(report, final=False, refusal=errors.SURVEY_ALREADY_FINAL)
-    current.snapshot = to_snapshot(survey_figures(current.unit, current.year))
+    figures = survey_figures(current.unit, current.year)
+    # The text as shown, edits included, is kept with the figures: a final report reads the same
+    # whatever later code would write.
+    text = document_data(report_sections(figures, edits=current.edits))
+    current.snapshot = {**to_snapshot(figures), "document": text}
     current.status = SurveyReport.Status.FINAL
     current.frozen_at = timezone.now()
     return _saved(current)
@@ -81,4 +88,26 @@ def survey_report_reopen(*, report: SurveyReport) -> SurveyReport:
     current.status = SurveyReport.Status.DRAFT
     current.snapshot = None
     current.frozen_at = None
+    return _saved(current)
+
+
+@transaction.atomic
+def survey_report_edit_paragraph(*, report: SurveyReport, key: str, text: str) -> SurveyReport:
+    """The user's text in place of a generated paragraph of a draft; empty text restores the generated one.
+
+    The edit remembers the generated text it replaced, so the report can say when the data under it
+    has changed since."""
+    current = _locked(report, final=False, refusal=errors.SURVEY_FINAL_READ_ONLY)
+    generated = generated_paragraph(report_sections(survey_figures(current.unit, current.year)), key)
+    if generated is None:
+        raise ValidationError({"text": errors.PARAGRAPH_UNKNOWN.format(key=key)})
+    text = text.strip()
+    if len(text) > PARAGRAPH_LIMIT:
+        raise ValidationError({"text": errors.PARAGRAPH_TOO_LONG.format(limit=PARAGRAPH_LIMIT, length=len(text))})
+    edits = dict(current.edits)
+    if text and text != generated.text:
+        edits[key] = edit_of(text, generated.text)
+    else:
+        edits.pop(key, None)
+    current.edits = edits
     return _saved(current)

@@ -15,6 +15,7 @@ from reports.figures import SurveyFigures, from_snapshot
 from reports.models import SurveyReport
 from reports.survey_document import SurveyDocument, build_document
 from reports.survey_figures import survey_figures, year_end
+from reports.survey_text import report_sections
 from rosters.selectors import busy_people, organisations_without_chair, terms_due
 
 CSS_FILE = Path(__file__).parent / "static" / "reports" / "survey.css"
@@ -50,11 +51,19 @@ def report_view(report: SurveyReport, *, compare: bool = True) -> ReportView:
             live = survey_figures(report.unit, report.year)
             changed = [label for key, label in PARTS.items() if getattr(live, key) != getattr(figures, key)]
         dated = timezone.localtime(report.frozen_at).date()
+        sections = report_sections(figures, snapshot=report.snapshot)
     else:
         figures = survey_figures(report.unit, report.year)
         dated = timezone.localdate()
+        sections = report_sections(figures, edits=report.edits)
     document = build_document(
-        title=report.title, figures=figures, problems=report.problems, measures=report.measures, dated=dated
+        title=report.title,
+        unit_name=figures.unit.name,
+        year=figures.year,
+        sections=sections,
+        problems=report.problems,
+        measures=report.measures,
+        dated=dated,
     )
     return ReportView(report, figures, document, changed)
 
@@ -100,7 +109,7 @@ def evidence(unit: OrgUnit, figures: SurveyFigures) -> list[Evidence]:
     """Live facts for the writer of 问题与挑战, each linking to the list that shows them all."""
     on = year_end(figures.year)
     found = []
-    tally = figures.coverage.below_own_total()
+    tally = figures.coverage.all_total()
     if tally.eligible > tally.established:
         text = f"尚有{tally.eligible - tally.established}个单位未建立妇女组织"
         below = figures.coverage.lines_below(tally.rate)

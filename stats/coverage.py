@@ -5,14 +5,14 @@ children), so the cost does not grow with the number of children.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
 
 from orgunits.dates import shift_years
-from orgunits.models import OrgUnit, UnitKind
+from orgunits.models import OrgForm, OrgUnit, UnitKind
 from stats.formatting import percent
 from stats.models import DataValue, EligibilityRule
 from stats.periods import Period
@@ -66,11 +66,17 @@ class Coverage:
     kinds: list[UnitKind]  # kinds with eligible units here, in kind order
     summary: CoverageRow
     rows: list[CoverageRow]  # 本级, one per area child, one for the host units together
+    forms: dict[int, Counter] = field(default_factory=dict)  # kind id -> organisations established by form
+
+    def forms_of(self, kind: UnitKind) -> list[tuple[str, int]]:
+        """(form label, organisations) for the kind, in the order of OrgForm."""
+        counts = self.forms.get(kind.pk, Counter())
+        return [(str(form.label), counts[form.value]) for form in OrgForm if counts[form.value]]
 
 
 def coverage(unit: OrgUnit, on: datetime.date) -> Coverage:
     kinds = list(UnitKind.objects.all())
-    tallies = _tallies_by_branch(unit, on, kinds)
+    tallies, forms = _tallies_by_branch(unit, on, kinds)
     children = list(OrgUnit.objects.children_of(unit).open_on(on).select_related("kind"))
     rows = []
     own = tallies.get(unit.branch_key)
@@ -89,7 +95,7 @@ def coverage(unit: OrgUnit, on: datetime.date) -> Coverage:
     for row in rows:
         summary.by_kind = _merge(summary.by_kind, row.by_kind)
     shown = [kind for kind in kinds if summary.tally(kind).eligible]
-    return Coverage(unit=unit, on=on, kinds=shown, summary=summary, rows=rows)
+    return Coverage(unit=unit, on=on, kinds=shown, summary=summary, rows=rows, forms=forms)
 
 
 def _merge(left: dict[int, Tally], right: dict[int, Tally]) -> dict[int, Tally]:
@@ -99,7 +105,8 @@ def _merge(left: dict[int, Tally], right: dict[int, Tally]) -> dict[int, Tally]:
     return merged
 
 
-def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]) -> dict[str, dict[int, Tally]]:
+def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]):
+    """Tallies by branch and kind, and the organisations established by kind and form."""
     units = OrgUnit.objects.subtree(unit).open_on(on)
     eligible_cases = [
         When(eligibility=OrgUnit.Eligibility.INCLUDED, then=1),
@@ -126,15 +133,19 @@ def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]) 
     rows = (
         units.alias(is_eligible=is_eligible, is_established=is_established)
         .annotate(branch=OrgUnit.branch_of(unit))
-        .values("branch", "kind_id")
+        .values("branch", "kind_id", "org_form")
         .annotate(eligible=Sum("is_eligible"), established=Sum(F("is_eligible") * F("is_established")))
         .order_by()
     )
+    default_form = {kind.pk: kind.org_form for kind in kinds}
     found: dict[str, dict[int, Tally]] = defaultdict(dict)
+    forms: dict[int, Counter] = defaultdict(Counter)
     for row in rows:
         if row["eligible"]:
-            found[row["branch"]][row["kind_id"]] = Tally(row["eligible"], row["established"])
-    return found
+            branch, kind_id = found[row["branch"]], row["kind_id"]
+            branch[kind_id] = branch.get(kind_id, Tally()) + Tally(row["eligible"], row["established"])
+            forms[kind_id][row["org_form"] or default_form[kind_id]] += row["established"]
+    return found, forms
 
 
 def one_year_earlier(day: datetime.date) -> datetime.date:

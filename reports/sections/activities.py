@@ -1,8 +1,8 @@
 """四、工作开展: trainings and complaints."""
 
 from reports.figures import SurveyFigures
-from reports.sections.common import DocSection
-from stats.formatting import format_count, format_share
+from reports.sections.common import DocSection, count_text
+from stats.formatting import format_share
 from stats.tables import Cell, Table
 
 ACTIVITY_CODES = ("training_sessions", "trainees", "complaints_received", "complaints_resolved")
@@ -13,11 +13,11 @@ def _training_sentence(figures: SurveyFigures) -> str:
     trainees, trained_women = figures.value("trainees")
     parts = []
     if sessions:
-        parts.append(f"共举办各级各类培训班{format_count(sessions, wan=True)}场次")
+        parts.append(f"共举办各级各类培训班{count_text('training_sessions', sessions)}场次")
     if trainees:
-        text = f"培训{format_count(trainees, wan=True)}人次"
+        text = f"培训{count_text('trainees', trainees)}人次"
         if trained_women is not None:
-            text += f"，其中女性{format_count(trained_women, wan=True)}人次"
+            text += f"，其中女性{count_text('trainees', trained_women)}人次"
         parts.append(text)
     return f"{figures.year}年，" + "，".join(parts) + "。" if parts else ""
 
@@ -43,8 +43,8 @@ def activity_table(figures: SurveyFigures) -> Table:
         value = figures.values.get(code)
         if value:
             element = figures.element(code)
-            female = "—" if value[1] is None else format_count(value[1])
-            rows.append([Cell(element.name), Cell(f"{value[0]}{element.measure}"), Cell(female)])
+            female = "—" if value[1] is None else count_text(code, value[1])
+            rows.append([Cell(element.name), Cell(f"{count_text(code, value[0])}{element.measure}"), Cell(female)])
     received, resolved = figures.value("complaints_received")[0], figures.value("complaints_resolved")[0]
     if received and resolved is not None:
         rows.append([Cell("办结率"), Cell(format_share(resolved, received)), Cell("—")])
@@ -53,7 +53,8 @@ def activity_table(figures: SurveyFigures) -> Table:
 
 def section(figures: SurveyFigures) -> DocSection:
     sentences = activity_sentences(figures)
-    made = DocSection("activities", "工作开展", ["".join(sentences)] if sentences else [])
+    made = DocSection("activities", "工作开展")
+    made.say("work", "".join(sentences))
     if sentences:
         made.tables.append(("工作开展情况", activity_table(figures)))
     return made

@@ -1,17 +1,21 @@
-"""一、基本情况: coverage below the unit, its gaps and the areas below its rate; the population.
+"""一、基本情况: coverage of the unit's whole area, 本级 included, kind by kind; the organisations by form;
+the areas below the unit's rate; the population.
 
-"全县15个乡镇、651个行政村……都建立了妇联组织，组建率达100%。全县总人口81万，其中女性人口38.24万人。"
+The text states the same totals as the table below it and the 组建率 page: the unit's own organisation
+(本级) is one of the organisations counted. In the register of the seed reports:
+"全县898个行政村和28个居委会的妇代会组建率达到100%"; "共建有乡镇、街道妇女联合会13个，村社妇代会310个".
 """
 
 from reports.charts import Chart
 from reports.figures import CoverageFigures, SurveyFigures
-from reports.sections.common import DocSection, unit_area, whole
+from reports.sections.common import DocSection, count_text, unit_area, whole
 from stats.coverage import Tally
-from stats.formatting import format_count, format_rate
+from stats.formatting import format_rate
 from stats.tables import Cell, CoverageLine, CoverageTable, Table, table_of
 
 KIND_WORDS = {"township": "乡镇", "street": "街道", "village": "行政村", "community": "社区", "enterprise": "非公企业"}
 DIRECT_HOST_WORDS = {"agency": "机关单位", "institution": "事业单位"}
+OWN_WORD = "本级"
 CAPTION = "妇女组织组建情况（按下级单位）"
 CHART_TITLE = "各下级单位妇女组织组建率"
 
@@ -24,55 +28,93 @@ def kind_word(code: str, name: str, area: str, direct: bool) -> str:
     return KIND_WORDS.get(code, name)
 
 
-def listed_coverage(figures: SurveyFigures) -> list[tuple[str, Tally]]:
-    """(word, tally) for each kind below the unit itself (本级 left out)."""
+def listed_coverage(figures: SurveyFigures) -> list[tuple[str, str, Tally]]:
+    """(kind code, word, tally) for each kind below the unit itself; 本级 is counted on its own."""
     hosts = figures.coverage.line("hosts")
     listed = []
     for kind, tally in figures.coverage.below_own_level():
         direct = hosts is not None and hosts.tally(kind.code).eligible == tally.eligible
-        listed.append((kind_word(kind.code, kind.name, unit_area(figures), direct), tally))
+        listed.append((kind.code, kind_word(kind.code, kind.name, unit_area(figures), direct), tally))
     return listed
 
 
-def coverage_sentences(figures: SurveyFigures) -> list[str]:
-    listed = listed_coverage(figures)
-    sentences = []
-    if listed:
-        tally = sum((t for _word, t in listed), Tally())
-        items = "、".join(f"{word}{t.eligible}个" for word, t in listed)
-        if tally.established == tally.eligible:
-            sentences.append(f"{whole(figures)}共有{items}，均已建立妇女组织，组建率达100%。")
-        else:
-            sentences += _gap_sentences(figures, listed, tally, items)
+def _own(figures: SurveyFigures) -> Tally:
     own = figures.coverage.line("own")
-    if own is not None and own.total.established < own.total.eligible:
-        sentences.append(f"{figures.unit.name}本级尚未建立妇女组织。")
+    return own.total if own else Tally()
+
+
+def _kind_clauses(listed) -> list[str]:
+    """Kinds all established together ("行政村30个、社区3个均已建立妇女组织"), then each other kind's rate."""
+    complete = [f"{word}{t.eligible}个" for _code, word, t in listed if t.established == t.eligible]
+    clauses = [f"{'、'.join(complete)}均已建立妇女组织，组建率达100%"] if complete else []
+    for _code, word, t in listed:
+        if t.established < t.eligible:
+            clauses.append(f"{word}{t.eligible}个，已建{t.established}个，{word}组建率为{format_rate(t.rate)}")
+    return clauses
+
+
+def coverage_sentences(figures: SurveyFigures) -> list[str]:
+    listed, own = listed_coverage(figures), _own(figures)
+    total = sum((t for _code, _word, t in listed), own)
+    if not total.eligible:
+        return []
+    if total.established == total.eligible:
+        items = "、".join(f"{word}{t.eligible}个" for _code, word, t in listed)
+        with_own = f"，连同{OWN_WORD}共{total.eligible}个单位" if own.eligible and listed else ""
+        sentences = [
+            f"{whole(figures)}{'共有' + items if items else OWN_WORD}{with_own}，均已建立妇女组织，组建率达100%。"
+        ]
+    else:
+        sentences = [_gap_sentence(figures, listed, own, total)]
+        if listed:
+            sentences.append(f"其中，{'；'.join(_kind_clauses(listed))}。")
+    sentences += _form_sentences(figures, listed)
+    sentences += _below_sentences(figures, total)
     return sentences
 
 
-def _gap_sentences(figures: SurveyFigures, listed, tally: Tally, items: str) -> list[str]:
-    missing = "、".join(f"{word}{t.eligible - t.established}个" for word, t in listed if t.established < t.eligible)
-    rate, gap = format_rate(tally.rate), tally.eligible - tally.established
-    sentences = [
-        f"{whole(figures)}共有{items}，已建立妇女组织{tally.established}个，组建率为"
-        f"{rate}，尚有{gap}个未建立妇女组织（{missing}）。"
-    ]
-    below = figures.coverage.lines_below(tally.rate)
-    if below:
-        names = "、".join(f"{label}（{format_rate(row_rate)}）" for label, row_rate in below)
-        sentences.append(f"组建率低于{whole(figures)}水平（{rate}）的有{names}。")
-    return sentences
+def _gap_sentence(figures: SurveyFigures, listed, own: Tally, total: Tally) -> str:
+    """全县应建立妇女组织的单位47个（含本级），已建立40个，组建率为85.1%，尚有7个未建立（行政村2个、社区5个）。"""
+    with_own = f"（含{OWN_WORD}）" if own.eligible else ""
+    missing = [(OWN_WORD, own)] if own.established < own.eligible else []
+    missing += [(word, t) for _code, word, t in listed if t.established < t.eligible]
+    gaps = "、".join(f"{word}{t.eligible - t.established}个" for word, t in missing)
+    return (
+        f"{whole(figures)}应建立妇女组织的单位{total.eligible}个{with_own}，已建立{total.established}个，"
+        f"组建率为{format_rate(total.rate)}，尚有{total.eligible - total.established}个未建立（{gaps}）。"
+    )
+
+
+def _form_sentences(figures: SurveyFigures, listed) -> list[str]:
+    """共建有乡镇妇联15个、行政村妇代会3个……: the organisations established, by the form each has."""
+    words = {code: word for code, word, _t in listed}
+    # The unit's own organisation is named by its area: 县妇联, 镇妇联; an agency's by its name.
+    own_word = unit_area(figures) or figures.unit.name
+    parts = []
+    for code, counts in figures.coverage.forms:
+        for form, n in counts:
+            word = own_word if code == figures.unit.kind and code not in words else words.get(code, "")
+            parts.append(f"{word}{form}{n}个")
+    return [f"共建有{'、'.join(parts)}。"] if parts else []
+
+
+def _below_sentences(figures: SurveyFigures, total: Tally) -> list[str]:
+    below = figures.coverage.lines_below(total.rate)
+    if not below:
+        return []
+    names = "、".join(f"{label}（{format_rate(row_rate)}）" for label, row_rate in below)
+    return [f"组建率低于{whole(figures)}水平（{format_rate(total.rate)}）的有{names}。"]
 
 
 def population_sentence(figures: SurveyFigures) -> str:
     total, female = figures.value("population")
     if not total:
         return ""
-    total_text = format_count(total, wan=True)
+    total_text = count_text("population", total)
     total_text += "" if total_text.endswith("万") else "人"
     sentence = f"{whole(figures)}总人口{total_text}"
     if female is not None:
-        sentence += f"，其中女性人口{format_count(female, wan=True)}人"
+        sentence += f"，其中女性人口{count_text('population', female)}人"
     return sentence + "。"
 
 
@@ -100,10 +142,12 @@ def coverage_rows(table: CoverageTable) -> Table:
 def section(figures: SurveyFigures) -> DocSection:
     made = DocSection("basics", "基本情况")
     coverage = coverage_sentences(figures)
-    made.paragraphs = [p for p in ("".join(coverage), population_sentence(figures)) if p]
+    made.say("coverage", "".join(coverage))
+    made.say("population", population_sentence(figures))
     if coverage:
         made.tables.append((CAPTION, coverage_rows(table_from_figures(figures.coverage))))
-        lines = [line for line in figures.coverage.rows if line.role != "own"]
+        # An area with nothing eligible has no rate: it is not drawn as 0%.
+        lines = [line for line in figures.coverage.rows if line.role != "own" and line.total.rate is not None]
         if len(lines) > 1:
             values = [float(line.total.rate or 0) for line in lines]
             made.charts.append(Chart(CHART_TITLE, [line.label for line in lines], values))

@@ -1,32 +1,28 @@
-"""五、同比变化: every count against the year before, then every rate in percentage points."""
+"""五、同比变化: the counts against the year before, theme by theme, then the rates in percentage points.
+
+In the register of the seed reports: "不稳定因素5起，矛盾纠纷756起，分别比上年同期上升150%、20%". Items of a
+theme that moved the same way share one clause. A rate's change is the difference of the two rates as
+printed, so 48.7% → 48.8% reads 上升0.1个百分点 whatever the digits behind them.
+"""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from reports.figures import SurveyFigures
-from reports.sections.common import DocSection, join
-from stats.formatting import format_count, format_number, format_rate, format_share
+from reports.sections.common import DocSection, count_text
+from stats.formatting import format_change, format_number, format_rate, percent
 from stats.tables import Cell, Table
 
-WAN_CODES = ("population", "trainees")
-
-
-def change_phrase(now: int, before: int, measure: str) -> str:
-    """比上年增加3个（上升2.3%）, 比上年减少5人（下降10%）, 与上年持平."""
-    diff = now - before
-    if diff == 0:
-        return "与上年持平"
-    verb, trend = ("增加", "上升") if diff > 0 else ("减少", "下降")
-    text = f"比上年{verb}{abs(diff)}{measure}"
-    return text + (f"（{trend}{format_share(abs(diff), before)}）" if before else "")
-
-
-def points_phrase(now: Decimal, before: Decimal) -> str:
-    diff = now - before
-    shown = format_number(abs(diff), 1)
-    if shown == "0":
-        return "与上年持平"
-    return f"比上年{'提高' if diff > 0 else '降低'}{shown}个百分点"
+THEMES = (  # (element group, words before the theme's clauses); "organisation" also holds the coverage
+    ("organisation", "组织建设方面"),
+    ("population", "人口方面"),
+    ("cadres", "干部队伍方面"),
+    ("politics", "参政议政方面"),
+    ("grassroots", "基层组织方面"),
+    ("training", "教育培训方面"),
+    ("rights", "维权服务方面"),
+)
+RISING, FALLING, FLAT, FROM_NONE = "rising", "falling", "flat", "from_none"
 
 
 @dataclass(frozen=True)
@@ -35,19 +31,90 @@ class ChangeItem:
     now: int
     before: int
     measure: str
-    wan: bool = False
+    code: str = ""  # the element, for the way its counts are written (count_text)
+    theme: str = "organisation"  # an element group of THEMES
 
     @property
     def now_text(self) -> str:
-        return format_count(self.now, wan=self.wan)
+        return count_text(self.code, self.now) + self.measure
 
     @property
     def before_text(self) -> str:
-        return format_count(self.before, wan=self.wan)
+        return count_text(self.code, self.before) + self.measure
 
     @property
-    def phrase(self) -> str:
-        return change_phrase(self.now, self.before, self.measure)
+    def diff(self) -> int:
+        return self.now - self.before
+
+    @property
+    def relative(self) -> Decimal | None:
+        """The change as a percentage of last year's count; none from nothing."""
+        return percent(self.diff, self.before)
+
+    @property
+    def direction(self) -> str:
+        if self.diff == 0:
+            return FLAT
+        if not self.before:
+            return FROM_NONE
+        return RISING if self.diff > 0 else FALLING
+
+
+@dataclass(frozen=True)
+class RateItem:
+    label: str
+    now: Decimal
+    before: Decimal
+    decimals: int = 1
+
+    def shown(self, value: Decimal) -> Decimal:
+        return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+
+    @property
+    def points(self) -> Decimal:
+        return self.shown(self.now) - self.shown(self.before)
+
+    @property
+    def now_text(self) -> str:
+        return format_rate(self.now, self.decimals)
+
+    @property
+    def direction(self) -> str:
+        return FLAT if self.points == 0 else (RISING if self.points > 0 else FALLING)
+
+
+def _grouped(items: list) -> list[tuple[str, list]]:
+    """The items by direction, in the order the first of each appears."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.direction, []).append(item)
+    return list(groups.items())
+
+
+def _both(items: list, single: str, several: str) -> str:
+    return several if len(items) > 1 else single
+
+
+def count_clause(direction: str, items: list[ChangeItem]) -> str:
+    """已建立妇女组织40个、在任干部5人，分别比上年上升3.1%、25%"""
+    listed = "、".join(f"{item.label}{item.now_text}" for item in items)
+    if direction == FLAT:
+        return f"{listed}，{_both(items, '与上年持平', '均与上年持平')}"
+    if direction == FROM_NONE:
+        return f"{listed}，{_both(items, '上年为0', '上年均为0')}"
+    verb = "上升" if direction == RISING else "下降"
+    amounts = "、".join(format_number(abs(item.relative)) + "%" for item in items)
+    return f"{listed}，{_both(items, '比上年', '分别比上年')}{verb}{amounts}"
+
+
+def rate_clause(direction: str, items: list[RateItem]) -> str:
+    """组建率85.1%、女性人口占比49.2%，分别比上年提高0.5、0.1个百分点"""
+    listed = "、".join(f"{item.label}{item.now_text}" for item in items)
+    if direction == FLAT:
+        return f"{listed}，{_both(items, '与上年持平', '均与上年持平')}"
+    verb = "提高" if direction == RISING else "降低"
+    amounts = "、".join(format_number(abs(item.points), item.decimals) for item in items)
+    return f"{listed}，{_both(items, '比上年', '分别比上年')}{verb}{amounts}个百分点"
 
 
 def _element_items(figures: SurveyFigures) -> list[ChangeItem]:
@@ -56,69 +123,77 @@ def _element_items(figures: SurveyFigures) -> list[ChangeItem]:
         now, before = figures.values.get(element.code), figures.values_previous.get(element.code)
         if now is None or before is None:
             continue
-        wan = element.code in WAN_CODES
-        items.append(ChangeItem(element.name, now[0], before[0], element.measure, wan))
-        if element.has_female:
-            items.append(ChangeItem(f"{element.name}中女性", now[1], before[1], element.measure, wan))
+        theme = element.group if element.group in dict(THEMES) else "organisation"
+        items.append(ChangeItem(element.name, now[0], before[0], element.measure, element.code, theme))
+        if element.has_female and now[1] is not None and before[1] is not None:
+            label = f"{element.name}中女性"
+            items.append(ChangeItem(label, now[1], before[1], element.measure, element.code, theme))
     return items
 
 
 def change_items(figures: SurveyFigures) -> list[ChangeItem]:
-    """Every count with a value this year and last."""
+    """Every count with a value this year and last, theme by theme."""
     items = []
-    if figures.coverage.below_own_level() and figures.coverage_previous.below_own_level():
-        now, before = figures.coverage.below_own_total(), figures.coverage_previous.below_own_total()
+    now, before = figures.coverage.all_total(), figures.coverage_previous.all_total()
+    if now.eligible and before.eligible:
         items.append(ChangeItem("已建立妇女组织", now.established, before.established, "个"))
     people_now, people_before = figures.officers.people, figures.officers_previous.people
     if people_now or people_before:
         items.append(ChangeItem("在任妇女组织干部", people_now, people_before, "人"))
-    return [item for item in items + _element_items(figures) if item.now is not None and item.before is not None]
+    items += [item for item in _element_items(figures) if item.now is not None and item.before is not None]
+    order = [theme for theme, _words in THEMES]
+    return sorted(items, key=lambda item: order.index(item.theme))
 
 
-def _rates(figures: SurveyFigures) -> list[str]:
-    rates = []
-    if figures.coverage_previous.total:
-        now_rate, before_rate = (
-            figures.coverage.below_own_total().rate,
-            figures.coverage_previous.below_own_total().rate,
-        )
-        if now_rate is not None and before_rate is not None:
-            rates.append(f"组建率{format_rate(now_rate)}，{points_phrase(now_rate, before_rate)}")
+def rate_items(figures: SurveyFigures) -> list[RateItem]:
+    items = []
+    now, before = figures.coverage.all_total().rate, figures.coverage_previous.all_total().rate
+    if now is not None and before is not None:
+        items.append(RateItem("组建率", now, before))
     for indicator in figures.indicators:
         if indicator.value is not None and indicator.previous is not None and indicator.suffix == "%":
-            phrase = points_phrase(indicator.value, indicator.previous)
-            rates.append(f"{indicator.name}{format_rate(indicator.value)}，{phrase}")
-    return rates
+            items.append(RateItem(indicator.name, indicator.value, indicator.previous, indicator.decimals))
+    return items
 
 
-def change_sentences(figures: SurveyFigures) -> list[str]:
-    items = change_items(figures)
-    sentences = [join([f"{i.label}{i.now_text}{i.measure}，{i.phrase}" for i in items])] if items else []
-    rates = _rates(figures)
-    return sentences + ([join(rates)] if rates else [])
+def change_sentences(figures: SurveyFigures) -> list[tuple[str, str]]:
+    """(theme, sentence): one short sentence per theme with changes, then one for the rates."""
+    items, sentences = change_items(figures), []
+    for theme, words in THEMES:
+        themed = [item for item in items if item.theme == theme]
+        if themed:
+            clauses = "；".join(count_clause(direction, group) for direction, group in _grouped(themed))
+            sentences.append((theme, f"{words}，{clauses}。"))
+    rates = rate_items(figures)
+    if rates:
+        clauses = "；".join(rate_clause(direction, group) for direction, group in _grouped(rates))
+        sentences.append(("rates", f"{clauses}。"))
+    return sentences
 
 
-def _signed(diff: int) -> str:
-    return f"+{diff}" if diff > 0 else ("0" if diff == 0 else f"−{-diff}")
-
-
-def change_table(items: list[ChangeItem]) -> Table:
+def change_table(items: list[ChangeItem], rates: list[RateItem]) -> Table:
     rows = [
         [
-            Cell(i.label),
-            Cell(f"{i.now_text}{i.measure}"),
-            Cell(f"{i.before_text}{i.measure}"),
-            Cell(_signed(i.now - i.before)),
-            Cell(format_share(i.now - i.before, i.before)),
+            Cell(item.label),
+            Cell(item.now_text),
+            Cell(item.before_text),
+            Cell(format_change(Decimal(item.diff), 0)),
+            Cell(format_change(item.relative, 1, "%")),
         ]
-        for i in items
+        for item in items
     ]
+    for item in rates:
+        points = format_change(item.points, item.decimals, "个百分点")
+        rows.append([Cell(item.label), Cell(item.now_text), Cell(format_rate(item.before, item.decimals))])
+        rows[-1] += [Cell(points), Cell("—")]
     return Table(["项目", "本年", "上年", "增减", "增减幅度"], rows)
 
 
 def section(figures: SurveyFigures) -> DocSection:
-    made = DocSection("changes", "同比变化", change_sentences(figures))
-    items = change_items(figures)
-    if items:
-        made.tables.append((f"{figures.year}年与上年对比", change_table(items)))
+    made = DocSection("changes", "同比变化")
+    for theme, sentence in change_sentences(figures):
+        made.say(theme, sentence)
+    items, rates = change_items(figures), rate_items(figures)
+    if items or rates:
+        made.tables.append((f"{figures.year}年与上年对比", change_table(items, rates)))
     return made

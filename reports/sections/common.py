@@ -4,7 +4,11 @@ from dataclasses import dataclass, field
 
 from reports.charts import Chart
 from reports.figures import SurveyFigures
+from stats.formatting import format_count
 from stats.tables import Table
+
+# Counts written in 万 wherever they appear, text and tables alike: 81万, 8万人次.
+WAN_CODES = ("population", "trainees")
 
 
 @dataclass
@@ -13,15 +17,37 @@ class Block:
     text: str
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    """A generated paragraph, keyed by section and item ("basics.coverage") so that a user's own text for
+    it in a draft finds it again however the figures move."""
+
+    key: str
+    text: str
+    edited: bool = False  # the user's text replaces the generated one
+    stale: bool = False  # edited, and the generated text has changed since
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class DocSection:
     key: str
     title: str
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[tuple[str, Table]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)  # people-written text
     heading: str = ""
+
+    def say(self, item: str, text: str) -> None:
+        if text:
+            self.paragraphs.append(Paragraph(f"{self.key}.{item}", text))
+
+    @property
+    def texts(self) -> list[str]:
+        return [paragraph.text for paragraph in self.paragraphs]
 
 
 AREA_ENDINGS = {
@@ -53,3 +79,8 @@ def whole(figures: SurveyFigures) -> str:
 
 def join(parts: list[str], final: str = "。") -> str:
     return "；".join(parts) + final if parts else ""
+
+
+def count_text(code: str, value: int | None) -> str:
+    """A count of the element as every part of the report writes it."""
+    return format_count(value, wan=code in WAN_CODES)

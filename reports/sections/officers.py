@@ -87,7 +87,9 @@ def officer_table(off: OfficerFigures) -> Table:
 
 
 def section(figures: SurveyFigures) -> DocSection:
-    made = DocSection("officers", "干部队伍", officer_paragraphs(figures))
+    made = DocSection("officers", "干部队伍")
+    for item, text in zip(("overview", "structure", "chairs"), officer_paragraphs(figures), strict=False):
+        made.say(item, text)
     if not made.paragraphs:
         return made
     made.tables.append(("妇女组织干部构成", officer_table(figures.officers)))

@@ -47,7 +47,8 @@ def female_shares(figures: SurveyFigures) -> dict[str, IndicatorFigures]:
 
 
 def _share(indicator: IndicatorFigures) -> str:
-    return format_rate(indicator.value, min(indicator.decimals, 1))
+    """The indicator's value to its own decimals: 26.82% where the indicator keeps two."""
+    return format_rate(indicator.value, indicator.decimals)
 
 
 def _female_phrase(figures: SurveyFigures, code: str) -> str:
@@ -103,7 +104,8 @@ def politics_sentences(figures: SurveyFigures) -> list[str]:
 def section(figures: SurveyFigures) -> DocSection:
     made = DocSection("politics", "妇女参政")
     shares = female_shares(figures)
-    made.paragraphs = [p for p in ["".join(politics_sentences(figures))] if p] if shares else []
+    if shares:
+        made.say("shares", "".join(politics_sentences(figures)))
     if not made.paragraphs:
         return made
     rows, labels, values = [], [], []
@@ -111,7 +113,7 @@ def section(figures: SurveyFigures) -> DocSection:
         if code not in ELSEWHERE:
             total, female = figures.value(code)
             rows.append([Cell(figures.element(code).name), Cell(str(total)), Cell(str(female))])
-            rows[-1].append(Cell(format_rate(indicator.value)))
+            rows[-1].append(Cell(_share(indicator)))
             labels.append(indicator.name)
             values.append(float(indicator.value))
     made.tables.append(("妇女参政情况", Table(["项目", "总数", "其中女性", "女性占比"], rows)))

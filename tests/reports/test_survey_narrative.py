@@ -10,6 +10,7 @@ from reports.figures import to_snapshot
 from reports.sections import changes, common, politics
 from reports.survey_document import build_document, parse_written
 from reports.survey_figures import survey_figures
+from reports.survey_text import report_sections
 from stats.formatting import format_count
 from tests.base import TreeTestCase
 from tests.reports.county6 import GAPS, build_county6
@@ -19,7 +20,15 @@ DATED = datetime.date(2013, 1, 15)
 
 
 def document(figures, problems="", measures=""):
-    return build_document(title="调研报告", figures=figures, problems=problems, measures=measures, dated=DATED)
+    return build_document(
+        title="调研报告",
+        unit_name=figures.unit.name,
+        year=figures.year,
+        sections=report_sections(figures),
+        problems=problems,
+        measures=measures,
+        dated=DATED,
+    )
 
 
 class County6SentencesTests(TreeTestCase):
@@ -38,11 +47,15 @@ class County6SentencesTests(TreeTestCase):
         self.doc = document(self.figures)
 
     def test_coverage_and_population(self):
-        assert self.doc.section("basics").paragraphs == [
+        assert self.doc.section("basics").texts == [
             # 789 / 802 = 98.38%; missing 3 + 4 + 3 + 3 = 13. Below it: 第1镇 48 / 52, 第2镇 47 / 50,
             # the three gap townships counted (不计镇 has nothing eligible) and the agencies 94 / 97.
-            "全县共有乡镇18个、行政村656个、社区31个、县直机关单位97个，已建立妇女组织789个，组建率为98.4%，"
-            "尚有13个未建立妇女组织（乡镇3个、行政村4个、社区3个、县直机关单位3个）。"
+            # The county itself (本级) is counted, as in the table's 合计 (790/803) and on the 组建率 page.
+            "全县应建立妇女组织的单位803个（含本级），已建立790个，组建率为98.4%，"
+            "尚有13个未建立（乡镇3个、行政村4个、社区3个、县直机关单位3个）。"
+            "其中，乡镇18个，已建15个，乡镇组建率为83.3%；行政村656个，已建652个，行政村组建率为99.4%；"
+            "社区31个，已建28个，社区组建率为90.3%；县直机关单位97个，已建94个，县直机关单位组建率为96.9%。"
+            "共建有县妇联1个、乡镇妇联15个、行政村妇联652个、社区妇联28个、县直机关单位妇委会94个。"
             "组建率低于全县水平（98.4%）的有第1镇（92.3%）、第2镇（94%）、未建镇（0%）、解散镇（0%）、"
             "后建镇（0%）、县直单位（96.9%）。",
             "全县总人口81万，其中女性人口38.24万人。",
@@ -61,9 +74,9 @@ class County6SentencesTests(TreeTestCase):
     def test_sections_without_data_are_left_out(self):
         # No officers, no trainings or complaints, no figures the year before but coverage.
         assert [s.heading for s in self.doc.sections] == ["一、基本情况", "二、妇女参政", "三、同比变化"]
-        # 789 against 797 (8 / 797 = 1.0%); 98.38% against 797 / 806 = 98.88%.
-        assert self.doc.section("changes").paragraphs == [
-            "已建立妇女组织789个，比上年减少8个（下降1%）。",
+        # 790 against 798 (8 / 798 = 1.0%); 98.4% (790 / 803) against 98.9% (798 / 807), as printed.
+        assert self.doc.section("changes").texts == [
+            "组织建设方面，已建立妇女组织790个，比上年下降1%。",
             "组建率98.4%，比上年降低0.5个百分点。",
         ]
 
@@ -107,35 +120,49 @@ class GapCountySentencesTests(TreeTestCase):
         self.doc = document(self.figures)
 
     def test_the_gap_and_the_townships_below_the_county(self):
-        assert self.doc.section("basics").paragraphs == [
-            "全县共有乡镇3个、行政村30个、社区3个，已建立妇女组织33个，组建率为91.7%，"
-            "尚有3个未建立妇女组织（行政村3个）。组建率低于全县水平（91.7%）的有第2镇（75%）。",
+        assert self.doc.section("basics").texts == [
+            "全县应建立妇女组织的单位37个（含本级），已建立34个，组建率为91.9%，尚有3个未建立（行政村3个）。"
+            "其中，乡镇3个、社区3个均已建立妇女组织，组建率达100%；行政村30个，已建27个，行政村组建率为90%。"
+            "共建有县妇联1个、乡镇妇联3个、行政村妇联27个、社区妇联3个。"
+            "组建率低于全县水平（91.9%）的有第2镇（75%）。",
             "全县总人口12万，其中女性人口5.9万人。",
         ]
 
     def test_year_over_year(self):
-        counts, rates = self.doc.section("changes").paragraphs
-        assert counts == (
-            "已建立妇女组织33个，比上年增加1个（上升3.1%）；"
-            "在任妇女组织干部5人，比上年增加1人（上升25%）；"
-            "总人口12万人，与上年持平；"
-            "总人口中女性5.9万人，比上年增加500人（上升0.9%）；"
-            "党政机关干部110人，比上年增加10人（上升10%）；"
-            "党政机关干部中女性22人，比上年增加2人（上升10%）；"
-            "人大代表200人，比上年减少10人（下降4.8%）；"
-            "人大代表中女性40人，比上年减少2人（下降4.8%）；"
-            "培训班50场次，比上年增加10场次（上升25%）；"
-            "受理维权投诉40件，比上年增加10件（上升33.3%）；"
-            "办结维权投诉36件，比上年增加6件（上升20%）。"
-        )
-        assert rates == (
-            "组建率91.7%，比上年提高2.8个百分点；女性人口占比49.2%，比上年提高0.4个百分点；"
-            "党政机关女干部占比20%，与上年持平；人大代表中女性占比20%，与上年持平；"
-            "维权投诉办结率90%，比上年降低10个百分点。"
-        )
+        # One short sentence per theme; items moving the same way share "分别比上年上升…、…".
+        assert self.doc.section("changes").texts == [
+            "组织建设方面，已建立妇女组织34个、在任妇女组织干部5人，分别比上年上升3%、25%。",
+            "人口方面，总人口12万人，与上年持平；总人口中女性5.9万人，比上年上升0.9%。",
+            "干部队伍方面，党政机关干部110人、党政机关干部中女性22人，分别比上年上升10%、10%。",
+            "参政议政方面，人大代表200人、人大代表中女性40人，分别比上年下降4.8%、4.8%。",
+            "教育培训方面，培训班50场次，比上年上升25%。",
+            "维权服务方面，受理维权投诉40件、办结维权投诉36件，分别比上年上升33.3%、20%。",
+            # Points are the difference of the rates as printed: 91.9% − 89.2%.
+            "组建率91.9%、女性人口占比49.2%，分别比上年提高2.7、0.4个百分点；"
+            "党政机关女干部占比20%、人大代表中女性占比20%，均与上年持平；维权投诉办结率90%，比上年降低10个百分点。",
+        ]
+        assert [p.key for p in self.doc.section("changes").paragraphs] == [
+            "changes.organisation",
+            "changes.population",
+            "changes.cadres",
+            "changes.politics",
+            "changes.training",
+            "changes.rights",
+            "changes.rates",
+        ]
+
+    def test_the_year_over_year_table_signs_every_change_with_one_minus_sign(self):
+        _caption, table = self.doc.section("changes").tables[0]
+        rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
+        assert rows["人大代表"] == ["200人", "210人", "−10", "−4.8%"]
+        assert rows["培训班"] == ["50场次", "40场次", "+10", "+25%"]
+        assert rows["总人口中女性"] == ["5.9万人", "5.85万人", "+500", "+0.9%"]
+        assert rows["组建率"] == ["91.9%", "89.2%", "+2.7个百分点", "—"]
+        assert rows["维权投诉办结率"] == ["90%", "100%", "−10个百分点", "—"]
+        assert not any("-" in text for texts in rows.values() for text in texts)
 
     def test_officers(self):
-        first, structure, chairs = self.doc.section("officers").paragraphs
+        first, structure, chairs = self.doc.section("officers").texts
         assert first == (
             "全县各级妇女组织现有在任干部5人。其中主席1人、妇女主任4人。女性5人，占100%。专兼职情况：专职1人、兼职4人。"
         )
@@ -150,7 +177,7 @@ class GapCountySentencesTests(TreeTestCase):
         )
 
     def test_activities(self):
-        assert self.doc.section("activities").paragraphs == [
+        assert self.doc.section("activities").texts == [
             "2012年，共举办各级各类培训班50场次，培训8000人次，其中女性7000人次。"
             "共受理维权投诉40件，已办结36件，办结率90%。"
         ]
@@ -169,14 +196,21 @@ class GapCountySentencesTests(TreeTestCase):
 
 
 class PhrasesTests(SimpleTestCase):
-    def test_change_phrases(self):
-        assert changes.change_phrase(33, 32, "个") == "比上年增加1个（上升3.1%）"
-        assert changes.change_phrase(756, 628, "起") == "比上年增加128起（上升20.4%）"
-        assert changes.change_phrase(5, 2, "起") == "比上年增加3起（上升150%）"
-        assert changes.change_phrase(9, 10, "人") == "比上年减少1人（下降10%）"
-        assert changes.change_phrase(7, 7, "人") == "与上年持平"
-        assert changes.change_phrase(4, 0, "件") == "比上年增加4件"
-        assert changes.points_phrase(Decimal("19.7"), Decimal("19.72")) == "与上年持平"
+    def test_change_clauses(self):
+        item = changes.ChangeItem
+        rising = [item("不稳定因素", 5, 2, "起"), item("矛盾纠纷", 756, 628, "起")]
+        assert changes.count_clause(changes.RISING, rising) == "不稳定因素5起、矛盾纠纷756起，分别比上年上升150%、20.4%"
+        assert changes.count_clause(changes.FALLING, [item("干部", 9, 10, "人")]) == "干部9人，比上年下降10%"
+        assert changes.count_clause(changes.FLAT, [item("干部", 7, 7, "人")]) == "干部7人，与上年持平"
+        assert changes.count_clause(changes.FROM_NONE, [item("投诉", 4, 0, "件")]) == "投诉4件，上年为0"
+
+    def test_rate_changes_are_taken_from_the_rates_as_printed(self):
+        rate = changes.RateItem("女性占比", Decimal("48.8"), Decimal("48.74"))  # printed 48.8% and 48.7%
+        assert changes.rate_clause(rate.direction, [rate]) == "女性占比48.8%，比上年提高0.1个百分点"
+        same = changes.RateItem("女性占比", Decimal("19.7"), Decimal("19.72"))
+        assert changes.rate_clause(same.direction, [same]) == "女性占比19.7%，与上年持平"
+        two = changes.RateItem("女性占比", Decimal("26.82"), Decimal("17.99"), decimals=2)
+        assert changes.rate_clause(two.direction, [two]) == "女性占比26.82%，比上年提高8.83个百分点"
 
     def test_counts_in_wan(self):
         assert format_count(810_000, wan=True) == "81万"
@@ -215,7 +249,8 @@ class County6AsPrintedTests(TreeTestCase):
     def test_the_report_says_every_eligible_unit_is_established(self):
         county = build_county6()
         OrgUnit.objects.filter(code__in=[gap.code for gap in GAPS]).update(eligibility=OrgUnit.Eligibility.EXCLUDED)
-        basics = document(survey_figures(county, 2012)).section("basics").paragraphs
+        basics = document(survey_figures(county, 2012)).section("basics").texts
         assert basics[0].startswith(
-            "全县共有乡镇15个、行政村651个、社区28个、县直机关单位93个，均已建立妇女组织，组建率达100%。"
+            "全县共有乡镇15个、行政村651个、社区28个、县直机关单位93个，连同本级共788个单位，"
+            "均已建立妇女组织，组建率达100%。"
         ), basics[0]

@@ -54,7 +54,7 @@ class SurveyServicesTests(TreeTestCase):
         frozen = report_view(SurveyReport.objects.get(pk=report.pk))
         assert frozen.changed == ["组建情况", "上年组建情况", "统计数据", "指标"]
         assert [s.paragraphs for s in frozen.document.sections] == [s.paragraphs for s in before.sections]
-        assert "现有党政机关女干部22人，占总数的20%。" in frozen.document.section("politics").paragraphs[0]
+        assert "现有党政机关女干部22人，占总数的20%。" in frozen.document.section("politics").texts[0]
 
         with pytest.raises(ValidationError) as caught:
             survey_report_update(report=report, problems="改")
@@ -66,7 +66,7 @@ class SurveyServicesTests(TreeTestCase):
         assert reopened.snapshot is None and reopened.frozen_at is None
         live = report_view(reopened)
         assert live.changed == []
-        assert "现有党政机关女干部30人，占总数的25%。" in live.document.section("politics").paragraphs[0]
+        assert "现有党政机关女干部30人，占总数的25%。" in live.document.section("politics").texts[0]
         assert [h.status for h in reopened.history.all()] == ["draft", "final", "draft"]
         with pytest.raises(ValidationError) as caught:
             survey_report_reopen(report=reopened)
@@ -119,7 +119,7 @@ class SurveyPagesTests(AdminPagesSmokeMixin, TreeTestCase):
         response = self.client.get(report_url(self.gap_report))
         html = response.content.decode()
         assert "一、基本情况" in html and "五、同比变化" in html
-        assert "尚有3个未建立妇女组织（行政村3个）" in html
+        assert "尚有3个未建立（行政村3个）" in html
         assert "<svg" in html and "各下级单位妇女组织组建率" in html
         assert 'href="/static/reports/survey.css"' in html
         article = html[html.index('<article class="survey">') : html.index("</article>")]

@@ -57,16 +57,21 @@ class Version1SnapshotTests(SimpleTestCase):
         assert text == (FIXTURES / "snapshot-v1.docx.txt").read_text(encoding="utf-8")
         assert page == (FIXTURES / "snapshot-v1.html").read_text(encoding="utf-8")
 
-    def test_written_again_it_is_a_version_2_snapshot_that_renders_the_same(self):
+    def test_written_again_it_is_a_version_3_snapshot_that_renders_the_same(self):
         old = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
         snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
-        assert snapshot["version"] == FIGURES_VERSION == 2
-        assert {**snapshot, "version": 1} == old
+        assert snapshot["version"] == FIGURES_VERSION == 3
         assert from_snapshot(snapshot) == from_snapshot(old)
+        # Without its text kept beside the figures, a snapshot renders by the rules of its time.
+        assert "document" not in snapshot
         assert rendered(snapshot) == rendered(old)
+
+    def test_a_version_2_snapshot_renders_the_same(self):
+        old = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
+        assert rendered({**old, "version": 2}) == rendered(old)
 
     def test_a_snapshot_of_an_unknown_version_is_refused(self):
         snapshot = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
-        with pytest.raises(ValueError, match="快照的版本“3”无法识别"):
-            from_snapshot({**snapshot, "version": 3})
+        with pytest.raises(ValueError, match="快照的版本“99”无法识别"):
+            from_snapshot({**snapshot, "version": 99})
         assert "{version}" in errors.SNAPSHOT_VERSION

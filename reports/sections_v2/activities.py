@@ -1,0 +1,59 @@
+"""四、工作开展: trainings and complaints."""
+
+from reports.figures import SurveyFigures
+from reports.sections.common import DocSection
+from stats.formatting import format_count, format_share
+from stats.tables import Cell, Table
+
+ACTIVITY_CODES = ("training_sessions", "trainees", "complaints_received", "complaints_resolved")
+
+
+def _training_sentence(figures: SurveyFigures) -> str:
+    sessions = figures.value("training_sessions")[0]
+    trainees, trained_women = figures.value("trainees")
+    parts = []
+    if sessions:
+        parts.append(f"共举办各级各类培训班{format_count(sessions, wan=True)}场次")
+    if trainees:
+        text = f"培训{format_count(trainees, wan=True)}人次"
+        if trained_women is not None:
+            text += f"，其中女性{format_count(trained_women, wan=True)}人次"
+        parts.append(text)
+    return f"{figures.year}年，" + "，".join(parts) + "。" if parts else ""
+
+
+def _complaints_sentence(figures: SurveyFigures) -> str:
+    received, resolved = figures.value("complaints_received")[0], figures.value("complaints_resolved")[0]
+    if not received:
+        return ""
+    if resolved is not None and resolved == received:
+        return f"共受理维权投诉{received}件，均已办结，办结率100%。"
+    if resolved is not None:
+        return f"共受理维权投诉{received}件，已办结{resolved}件，办结率{format_share(resolved, received)}。"
+    return f"共受理维权投诉{received}件。"
+
+
+def activity_sentences(figures: SurveyFigures) -> list[str]:
+    return [s for s in (_training_sentence(figures), _complaints_sentence(figures)) if s]
+
+
+def activity_table(figures: SurveyFigures) -> Table:
+    rows = []
+    for code in ACTIVITY_CODES:
+        value = figures.values.get(code)
+        if value:
+            element = figures.element(code)
+            female = "—" if value[1] is None else format_count(value[1])
+            rows.append([Cell(element.name), Cell(f"{value[0]}{element.measure}"), Cell(female)])
+    received, resolved = figures.value("complaints_received")[0], figures.value("complaints_resolved")[0]
+    if received and resolved is not None:
+        rows.append([Cell("办结率"), Cell(format_share(resolved, received)), Cell("—")])
+    return Table(["项目", "数量", "其中女性"], rows)
+
+
+def section(figures: SurveyFigures) -> DocSection:
+    sentences = activity_sentences(figures)
+    made = DocSection("activities", "工作开展", ["".join(sentences)] if sentences else [])
+    if sentences:
+        made.tables.append(("工作开展情况", activity_table(figures)))
+    return made

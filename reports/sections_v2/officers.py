@@ -1,0 +1,98 @@
+"""二、干部队伍: the officers in post, by post, sex, mode, age, education and political status, and the
+village chairs in the committees (进两委) and 三位一体."""
+
+from reports.charts import Chart
+from reports.figures import OfficerFigures, SurveyFigures
+from reports.sections.common import DocSection, whole
+from rosters.models import AppointmentMode, Education, PoliticalStatus, Sex
+from stats.formatting import format_share
+from stats.tables import Cell, Table
+
+# The bands every report used before they became data (rosters.profiles).
+AGE_BANDS = ("35岁及以下", "36–45岁", "46–55岁", "56岁及以上")
+AGE_LABELS = [(band, f"{band}的") for band in AGE_BANDS] + [("未知", "出生日期不详的")]
+EDUCATION_LABELS = [(e.value, e.label) for e in Education] + [("未填", "未填")]
+POLITICAL_LABELS = [(p.value, p.label) for p in PoliticalStatus] + [("未填", "未填")]
+
+
+def _counted(counts: dict, labels: list[tuple[str, str]], whole_count: int, unit: str, share: bool) -> str:
+    parts = []
+    for key, label in labels:
+        n = counts.get(key, 0)
+        if n:
+            parts.append(f"{label}{n}{unit}" + (f"，占{format_share(n, whole_count)}" if share else ""))
+    return "；".join(parts) if share else "、".join(parts)
+
+
+def _first_paragraph(figures: SurveyFigures, unit: str) -> str:
+    off = figures.officers
+    n = off.appointments
+    first = f"{whole(figures)}各级妇女组织现有在任干部{off.people}人"
+    first += f"，担任职务{n}个" if n != off.people else ""
+    first += "。其中" + "、".join(f"{post}{count}{unit}" for post, count in off.by_post) + "。"
+    female = dict(off.by_sex).get(Sex.FEMALE, 0)
+    first += f"女性{female}{unit}，占{format_share(female, n)}。" if female else ""
+    modes = _counted(dict(off.by_mode), [(m.value, m.label) for m in AppointmentMode], n, unit, share=False)
+    return first + (f"专兼职情况：{modes}。" if modes else "")
+
+
+def _structure_paragraph(off: OfficerFigures, unit: str) -> str:
+    n = off.appointments
+    structure = [
+        ("年龄结构", _counted(dict(off.by_age_band), AGE_LABELS, n, unit, True)),
+        ("文化程度", _counted(dict(off.by_education), EDUCATION_LABELS, n, unit, True)),
+        ("政治面貌", _counted(dict(off.by_political_status), POLITICAL_LABELS, n, unit, True)),
+    ]
+    return "".join(f"{label}：{text}。" for label, text in structure if text)
+
+
+def officer_paragraphs(figures: SurveyFigures) -> list[str]:
+    off = figures.officers
+    if not off.appointments:
+        return []
+    unit = "人" if off.appointments == off.people else "人次"
+    second = _structure_paragraph(off, unit)
+    paragraphs = [_first_paragraph(figures, unit), second] if second else [_first_paragraph(figures, unit)]
+    chairs = off.village_chairs
+    if chairs:
+        in_committees, three = off.village_chairs_in_committees, off.village_chairs_three_in_one
+        paragraphs.append(
+            f"村（社区）妇联主席{chairs}人，其中进村（居）“两委”的{in_committees}人，进两委率"
+            f"{format_share(in_committees, chairs)}；同时担任计育专干和妇幼保健员的{three}人，“三位一体”率"
+            f"{format_share(three, chairs)}。"
+        )
+    return paragraphs
+
+
+def officer_table(off: OfficerFigures) -> Table:
+    rows = []
+    for label, counts in (
+        ("职务", off.by_post),
+        ("性别", [(Sex(k).label, v) for k, v in off.by_sex]),
+        ("任职方式", [(AppointmentMode(k).label, v) for k, v in off.by_mode]),
+        ("年龄", off.by_age_band),
+        ("文化程度", off.by_education),
+        ("政治面貌", off.by_political_status),
+    ):
+        for index, (item, n) in enumerate(dict(counts).items()):
+            rows.append([Cell(label if index == 0 else ""), Cell(str(item)), Cell(str(n))])
+            rows[-1].append(Cell(format_share(n, off.appointments)))
+    chairs = off.village_chairs
+    if chairs:
+        for label, item, n in (
+            ("村（社区）妇联主席", "进两委", off.village_chairs_in_committees),
+            ("", "三位一体", off.village_chairs_three_in_one),
+        ):
+            rows.append([Cell(label), Cell(item), Cell(str(n)), Cell(format_share(n, chairs))])
+    return Table(["类别", "项目", "人数", "占比"], rows)
+
+
+def section(figures: SurveyFigures) -> DocSection:
+    made = DocSection("officers", "干部队伍", officer_paragraphs(figures))
+    if not made.paragraphs:
+        return made
+    made.tables.append(("妇女组织干部构成", officer_table(figures.officers)))
+    ages = [(band, n) for band, n in figures.officers.by_age_band if n]
+    if len(ages) > 1:
+        made.charts.append(Chart("妇女组织干部年龄结构", [a for a, _ in ages], [float(n) for _, n in ages], "人", None))
+    return made
