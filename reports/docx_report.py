@@ -3,7 +3,8 @@ the paragraphs, real tables with a header row, charts as PNG images.
 
 python-docx's Font.name writes only w:ascii/w:hAnsi, so Chinese text would fall back to the
 template's East Asian font (MS Mincho). Every style used here gets w:eastAsia set explicitly, and the
-theme-font attributes that would override it are removed.
+theme-font attributes that would override it are removed. The page layout (table widths, landscape
+pages, page numbers, the plain title) is reports.docx_layout.
 """
 
 import io
@@ -17,6 +18,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from reports.charts import png
 from reports.docx_layout import (
+    TABLE_FONT_SIZE,
     add_page_numbers,
     keep_rows_whole,
     no_wrap,
@@ -40,7 +42,7 @@ STYLE_FONTS = {
     "Heading 1": ("黑体", "Times New Roman", 16, False),
     "Heading 2": ("楷体", "Times New Roman", 14, True),
     "Caption": ("黑体", "Times New Roman", 11, False),
-    "Table Grid": ("宋体", "Times New Roman", 10.5, False),
+    "Table Grid": ("宋体", "Times New Roman", TABLE_FONT_SIZE, False),
 }
 THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
