@@ -23,13 +23,15 @@ from stats.tables import TOTAL_LABEL, CoverageLine, coverage_table
 PARTS = ("应建数", "已建数", "组建率")
 FIRST_LINE_ROW = 5  # title, info line, kind names, parts; then the lines
 
-# Column widths, in characters of the default font. Counts and rates are short; the part names under
+# Column widths, in digits of the default font. Counts and rates are short; the part names under
 # them wrap onto two lines instead of widening every column.
-COUNT_WIDTH, RATE_WIDTH = 5, 7
+COUNT_WIDTH, RATE_WIDTH = 4, 6
 NAME_WIDTH_MIN, NAME_WIDTH_MAX = 8, 30
 
-# Printing. A column w characters wide prints about w × 0.19 cm at 100% (Calibri 11's digit is 7 px).
-CM_PER_CHARACTER = 0.19
+# Printing. A column w digits wide prints about w × 0.19 cm at 100% in Excel (Calibri 11's digit is
+# 7 px); LibreOffice without Calibri or Carlito measures the digit of DejaVu Sans, 0.25 cm. The wider
+# one decides, so that the scale is what the narrower one makes at least.
+CM_PER_CHARACTER = 0.25
 SIDE_MARGIN_IN, TOP_MARGIN_IN = 0.5, 0.6
 PRINTABLE_WIDTH_CM = 29.7 - 2 * 2.54 * SIDE_MARGIN_IN  # landscape A4: ≈ 27.2 cm
 PRINTABLE_HEIGHT_CM = 21.0 - 2 * 2.54 * TOP_MARGIN_IN - 1.5  # less the page number's footer
@@ -67,7 +69,7 @@ def column_widths(lines: list[tuple[str, list]], group_count: int) -> list[float
     wrap), a count's column the largest count."""
     names = max(display_width(label) for label, _ in lines) + 2
     counts = [value for _, values in lines for value in values if isinstance(value, int)]
-    count = max(COUNT_WIDTH, len(str(max(counts, default=0))) + 2)
+    count = max(COUNT_WIDTH, len(str(max(counts, default=0))) + 1.5)
     return [min(max(NAME_WIDTH_MIN, names), NAME_WIDTH_MAX), *[count, count, RATE_WIDTH] * group_count]
 
 
@@ -78,7 +80,8 @@ def fitted_scale(widths: list[float]) -> int:
 
 
 def columns_on_first_page(widths: list[float], scale: int) -> int:
-    room, used, count = PRINTABLE_WIDTH_CM / (scale / 100), 0.0, 0
+    # With room to spare, so that a heading merged over them never runs onto the second page.
+    room, used, count = 0.9 * PRINTABLE_WIDTH_CM / (scale / 100), 0.0, 0
     for width in widths:
         used += width * CM_PER_CHARACTER
         if used > room:
@@ -110,8 +113,12 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
     lines = table_rows(coverage)
     widths = column_widths(lines, len(groups))
     scale = fitted_scale(widths)
-    across = len(widths) if scale >= MIN_SCALE else columns_on_first_page(widths, MIN_SCALE)
-    _write_heading(sheet, coverage, across)
+    if scale >= MIN_SCALE:
+        _write_heading(sheet, coverage, 1, len(widths))
+    else:
+        # Printed across pages, column A starts each of them: the heading starts in B, or the pages
+        # after the first would repeat a piece of it.
+        _write_heading(sheet, coverage, 2, columns_on_first_page(widths, MIN_SCALE))
     _write_headers(sheet, groups)
     _write_lines(sheet, lines)
     _frame(sheet, len(widths))
@@ -128,15 +135,15 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
     return out.getvalue()
 
 
-def _write_heading(sheet, coverage: Coverage, across: int) -> None:
-    """The title and the info line, merged over the columns that print on the first page."""
+def _write_heading(sheet, coverage: Coverage, first: int, last: int) -> None:
+    """The title and the info line, merged over the columns (first to last) that print on the first page."""
     on = coverage.on
     info = f"单位：{coverage.unit.name}（{coverage.unit.code}）　截至：{on.year}年{on.month}月{on.day}日"
-    sheet.cell(1, 1, title_of(coverage)).font = Font(bold=True, size=14)
-    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
-    sheet.cell(2, 1, info)
+    title = sheet.cell(1, first, title_of(coverage))
+    title.font, title.alignment = Font(bold=True, size=14), Alignment(horizontal="center", vertical="center")
+    sheet.cell(2, first, info)
     for row in (1, 2):
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=across)
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
     sheet.row_dimensions[1].height = TITLE_HEIGHT
 
 

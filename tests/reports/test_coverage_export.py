@@ -78,7 +78,7 @@ class CoverageExportTests(TreeTestCase):
         assert sheet.freeze_panes == "B5"
         # Widths from the content: the names fit, the figures' columns are narrow enough to print one page wide.
         assert sheet.column_dimensions["A"].width >= max(display_width(label) for label in labels) + 1
-        assert [sheet.column_dimensions[letter].width for letter in "BCD"] == [5, 5, 7]
+        assert [sheet.column_dimensions[letter].width for letter in "BCD"] == [4.5, 4.5, 6]
 
     def test_the_csv_and_the_command(self):
         response = self.client_for(self.superuser).get(

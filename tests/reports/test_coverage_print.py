@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 
 from orgunits.loader import Division, load_divisions
-from orgunits.models import OrgUnit
+from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
-from stats.coverage import coverage
-from stats.exports import MIN_SCALE, coverage_csv, coverage_xlsx, fitted_scale, page_ends
+from stats.coverage import Coverage, CoverageRow, Tally, coverage
+from stats.exports import MIN_SCALE, columns_on_first_page, coverage_csv, coverage_xlsx, fitted_scale, page_ends
 from stats.formatting import MISSING, format_rate, rate_number_format
 from tests.base import TreeTestCase, kind
 from tests.reports.survey_fixtures import COUNTY, ESTABLISHED, build_gap_county
@@ -93,6 +93,13 @@ def page_sizes(pdf: Path) -> list[tuple[float, float]]:
     return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info.decode())]
 
 
+def printed_scales(pdf: Path) -> list[float]:
+    """The scale each page prints at: the header 单位 is two Chinese characters of 11 pt, 22 pt wide at 100%."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    found = re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>单位</word>', boxes)
+    return [round((float(right) - float(left)) / 22, 2) for left, right in found]
+
+
 def labels_on(page: str) -> list[str]:
     """The first word of each table line: the line's unit, or 合计."""
     words = [line.split()[0] for line in page.splitlines() if line.strip()]
@@ -102,6 +109,8 @@ def labels_on(page: str) -> list[str]:
 def assert_prints_one_page_wide(pdf: Path, title: str) -> list[str]:
     pages, sizes = pdf_pages(pdf), page_sizes(pdf)
     assert len(sizes) == len(pages) and all(width > height for width, height in sizes), sizes
+    scales = printed_scales(pdf)
+    assert len(scales) == len(pages) and min(scales) >= MIN_SCALE / 100, scales
     assert title in pages[0]  # the title whole, on the first page
     for number, page in enumerate(pages, start=1):
         header = next(line for line in page.splitlines() if "合计" in line)  # the kinds' row, repeated
@@ -140,9 +149,9 @@ class CoveragePrintTests(TreeTestCase):
         # Title and info line span the table, which now prints on one page's width.
         assert {str(merged) for merged in sheet.merged_cells.ranges} >= {"A1:AH1", "A2:AH2", "A3:A4", "AF3:AH3"}
         widths = [sheet.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, 35)]
-        assert widths[1:4] == [5, 5, 7] and max(widths[1:]) == 7
-        # 34 columns of 5 or 7 characters: about 38 cm at 100%, on 27 cm of landscape A4.
-        assert MIN_SCALE <= fitted_scale(widths) <= 75
+        assert widths[1:4] == [4.5, 4.5, 6] and max(widths[1:]) == 6
+        # 34 columns of 4 or 6 digits: about 41 cm at 100% (LibreOffice; 31 cm in Excel), on 27 cm.
+        assert MIN_SCALE <= fitted_scale(widths) <= 70
         assert sheet.row_breaks.brk == []  # eight lines: one page tall
 
     def test_rates_carry_the_format_that_shows_them_as_the_page_does(self):
@@ -278,3 +287,46 @@ def test_the_number_format_and_format_rate_agree_on_half_up_and_whole_rates():
     }
     for rate, (text, number_format) in cases.items():
         assert (format_rate(rate), rate_number_format(rate)) == (text, number_format), rate
+
+
+class TooWideCoveragePrintTests(TreeTestCase):
+    """Every kind, counts in the hundred thousands: too wide to read at one page wide."""
+
+    def setUp(self):
+        kinds = list(UnitKind.objects.all())
+        nation = OrgUnit.objects.get(depth=1)
+        rows = [CoverageRow(f"第{n}省", None, {k.pk: Tally(123456 + n, 100000 + n) for k in kinds}) for n in (1, 2, 3)]
+        self.coverage = Coverage(nation, ON, kinds, CoverageRow("合计", nation), rows)
+        self.content = coverage_xlsx(self.coverage)
+        self.sheet = openpyxl.load_workbook(io.BytesIO(self.content)).active
+
+    def test_it_prints_at_60_percent_across_pages_each_starting_with_the_names(self):
+        sheet, groups = self.sheet, len(self.coverage.kinds) + 1
+        assert sheet.max_column == 1 + 3 * groups
+        widths = [sheet.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, 2 + 3 * groups)]
+        assert fitted_scale(widths) < MIN_SCALE
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is not True
+        assert (sheet.page_setup.scale, sheet.page_setup.orientation) == (MIN_SCALE, "landscape")
+        assert sheet.print_title_rows == "$3:$4" and sheet.print_title_cols == "$A:$A"
+        # The heading starts in B, so the repeated column A carries none of it onto the later pages,
+        # and spans only what the first page prints.
+        assert sheet["A1"].value is None and sheet["B1"].value == "全国妇女组织组建情况统计表"
+        title = next(str(merged) for merged in sheet.merged_cells.ranges if merged.min_row == 1)
+        assert title == f"B1:{openpyxl.utils.get_column_letter(columns_on_first_page(widths, MIN_SCALE))}1"
+        if SOFFICE is None:
+            pytest.skip("LibreOffice (soffice) 未安装：apt-get install libreoffice-calc-nogui")
+        with tempfile.TemporaryDirectory() as folder:
+            pdf = to_pdf(self.content, Path(folder))
+            pages, scales = pdf_pages(pdf), printed_scales(pdf)
+        assert len(pages) >= 2 and scales == [MIN_SCALE / 100] * len(pages)
+        assert "全国妇女组织组建情况统计表" in pages[0] and "单位：全国" in pages[0]
+        for page in pages:
+            assert [line.split()[0] for line in page.splitlines() if line.strip().startswith(("第", "合计"))][:4] == [
+                "第1省",
+                "第2省",
+                "第3省",
+                "合计",
+            ]
+        assert "单位：" not in "".join(pages[1:])
+        kinds_header = next(line for line in pages[-1].splitlines() if "合计" in line)
+        assert kinds_header.split()[-1] == "合计"  # the last page ends with the total's columns
