@@ -31,7 +31,7 @@ NAME_WIDTH_MIN, NAME_WIDTH_MAX = 8, 30
 # Printing. A column w digits wide prints about w × 0.19 cm at 100% in Excel (Calibri 11's digit is
 # 7 px); LibreOffice without Calibri or Carlito measures the digit of DejaVu Sans, 0.25 cm. The wider
 # one decides, so that the scale is what the narrower one makes at least.
-CM_PER_CHARACTER = 0.25
+CM_PER_CHARACTER, EXCEL_CM_PER_CHARACTER = 0.25, 0.19
 SIDE_MARGIN_IN, TOP_MARGIN_IN = 0.5, 0.6
 PRINTABLE_WIDTH_CM = 29.7 - 2 * 2.54 * SIDE_MARGIN_IN  # landscape A4: ≈ 27.2 cm
 PRINTABLE_HEIGHT_CM = 21.0 - 2 * 2.54 * TOP_MARGIN_IN - 1.5  # less the page number's footer
@@ -73,9 +73,9 @@ def column_widths(lines: list[tuple[str, list]], group_count: int) -> list[float
     return [min(max(NAME_WIDTH_MIN, names), NAME_WIDTH_MAX), *[count, count, RATE_WIDTH] * group_count]
 
 
-def fitted_scale(widths: list[float]) -> int:
+def fitted_scale(widths: list[float], cm_per_character: float = CM_PER_CHARACTER) -> int:
     """The scale, in percent, at which a spreadsheet program prints the columns one page wide."""
-    printed = sum(widths) * CM_PER_CHARACTER
+    printed = sum(widths) * cm_per_character
     return min(100, math.floor(PRINTABLE_WIDTH_CM / printed * 100))
 
 
@@ -93,7 +93,8 @@ def columns_on_first_page(widths: list[float], scale: int) -> int:
 def page_ends(line_count: int, scale: int) -> list[int]:
     """The rows after which a page ends, when the lines run over one page: full pages (with room to
     spare, so the program's own breaks never come first), except that 合计 never starts the last page
-    alone — the last break moves up a line. None when the lines fit on one page, the usual case."""
+    alone — the last break moves up a line. Empty when the lines fit on one page, the usual case.
+    At the largest scale a program may print at, where a page holds the fewest lines."""
     factor = scale / 100
     capacity = math.floor((PRINTABLE_HEIGHT_CM - HEADING_CM * factor) / (ROW_CM * factor) * 0.9)
     if line_count <= capacity:
@@ -129,7 +130,7 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"B{FIRST_LINE_ROW}"
-    _set_up_pages(sheet, scale, len(lines))
+    _set_up_pages(sheet, widths, len(lines))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -185,11 +186,13 @@ def _frame(sheet, width: int) -> None:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
 
 
-def _set_up_pages(sheet, scale: int, line_count: int) -> None:
+def _set_up_pages(sheet, widths: list[float], line_count: int) -> None:
     """Landscape A4, one page wide, the headers and the names' column on every page."""
     setup = sheet.page_setup
     setup.orientation, setup.paperSize = "landscape", sheet.PAPERSIZE_A4
-    if scale >= MIN_SCALE:
+    # Excel, with Calibri's narrower digit, prints larger than LibreOffice: fewer lines on a page.
+    scale = fitted_scale(widths, EXCEL_CM_PER_CHARACTER)
+    if fitted_scale(widths) >= MIN_SCALE:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         setup.fitToWidth, setup.fitToHeight = 1, 0  # 0: as many pages tall as the lines need
     else:
@@ -200,6 +203,8 @@ def _set_up_pages(sheet, scale: int, line_count: int) -> None:
     sheet.print_title_rows = f"3:{FIRST_LINE_ROW - 1}"
     sheet.print_title_cols = "A:A"
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    # LibreOffice keeps these breaks with fit to width (tests/reports/test_coverage_print.py); Excel
+    # documents ignoring manual breaks when fitting to a number of pages, and then breaks by itself.
     for row in page_ends(line_count, scale):
         sheet.row_breaks.append(Break(id=row))
 
