@@ -1,20 +1,44 @@
-"""Coverage tables as files a federation sends up: .xlsx laid out for printing, and .csv."""
+"""Coverage tables as files a federation sends up: .xlsx laid out for printing, and .csv.
+
+The xlsx prints on landscape A4, one page wide (issue 16): a county's ten kinds make 34 columns, which
+printed at 100% ran over five portrait pages with the title cut and 合计 alone on the last one.
+"""
 
 import csv
 import io
+import math
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 
 from imports.spreadsheets import display_width, keep_as_text, neutralize
 from stats.coverage import Coverage, CoverageComparison, Tally, current_of
-from stats.formatting import format_rate
+from stats.formatting import MISSING, format_rate, rate_number_format
 from stats.tables import TOTAL_LABEL, CoverageLine, coverage_table
 
 PARTS = ("应建数", "已建数", "组建率")
-RATE_FORMAT = "0.0%"
+FIRST_LINE_ROW = 5  # title, info line, kind names, parts; then the lines
+
+# Column widths, in digits of the default font. Counts and rates are short; the part names under
+# them wrap onto two lines instead of widening every column.
+COUNT_WIDTH, RATE_WIDTH = 4, 6
+NAME_WIDTH_MIN, NAME_WIDTH_MAX = 8, 30
+
+# Printing. A column w digits wide prints about w × 0.19 cm at 100% in Excel (Calibri 11's digit is
+# 7 px); LibreOffice without Calibri or Carlito measures the digit of DejaVu Sans, 0.25 cm. The wider
+# one decides, so that the scale is what the narrower one makes at least.
+CM_PER_CHARACTER, EXCEL_CM_PER_CHARACTER = 0.25, 0.19
+SIDE_MARGIN_IN, TOP_MARGIN_IN = 0.5, 0.6
+PRINTABLE_WIDTH_CM = 29.7 - 2 * 2.54 * SIDE_MARGIN_IN  # landscape A4: ≈ 27.2 cm
+PRINTABLE_HEIGHT_CM = 21.0 - 2 * 2.54 * TOP_MARGIN_IN - 1.5  # less the page number's footer
+# Below 60% the figures get too small to read on paper: such a table prints at 60% across pages.
+MIN_SCALE = 60
+ROW_CM, HEADING_CM = 0.53, 0.53 + 0.8 + 0.53 + 0.99  # a line; title, info line and the two header rows
+TITLE_HEIGHT, PARTS_HEIGHT = 24, 28  # points: the title's 14 pt font; two lines of part names
 
 
 def title_of(coverage: Coverage) -> str:
@@ -22,9 +46,12 @@ def title_of(coverage: Coverage) -> str:
 
 
 def _cells(tally: Tally) -> list:
-    # Excel shows a fraction as a rate through the cell's number format.
-    rate = None if tally.rate is None else float(tally.rate / Decimal(100))
-    return [tally.eligible, tally.established, rate]
+    # A kind without an eligible unit in the row has no figures to give, as on the page.
+    if not tally.eligible:
+        return [MISSING] * len(PARTS)
+    # Excel shows a fraction as a rate through the cell's number format. Kept exact until written, so
+    # that the format is chosen from the rate format_rate rounds (99.95% is 100%, not 99.9%).
+    return [tally.eligible, tally.established, tally.rate / Decimal(100)]
 
 
 def _tallies(line: CoverageLine) -> tuple[Tally, ...]:
@@ -32,8 +59,50 @@ def _tallies(line: CoverageLine) -> tuple[Tally, ...]:
 
 
 def table_rows(coverage: Coverage) -> list[tuple[str, list]]:
-    """(label, [eligible, established, rate] per kind + total) per line, the 合计 line last."""
+    """(label, [eligible, established, rate] per kind + total) per line, the 合计 line last; "—" for
+    the three of a kind without an eligible unit in the line."""
     return [(line.label, [v for t in _tallies(line) for v in _cells(t)]) for line in coverage_table(coverage).lines]
+
+
+def column_widths(lines: list[tuple[str, list]], group_count: int) -> list[float]:
+    """Widths from the content: the names' column fits the longest name (up to a limit; longer ones
+    wrap), a count's column the largest count."""
+    names = max(display_width(label) for label, _ in lines) + 2
+    counts = [value for _, values in lines for value in values if isinstance(value, int)]
+    count = max(COUNT_WIDTH, len(str(max(counts, default=0))) + 1.5)
+    return [min(max(NAME_WIDTH_MIN, names), NAME_WIDTH_MAX), *[count, count, RATE_WIDTH] * group_count]
+
+
+def fitted_scale(widths: list[float], cm_per_character: float = CM_PER_CHARACTER) -> int:
+    """The scale, in percent, at which a spreadsheet program prints the columns one page wide."""
+    printed = sum(widths) * cm_per_character
+    return min(100, math.floor(PRINTABLE_WIDTH_CM / printed * 100))
+
+
+def columns_on_first_page(widths: list[float], scale: int) -> int:
+    # With room to spare, so that a heading merged over them never runs onto the second page.
+    room, used, count = 0.9 * PRINTABLE_WIDTH_CM / (scale / 100), 0.0, 0
+    for width in widths:
+        used += width * CM_PER_CHARACTER
+        if used > room:
+            break
+        count += 1
+    return max(1, count)
+
+
+def page_ends(line_count: int, scale: int) -> list[int]:
+    """The rows after which a page ends, when the lines run over one page: full pages (with room to
+    spare, so the program's own breaks never come first), except that 合计 never starts the last page
+    alone — the last break moves up a line. Empty when the lines fit on one page, the usual case.
+    At the largest scale a program may print at, where a page holds the fewest lines."""
+    factor = scale / 100
+    capacity = math.floor((PRINTABLE_HEIGHT_CM - HEADING_CM * factor) / (ROW_CM * factor) * 0.9)
+    if line_count <= capacity:
+        return []
+    ends = list(range(capacity, line_count, capacity))
+    if line_count - ends[-1] == 1:
+        ends[-1] -= 1
+    return [FIRST_LINE_ROW - 1 + end for end in ends]
 
 
 def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
@@ -42,17 +111,44 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
     sheet = book.active
     sheet.title = "组建率"
     groups = [kind.name for kind in coverage.kinds] + [TOTAL_LABEL]
-    width = 1 + 3 * len(groups)
-    bold, thin = Font(bold=True), Side(style="thin")
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    lines = table_rows(coverage)
+    widths = column_widths(lines, len(groups))
+    scale = fitted_scale(widths)
+    if scale >= MIN_SCALE:
+        _write_heading(sheet, coverage, 1, len(widths))
+    else:
+        # Printed across pages, column A starts each of them: the heading starts in B, or the pages
+        # after the first would repeat a piece of it.
+        _write_heading(sheet, coverage, 2, columns_on_first_page(widths, MIN_SCALE))
+    _write_headers(sheet, groups)
+    _write_lines(sheet, lines)
+    _frame(sheet, len(widths))
+    # Unit and kind names land in the title, the headers and the labels: none of them may become a formula.
+    for row in sheet.iter_rows():
+        for cell in row:
+            keep_as_text(cell)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = f"B{FIRST_LINE_ROW}"
+    _set_up_pages(sheet, widths, len(lines))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
-    sheet.cell(1, 1, title_of(coverage)).font = Font(bold=True, size=14)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(1, 1).alignment = centre
+
+def _write_heading(sheet, coverage: Coverage, first: int, last: int) -> None:
+    """The title and the info line, merged over the columns (first to last) that print on the first page."""
     on = coverage.on
-    sheet.cell(2, 1, f"单位：{coverage.unit.name}（{coverage.unit.code}）　截至：{on.year}年{on.month}月{on.day}日")
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    info = f"单位：{coverage.unit.name}（{coverage.unit.code}）　截至：{on.year}年{on.month}月{on.day}日"
+    title = sheet.cell(1, first, title_of(coverage))
+    title.font, title.alignment = Font(bold=True, size=14), Alignment(horizontal="center", vertical="center")
+    sheet.cell(2, first, info)
+    for row in (1, 2):
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    sheet.row_dimensions[1].height = TITLE_HEIGHT
 
+
+def _write_headers(sheet, groups: list[str]) -> None:
     sheet.cell(3, 1, "单位")
     sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
     for index, group in enumerate(groups):
@@ -61,36 +157,56 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
         sheet.merge_cells(start_row=3, start_column=column, end_row=3, end_column=column + 2)
         for offset, part in enumerate(PARTS):
             sheet.cell(4, column + offset, part)
-    for row in sheet.iter_rows(min_row=3, max_row=4, max_col=width):
+    bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in sheet.iter_rows(min_row=3, max_row=4, max_col=1 + 3 * len(groups)):
         for cell in row:
             cell.font, cell.alignment = bold, centre
+    sheet.row_dimensions[4].height = PARTS_HEIGHT
 
-    lines = table_rows(coverage)
-    for row_index, (label, values) in enumerate(lines, start=5):
-        sheet.cell(row_index, 1, label)
+
+def _write_lines(sheet, lines: list[tuple[str, list]]) -> None:
+    right = Alignment(horizontal="right")
+    for row, (label, values) in enumerate(lines, start=FIRST_LINE_ROW):
+        sheet.cell(row, 1, label).alignment = Alignment(wrap_text=True, vertical="center")
         for column, value in enumerate(values, start=2):
-            cell = sheet.cell(row_index, column, value)
-            if (column - 2) % 3 == 2:
-                cell.number_format = RATE_FORMAT
+            cell = sheet.cell(row, column, float(value) if isinstance(value, Decimal) else value)
+            if value == MISSING:
+                cell.alignment = right
+            elif isinstance(value, Decimal):
+                cell.number_format = rate_number_format(value * 100)
         if label == TOTAL_LABEL:
-            for cell in sheet[row_index]:
-                cell.font = bold
+            for cell in sheet[row]:
+                cell.font = Font(bold=True)
+
+
+def _frame(sheet, width: int) -> None:
+    thin = Side(style="thin")
     for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row, max_col=width):
         for cell in row:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    # Unit and kind names land in the title, the headers and the labels: none of them may become a formula.
-    for row in sheet.iter_rows():
-        for cell in row:
-            keep_as_text(cell)
 
-    sheet.column_dimensions["A"].width = max(12, *(display_width(label) + 2 for label, _ in lines))
-    for column in range(2, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 9
-    sheet.freeze_panes = "B5"
-    sheet.print_title_rows = "3:4"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+def _set_up_pages(sheet, widths: list[float], line_count: int) -> None:
+    """Landscape A4, one page wide, the headers and the names' column on every page."""
+    setup = sheet.page_setup
+    setup.orientation, setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    # Excel, with Calibri's narrower digit, prints larger than LibreOffice: fewer lines on a page.
+    scale = fitted_scale(widths, EXCEL_CM_PER_CHARACTER)
+    if fitted_scale(widths) >= MIN_SCALE:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0  # 0: as many pages tall as the lines need
+    else:
+        # Too wide to read at one page wide: 60%, across pages, each starting with the names.
+        setup.scale = scale = MIN_SCALE
+    sheet.page_margins = PageMargins(left=SIDE_MARGIN_IN, right=SIDE_MARGIN_IN, top=TOP_MARGIN_IN, bottom=TOP_MARGIN_IN)
+    sheet.print_options.horizontalCentered = True
+    sheet.print_title_rows = f"3:{FIRST_LINE_ROW - 1}"
+    sheet.print_title_cols = "A:A"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    # LibreOffice keeps these breaks with fit to width (tests/reports/test_coverage_print.py); Excel
+    # documents ignoring manual breaks when fitting to a number of pages, and then breaks by itself.
+    for row in page_ends(line_count, scale):
+        sheet.row_breaks.append(Break(id=row))
 
 
 def coverage_csv(result: Coverage | CoverageComparison) -> str:
@@ -104,6 +220,11 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
     writer.writerow([f"截至{coverage.on.isoformat()}"])
     writer.writerow(["单位", *(neutralize(f"{group}{part}") for group in groups for part in PARTS)])
     for line in coverage_table(coverage).lines:
-        shown = [value for t in _tallies(line) for value in (t.eligible, t.established, format_rate(t.rate))]
-        writer.writerow([neutralize(line.label), *shown])
+        writer.writerow([neutralize(line.label), *(value for t in _tallies(line) for value in _csv_cells(t))])
     return out.getvalue()
+
+
+def _csv_cells(tally: Tally) -> list:
+    if not tally.eligible:
+        return [MISSING] * len(PARTS)
+    return [tally.eligible, tally.established, format_rate(tally.rate)]

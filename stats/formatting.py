@@ -52,3 +52,9 @@ def format_count(value: int | None, *, wan: bool = False) -> str:
     if wan and abs(value) >= 10_000:
         return f"{format_number(Decimal(value) / 10_000, 2)}万"
     return str(value)
+
+
+def rate_number_format(value: Decimal | float | None, decimals: int = 1) -> str:
+    """The spreadsheet number format that shows a rate stored as a fraction the way format_rate writes
+    it: 85% and 100% without a decimal, 66.7% with one. Both round half up, so they agree on 12.5%."""
+    return f"0.{'0' * decimals}%" if "." in format_number(value, decimals) else "0%"

@@ -303,9 +303,10 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
     lines = {row[0]: row[1:] for row in sheet.iter_rows(min_row=5, values_only=True)}
 
     def figures(label):
-        """(应建数, 已建数, 组建率 to four places) per group; the rate is a fraction, shown as a percent."""
+        """(应建数, 已建数, 组建率 to four places) per group; the rate is a fraction, shown as a percent.
+        A kind with no eligible unit in the line is "—" in all three, as on the page."""
         values = lines[label]
-        rates = [None if rate is None else round(rate, 4) for rate in values[2::3]]
+        rates = [rate if rate == "—" else round(rate, 4) for rate in values[2::3]]
         return list(zip(values[0::3], values[1::3], rates, strict=True))
 
     assert figures("合计") == [
@@ -321,15 +322,15 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
         (547, 493, 0.9013),
     ]
     assert figures("荷叶镇") == [
-        (0, 0, None),
+        ("—", "—", "—"),
         (1, 1, 1.0),
-        (0, 0, None),
+        ("—", "—", "—"),
         (37, 34, 0.9189),
         (2, 1, 0.5),
-        (0, 0, None),
-        (0, 0, None),
+        ("—", "—", "—"),
+        ("—", "—", "—"),
         (1, 0, 0.0),
-        (0, 0, None),
+        ("—", "—", "—"),
         (41, 36, 0.878),
     ]
     # The host units directly under the county: agencies 3/4, institutions 3/3, 农机装备 1/1, 女企业家协会 1/1.

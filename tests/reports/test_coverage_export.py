@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from imports.spreadsheets import display_width
 from tests.base import MISSING_ID, TreeTestCase, assert_same_as_missing
 from tests.reports.county6 import build_county6
 
@@ -61,16 +62,23 @@ class CoverageExportTests(TreeTestCase):
         assert first[7:9] == (49, 45) and round(first[9], 4) == 0.9184
         assert first[16:18] == (52, 48) and round(first[18], 4) == 0.9231
         assert by_label["第2镇"][10:12] == (5, 2) and round(by_label["第2镇"][12], 4) == 0.4
-        assert by_label["不计镇"][1:] == (0, 0, None) * 6
+        # Nothing eligible in 不计镇: every group, 合计 included, shows "—" as the page does.
+        assert by_label["不计镇"][1:] == ("—",) * 18
+        assert by_label["第1镇"][1:4] == ("—",) * 3  # no unit of the kind 县 below a township
         assert by_label["县直单位"][13:15] == (97, 94) and round(by_label["县直单位"][15], 4) == 0.9691
         total = rows[-1]
         # 应建 1 + 18 + 656 + 31 + 97, 已建 1 + 15 + 652 + 28 + 94 (see county6.py).
         counts = [total[c : c + 2] for c in (1, 4, 7, 10, 13, 16)]
         assert counts == [(1, 1), (18, 15), (656, 652), (31, 28), (97, 94), (803, 790)]
         assert [round(total[c], 4) for c in (3, 6, 9, 12, 15, 18)] == [1.0, 0.8333, 0.9939, 0.9032, 0.9691, 0.9838]
-        assert sheet.cell(5 + len(rows) - 1, 4).number_format == "0.0%"
+        # Formatted as the page writes them: 100% and 83.3%, not 100.0%.
+        total_row = 5 + len(rows) - 1
+        assert [sheet.cell(total_row, c).number_format for c in (4, 7)] == ["0%", "0.0%"]
+        assert sheet.cell(total_row, 4).value == 1
         assert sheet.freeze_panes == "B5"
-        assert sheet.column_dimensions["A"].width >= 12
+        # Widths from the content: the names fit, the figures' columns are narrow enough to print one page wide.
+        assert sheet.column_dimensions["A"].width >= max(display_width(label) for label in labels) + 1
+        assert [sheet.column_dimensions[letter].width for letter in "BCD"] == [4.5, 4.5, 6]
 
     def test_the_csv_and_the_command(self):
         response = self.client_for(self.superuser).get(
@@ -78,6 +86,7 @@ class CoverageExportTests(TreeTestCase):
         )
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[0] == "调研县妇女组织组建情况统计表"
+        assert next(line for line in text.splitlines() if line.startswith("不计镇,")) == "不计镇" + ",—" * 18
         assert text.splitlines()[-1].startswith("合计,") and text.splitlines()[-1].endswith(",803,790,98.4%")
 
     def test_the_command_writes_xlsx_and_refuses_a_user_outside(self):
