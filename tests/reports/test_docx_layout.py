@@ -26,7 +26,7 @@ from reports.docx_layout import (
     unbreakable,
 )
 from reports.docx_report import survey_docx
-from reports.sections.common import DocSection
+from reports.sections.common import DocSection, Paragraph
 from reports.survey_document import SurveyDocument
 from reports.survey_services import survey_report_create
 from reports.survey_views import report_view
@@ -50,8 +50,8 @@ def medium_table(rows: int = 30) -> Table:
 
 def synthetic_document(table: Table) -> SurveyDocument:
     sections = [
-        DocSection("basics", "基本情况", paragraphs=["正文。" * 30], tables=[("宽表", table)]),
-        DocSection("after", "其他", paragraphs=["其后的正文。"]),
+        DocSection("basics", "基本情况", paragraphs=[Paragraph("basics.text", "正文。" * 30)], tables=[("宽表", table)]),
+        DocSection("after", "其他", paragraphs=[Paragraph("after.text", "其后的正文。")]),
     ]
     for section, heading in zip(sections, ["一、基本情况", "二、其他"], strict=True):
         section.heading = heading
