@@ -270,6 +270,18 @@ def report_transition(p, page, method):
     return 302  # done, or refused with a message on the report's page
 
 
+def report_paragraph(p, page, method):
+    """A draft's paragraph: for those who may change the report, in her scope; a final report is read-only."""
+    if page.variant != "own":
+        return 404
+    if not p.may("view", SurveyReport):
+        return 403
+    report = page.obj
+    if report.is_final or not (p.perm("change", SurveyReport) and p.scope.can_edit(report.unit)):
+        return 403
+    return 302 if method == "POST" else 200  # saved, and back to the report
+
+
 def user_password(p, page, method):
     if page.variant != "own":
         return refused_or_missing(p, User, p.may("change", User))
@@ -316,6 +328,7 @@ KINDS = {
     "docx": report_page,
     "finalize": report_transition,
     "reopen": report_transition,
+    "paragraph": report_paragraph,
     "password": user_password,
     "import": import_view,
     "process_import": lambda p, page, m: 405 if m == "GET" else import_view(p, page, m),

@@ -33,6 +33,8 @@ SITE_KINDS = {
 }
 ADMIN_SUFFIXES = {"simple_history": "revert", "password_change": "password"}
 POST_ONLY = ("finalize", "reopen", "process_import")
+# Every report of the world has its coverage paragraph (its unit and the units below hold organisations).
+PARAGRAPH_KEY = "basics.coverage"
 
 
 def url_patterns(patterns=None, prefix="", namespace=""):
@@ -138,6 +140,8 @@ class PageGenerator:
             model, model_admin, kind = admin_for(name)
             if kind == "revert":
                 history_routes[name] = route
+            elif model is not None and "<str:key>" in route:  # a report's generated paragraph
+                yield from self._object_pages(route, name, model, model_admin, kind, PARAGRAPH_KEY)
             elif model is not None and ("<path:object_id>" in route or "<id>" in route):
                 yield from self._object_pages(route, name, model, model_admin, kind)
             elif model is not None and "<str:token>" in route:
@@ -179,11 +183,10 @@ class PageGenerator:
         else:
             yield Page("/admin/no-such-page/", "catch_all", route=route)
 
-    def _object_pages(self, route, name, model, model_admin, kind):
+    def _object_pages(self, route, name, model, model_admin, kind, *more):
         for variant, (pk, obj) in self.objects_for(model, model_admin).items():
-            yield Page(
-                reverse(f"admin:{name}", args=[pk]), kind, route=route, variant=variant, model=model, obj=obj, key=name
-            )
+            url = reverse(f"admin:{name}", args=[pk, *more])
+            yield Page(url, kind, route=route, variant=variant, model=model, obj=obj, key=name)
 
     def _view_on_site_pages(self, route):
         for model, model_admin in model_admins():
