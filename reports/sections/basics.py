@@ -13,7 +13,14 @@ from stats.coverage import Tally
 from stats.formatting import format_rate
 from stats.tables import Cell, CoverageLine, CoverageTable, Table, table_of
 
-KIND_WORDS = {"township": "乡镇", "street": "街道", "village": "行政村", "community": "社区", "enterprise": "非公企业"}
+KIND_WORDS = {
+    "township": "乡镇",
+    "street": "街道",
+    "devzone": "开发区",
+    "village": "行政村",
+    "community": "社区",
+    "enterprise": "非公企业",
+}
 DIRECT_HOST_WORDS = {"agency": "机关单位", "institution": "事业单位"}
 OWN_WORD = "本级"
 CAPTION = "妇女组织组建情况（按下级单位）"

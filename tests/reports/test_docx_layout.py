@@ -50,7 +50,9 @@ def medium_table(rows: int = 30) -> Table:
 
 def synthetic_document(table: Table) -> SurveyDocument:
     sections = [
-        DocSection("basics", "基本情况", paragraphs=[Paragraph("basics.text", "正文。" * 30)], tables=[("宽表", table)]),
+        DocSection(
+            "basics", "基本情况", paragraphs=[Paragraph("basics.text", "正文。" * 30)], tables=[("宽表", table)]
+        ),
         DocSection("after", "其他", paragraphs=[Paragraph("after.text", "其后的正文。")]),
     ]
     for section, heading in zip(sections, ["一、基本情况", "二、其他"], strict=True):
