@@ -346,6 +346,7 @@ PROBLEMS = (
 )
 PROBLEMS_POINTS = PROBLEMS.split("\n")[1:]
 FIGURE_SENTENCE = "现有党政机关女干部491人，占总数的20.5%。"  # from the demo's 2025 figures for 双峰县
+OWN_WORDS = "全县党政机关女干部491人，占两成以上，<b>比例</b>仍需提高。"
 
 
 def test_flow6_county_clerk_finishes_the_draft_survey_report_and_downloads_it_as_docx(browser, demo, downloads):
@@ -370,6 +371,16 @@ def test_flow6_county_clerk_finishes_the_draft_survey_report_and_downloads_it_as
     expect(article.locator("h2").first).to_have_text("一、基本情况")
     expect(article).to_contain_text(FIGURE_SENTENCE)
 
+    # She rewrites the 妇女参政 paragraph in her own words: the report keeps it and marks it.
+    politics = article.locator("section", has=page.get_by_role("heading", name=re.compile("妇女参政$")))
+    politics.get_by_role("link", name="修改").first.click()
+    expect(page.locator(".survey-generated")).to_contain_text(FIGURE_SENTENCE)
+    page.locator("#id_text").fill(OWN_WORDS)
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("ul.messagelist")).to_contain_text("段落已保存")
+    expect(politics.locator(".survey-paragraph").first).to_contain_text(OWN_WORDS)
+    expect(politics.locator(".survey-edited").first).to_have_text("（已修改）")
+
     page.get_by_role("link", name="编辑标题和问题、对策").click()
     page.locator("#id_problems").fill(PROBLEMS)
     page.get_by_role("button", name="保存", exact=True).click()
@@ -390,7 +401,8 @@ def test_flow6_county_clerk_finishes_the_draft_survey_report_and_downloads_it_as
     paragraphs = [p.text for p in Document(path).paragraphs if p.text]
     assert paragraphs[0] == title
     assert "一、基本情况" in paragraphs
-    assert any(FIGURE_SENTENCE in text for text in paragraphs)
+    assert OWN_WORDS in paragraphs and not any(FIGURE_SENTENCE in text for text in paragraphs)
+    assert not any("已修改" in text for text in paragraphs)
     problems_heading = next(text for text in paragraphs if text.endswith("、问题与挑战"))
     after = paragraphs[paragraphs.index(problems_heading) + 1 :]
     assert after[:3] == PROBLEMS.split("\n")
