@@ -4,9 +4,7 @@ wide with the headers and the names on every page, 合计 never alone on a page,
 
 import datetime
 import io
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from decimal import Decimal
@@ -22,9 +20,10 @@ from stats.coverage import Coverage, CoverageRow, Tally, coverage
 from stats.exports import MIN_SCALE, columns_on_first_page, coverage_csv, coverage_xlsx, fitted_scale, page_ends
 from stats.formatting import MISSING, format_rate, rate_number_format
 from tests.base import TreeTestCase, kind
+from tests.reports.libreoffice import SOFFICE, pdf_pages
+from tests.reports.libreoffice import to_pdf as convert
 from tests.reports.survey_fixtures import COUNTY, ESTABLISHED, build_gap_county
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 ON = datetime.date(2012, 12, 31)
 KINDS = ["县", "乡镇", "街道", "开发区等", "村", "社区", "机关", "事业单位", "企业", "社会组织"]
 # Host units under the county, (eligible, established): 82.5%, 66.7%, 12.5% and 6.25%, so half-up
@@ -72,20 +71,7 @@ def build_long_county(townships: int) -> OrgUnit:
 def to_pdf(content: bytes, folder: Path) -> Path:
     source = folder / "coverage.xlsx"
     source.write_bytes(content)
-    profile = f"-env:UserInstallation=file://{folder / 'profile'}"
-    result = subprocess.run(
-        [SOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(folder)},
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return folder / "coverage.pdf"
-
-
-def pdf_pages(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
-    return [page for page in text.decode().split("\f") if page.strip()]
+    return convert(source)
 
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:

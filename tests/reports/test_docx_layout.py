@@ -4,7 +4,6 @@
 
 import datetime
 import io
-import os
 import re
 import subprocess
 import tempfile
@@ -31,8 +30,9 @@ from reports.survey_document import SurveyDocument
 from reports.survey_services import survey_report_create
 from reports.survey_views import report_view
 from stats.tables import Cell, Table
+from tests.reports.libreoffice import SOFFICE, pdf_pages
+from tests.reports.libreoffice import to_pdf as convert
 from tests.reports.survey_fixtures import build_gap_county
-from tests.reports.test_survey_docx import SOFFICE
 from tests.reports.wide_county import build_wide_county
 
 COVERAGE_CAPTION = "妇女组织组建情况（按下级单位）"
@@ -240,28 +240,7 @@ class DocxLayoutTests(TestCase):
 def to_pdf(content: bytes, folder: str) -> Path:
     source = Path(folder) / "report.docx"
     source.write_bytes(content)
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{Path(folder) / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            folder,
-            str(source),
-        ],
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": folder},
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return Path(folder) / "report.pdf"
-
-
-def pdf_pages(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
-    return text.decode().split("\f")[:-1]
+    return convert(source)
 
 
 def squeezed(text: str) -> str:

@@ -3,9 +3,6 @@ through LibreOffice when it is installed."""
 
 import io
 import logging
-import os
-import shutil
-import subprocess
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -24,9 +21,8 @@ from reports.survey_services import survey_report_create, survey_report_finalize
 from reports.survey_views import report_view
 from tests.base import TreeTestCase
 from tests.reports.county6 import build_county6
+from tests.reports.libreoffice import SOFFICE, to_pdf
 from tests.reports.survey_fixtures import build_gap_county
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def east_asian_font(style) -> str | None:
@@ -186,22 +182,5 @@ class SurveyCommandTests(TreeTestCase):
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "survey.docx"
             self.run_command("990101", "--year", "2012", "-o", str(source))
-            profile = Path(folder) / "profile"
-            result = subprocess.run(
-                [
-                    SOFFICE,
-                    f"-env:UserInstallation=file://{profile}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    folder,
-                    str(source),
-                ],
-                capture_output=True,
-                timeout=180,
-                env={**os.environ, "HOME": folder},
-            )
-            pdf = Path(folder) / "survey.pdf"
-            assert result.returncode == 0, result.stderr.decode(errors="replace")
+            pdf = to_pdf(source)
             assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000

@@ -15,7 +15,7 @@ from stats.coverage import coverage
 from stats.exports import coverage_xlsx
 from stats.tables import TOTAL_LABEL, summary_table
 from tests.base import TreeTestCase, page_text
-from tests.reports.wide_county import COUNTY, YEAR, build_wide_county, township_code
+from tests.reports.wide_county import YEAR, build_wide_county, township_code
 
 # Villages still under the 妇代会 form: established ones of the first two townships.
 CONGRESS_VILLAGES = [f"{township_code(t)}{200 + n:03d}" for t in (1, 2) for n in (1, 2)]
