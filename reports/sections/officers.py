@@ -1,15 +1,17 @@
-"""二、干部队伍: the officers in post, by post, sex, mode, age, education and political status, and the
-village chairs in the committees (进两委) and 三位一体."""
+"""二、干部队伍: the officers in post, by post, sex, mode, age, education and political status, the new
+officers (新任), the chairs' profile, and the village chairs in the committees (进两委) and 三位一体.
+
+Age bands and education groups are whatever set the report counted by: their labels come with the
+figures. Figures frozen before the groups existed have none, and read as they always did."""
 
 from reports.charts import Chart
-from reports.figures import OfficerFigures, SurveyFigures
+from reports.figures import Counts, OfficerFigures, SurveyFigures
 from reports.sections.common import DocSection, whole
 from rosters.models import AppointmentMode, Education, PoliticalStatus, Sex
-from rosters.profiles import AGE_BANDS
 from stats.formatting import format_share
 from stats.tables import Cell, Table
 
-AGE_LABELS = [(band, f"{band}的") for band, *_ in AGE_BANDS] + [("未知", "出生日期不详的")]
+UNKNOWN_AGE = {"未知": "出生日期不详的"}  # frozen in snapshots written before birth dates were required
 EDUCATION_LABELS = [(e.value, e.label) for e in Education] + [("未填", "未填")]
 POLITICAL_LABELS = [(p.value, p.label) for p in PoliticalStatus] + [("未填", "未填")]
 
@@ -21,6 +23,14 @@ def _counted(counts: dict, labels: list[tuple[str, str]], whole_count: int, unit
         if n:
             parts.append(f"{label}{n}{unit}" + (f"，占{format_share(n, whole_count)}" if share else ""))
     return "；".join(parts) if share else "、".join(parts)
+
+
+def age_labels(counts: Counts) -> list[tuple[str, str]]:
+    return [(band, UNKNOWN_AGE.get(band, f"{band}的")) for band, _n in counts]
+
+
+def group_labels(counts: Counts) -> list[tuple[str, str]]:
+    return [(group, "文化程度未填的" if group == "未填" else f"{group}文化程度的") for group, _n in counts]
 
 
 def _first_paragraph(figures: SurveyFigures, unit: str) -> str:
@@ -35,14 +45,38 @@ def _first_paragraph(figures: SurveyFigures, unit: str) -> str:
     return first + (f"专兼职情况：{modes}。" if modes else "")
 
 
+def _education(off: OfficerFigures, unit: str) -> tuple[str, str]:
+    """By group where the figures have groups ("大学以上文化程度的19人，占76%"), else by level."""
+    n = off.appointments
+    if off.by_education_group:
+        return "", _counted(dict(off.by_education_group), group_labels(off.by_education_group), n, unit, True)
+    return "文化程度", _counted(dict(off.by_education), EDUCATION_LABELS, n, unit, True)
+
+
 def _structure_paragraph(off: OfficerFigures, unit: str) -> str:
     n = off.appointments
     structure = [
-        ("年龄结构", _counted(dict(off.by_age_band), AGE_LABELS, n, unit, True)),
-        ("文化程度", _counted(dict(off.by_education), EDUCATION_LABELS, n, unit, True)),
+        ("", f"新任的{off.new_officers}{unit}，占{format_share(off.new_officers, n)}" if off.new_officers else ""),
+        ("年龄结构", _counted(dict(off.by_age_band), age_labels(off.by_age_band), n, unit, True)),
+        _education(off, unit),
         ("政治面貌", _counted(dict(off.by_political_status), POLITICAL_LABELS, n, unit, True)),
     ]
-    return "".join(f"{label}：{text}。" for label, text in structure if text)
+    return "".join(f"{label}：{text}。" if label else f"{text}。" for label, text in structure if text)
+
+
+def chairs_paragraph(off: OfficerFigures) -> str:
+    """主席中，新任的20人，占80%；30岁以下的17人，占68%；大学以上文化程度的19人，占76%。"""
+    chairs = off.chairs
+    if not chairs:
+        return ""
+    parts = [f"新任的{off.new_chairs}人，占{format_share(off.new_chairs, chairs)}"] if off.new_chairs else []
+    for counts, labels in (
+        (off.chairs_by_age_band, age_labels(off.chairs_by_age_band)),
+        (off.chairs_by_education_group, group_labels(off.chairs_by_education_group)),
+    ):
+        text = _counted(dict(counts), labels, chairs, "人", True)
+        parts += [text] if text else []
+    return f"担任主席（负责人）的{chairs}人。" + (f"主席中，{'；'.join(parts)}。" if parts else "")
 
 
 def officer_paragraphs(figures: SurveyFigures) -> list[str]:
@@ -52,6 +86,7 @@ def officer_paragraphs(figures: SurveyFigures) -> list[str]:
     unit = "人" if off.appointments == off.people else "人次"
     second = _structure_paragraph(off, unit)
     paragraphs = [_first_paragraph(figures, unit), second] if second else [_first_paragraph(figures, unit)]
+    paragraphs += [text for text in [chairs_paragraph(off)] if text]
     chairs = off.village_chairs
     if chairs:
         in_committees, three = off.village_chairs_in_committees, off.village_chairs_three_in_one
@@ -71,11 +106,14 @@ def officer_table(off: OfficerFigures) -> Table:
         ("任职方式", [(AppointmentMode(k).label, v) for k, v in off.by_mode]),
         ("年龄", off.by_age_band),
         ("文化程度", off.by_education),
+        ("文化程度分组", off.by_education_group),
         ("政治面貌", off.by_political_status),
+        ("新任", [("新任", off.new_officers)] if off.new_officers else []),
     ):
         for index, (item, n) in enumerate(dict(counts).items()):
             rows.append([Cell(label if index == 0 else ""), Cell(str(item)), Cell(str(n))])
             rows[-1].append(Cell(format_share(n, off.appointments)))
+    rows += _chair_rows(off)
     chairs = off.village_chairs
     if chairs:
         for label, item, n in (
@@ -84,6 +122,21 @@ def officer_table(off: OfficerFigures) -> Table:
         ):
             rows.append([Cell(label), Cell(item), Cell(str(n)), Cell(format_share(n, chairs))])
     return Table(["类别", "项目", "人数", "占比"], rows)
+
+
+def _chair_rows(off: OfficerFigures) -> list[list[Cell]]:
+    """The chairs' profile, as shares of the chairs."""
+    if not off.chairs:
+        return []
+    items = [("人数", off.chairs), ("新任", off.new_chairs), *off.chairs_by_age_band]
+    items += [
+        (f"{group}文化程度" if group != "未填" else "文化程度未填", n) for group, n in off.chairs_by_education_group
+    ]
+    items = [(item, n) for item, n in items if n]
+    return [
+        [Cell("主席（负责人）" if index == 0 else ""), Cell(item), Cell(str(n)), Cell(format_share(n, off.chairs))]
+        for index, (item, n) in enumerate(items)
+    ]
 
 
 def section(figures: SurveyFigures) -> DocSection:

@@ -20,6 +20,16 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
 FROZEN_AT = datetime.datetime(2013, 1, 15, 4, tzinfo=datetime.UTC)
 
 
+ADDED_OFFICER_FIELDS = {
+    "by_education_group": [],
+    "new_officers": 0,
+    "chairs": 0,
+    "new_chairs": 0,
+    "chairs_by_age_band": [],
+    "chairs_by_education_group": [],
+}
+
+
 def final_report(snapshot: dict) -> SurveyReport:
     return SurveyReport(
         year=2012,
@@ -61,6 +71,9 @@ class Version1SnapshotTests(SimpleTestCase):
         old = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
         snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
         assert snapshot["version"] == FIGURES_VERSION == 2
+        # The officer fields added since (groups, 新任, the chairs' profile) are written with their defaults.
+        for part in ("officers", "officers_previous"):
+            assert {name: snapshot[part].pop(name) for name in ADDED_OFFICER_FIELDS} == ADDED_OFFICER_FIELDS
         assert {**snapshot, "version": 1} == old
         assert from_snapshot(snapshot) == from_snapshot(old)
         assert rendered(snapshot) == rendered(old)
