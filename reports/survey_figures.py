@@ -18,7 +18,14 @@ from reports.figures import (
     UnitFigures,
 )
 from rosters.models import Post
-from rosters.profiles import RosterStats, default_age_bands, default_education_groups, roster_stats
+from rosters.profiles import (
+    RosterStats,
+    age_bands_of,
+    default_age_bands,
+    default_education_groups,
+    education_groups_of,
+    roster_stats,
+)
 from stats.coverage import OWN_LEVEL_LABEL, Coverage, coverage
 from stats.expressions import Expression
 from stats.indicators import indicator_value
@@ -59,6 +66,16 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
         indicators=tuple(_indicators(values_now, values_before, elements)),
         officers=_officers(officers_now, post_order),
         officers_previous=_officers(officers_before, post_order),
+    )
+
+
+def report_figures(report) -> SurveyFigures:
+    """A report's live figures, its officers counted by the sets it chose (or the defaults)."""
+    return survey_figures(
+        report.unit,
+        report.year,
+        age_bands=age_bands_of(report.age_band_set_id) if report.age_band_set_id else None,
+        education_groups=education_groups_of(report.education_group_set_id) if report.education_group_set_id else None,
     )
 
 

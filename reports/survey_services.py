@@ -8,7 +8,10 @@ from orgunits.models import OrgUnit
 from reports import errors
 from reports.figures import to_snapshot
 from reports.models import SurveyReport
-from reports.survey_figures import survey_figures
+from reports.survey_figures import report_figures
+from rosters.models import AgeBandSet, EducationGroupSet
+
+UNCHANGED = object()  # a set not given to survey_report_update
 
 
 def default_title(unit: OrgUnit, year: int) -> str:
@@ -25,7 +28,14 @@ def survey_report_validate(*, report: SurveyReport) -> None:
 
 @transaction.atomic
 def survey_report_create(
-    *, unit: OrgUnit, year: int, title: str = "", problems: str = "", measures: str = ""
+    *,
+    unit: OrgUnit,
+    year: int,
+    title: str = "",
+    problems: str = "",
+    measures: str = "",
+    age_band_set: AgeBandSet | None = None,
+    education_group_set: EducationGroupSet | None = None,
 ) -> SurveyReport:
     report = SurveyReport(
         unit=unit,
@@ -33,6 +43,8 @@ def survey_report_create(
         title=title.strip() or default_title(unit, year),
         problems=problems,
         measures=measures,
+        age_band_set=age_band_set,
+        education_group_set=education_group_set,
     )
     survey_report_validate(report=report)
     report.save()
@@ -55,12 +67,22 @@ def _saved(report: SurveyReport) -> SurveyReport:
 
 @transaction.atomic
 def survey_report_update(
-    *, report: SurveyReport, title: str | None = None, problems: str | None = None, measures: str | None = None
+    *,
+    report: SurveyReport,
+    title: str | None = None,
+    problems: str | None = None,
+    measures: str | None = None,
+    age_band_set: AgeBandSet | object | None = UNCHANGED,
+    education_group_set: EducationGroupSet | object | None = UNCHANGED,
 ) -> SurveyReport:
+    """Texts given as None, and sets not given, stay as they are; a set given as None is the default."""
     current = _locked(report, final=False, refusal=errors.SURVEY_FINAL_READ_ONLY)
     for name, value in (("title", title), ("problems", problems), ("measures", measures)):
         if value is not None:
             setattr(current, name, value.strip() if name == "title" else value)
+    for name, value in (("age_band_set", age_band_set), ("education_group_set", education_group_set)):
+        if value is not UNCHANGED:
+            setattr(current, name, value)
     return _saved(current)
 
 
@@ -68,7 +90,7 @@ def survey_report_update(
 def survey_report_finalize(*, report: SurveyReport) -> SurveyReport:
     """定稿: the figures as they are now are frozen in the snapshot."""
     current = _locked(report, final=False, refusal=errors.SURVEY_ALREADY_FINAL)
-    current.snapshot = to_snapshot(survey_figures(current.unit, current.year))
+    current.snapshot = to_snapshot(report_figures(current))
     current.status = SurveyReport.Status.FINAL
     current.frozen_at = timezone.now()
     return _saved(current)

@@ -79,12 +79,13 @@ def _group(row) -> Group:
     return Group(row.label, tuple(row.levels))
 
 
-def age_bands_of(band_set: AgeBandSet) -> tuple[Band, ...]:
-    return tuple(_band(row) for row in band_set.bands.order_by("position", "pk"))
+def age_bands_of(band_set: AgeBandSet | int) -> tuple[Band, ...]:
+    """The bands of a set (or of the set with that id), in order: one query."""
+    return tuple(_band(row) for row in AgeBand.objects.filter(set=band_set).order_by("position", "pk"))
 
 
-def education_groups_of(group_set: EducationGroupSet) -> tuple[Group, ...]:
-    return tuple(_group(row) for row in group_set.groups.order_by("position", "pk"))
+def education_groups_of(group_set: EducationGroupSet | int) -> tuple[Group, ...]:
+    return tuple(_group(row) for row in EducationGroup.objects.filter(set=group_set).order_by("position", "pk"))
 
 
 def _nearest_default(model, unit: OrgUnit | None):
