@@ -100,7 +100,7 @@ class EducationGroupSet(ProfileSet):
 
 
 def validate_levels(value) -> None:
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
         raise ValidationError(errors.EDUCATION_GROUP_EMPTY)
     for level in value:
         if level not in Education.values:
@@ -110,7 +110,8 @@ def validate_levels(value) -> None:
 class EducationGroup(models.Model):
     set = models.ForeignKey(EducationGroupSet, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="groups")
     label = models.CharField(_("名称"), max_length=20, help_text=_("如“大学以上”，报告写作“大学以上文化程度的”。"))
-    levels = models.JSONField(_("包含学历"), default=list, validators=[validate_levels])
+    # blank=True so that clean() says what an empty group lacks, instead of Django's generic message.
+    levels = models.JSONField(_("包含学历"), default=list, blank=True, validators=[validate_levels])
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -119,3 +120,7 @@ class EducationGroup(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        if not self.levels:
+            raise ValidationError({"levels": errors.EDUCATION_GROUP_EMPTY})
