@@ -33,12 +33,17 @@ def group_labels(counts: Counts) -> list[tuple[str, str]]:
     return [(group, "文化程度未填的" if group == "未填" else f"{group}文化程度的") for group, _n in counts]
 
 
+def _new_clause(off: OfficerFigures, unit: str) -> str:
+    new = off.new_officers
+    return f"；新任的{new}{unit}，占{format_share(new, off.appointments)}" if new else ""
+
+
 def _first_paragraph(figures: SurveyFigures, unit: str) -> str:
     off = figures.officers
     n = off.appointments
     first = f"{whole(figures)}各级妇女组织现有在任干部{off.people}人"
     first += f"，担任职务{n}个" if n != off.people else ""
-    first += "。其中" + "、".join(f"{post}{count}{unit}" for post, count in off.by_post) + "。"
+    first += "。其中" + "、".join(f"{post}{count}{unit}" for post, count in off.by_post) + _new_clause(off, unit) + "。"
     female = dict(off.by_sex).get(Sex.FEMALE, 0)
     first += f"女性{female}{unit}，占{format_share(female, n)}。" if female else ""
     modes = _counted(dict(off.by_mode), [(m.value, m.label) for m in AppointmentMode], n, unit, share=False)
@@ -56,7 +61,6 @@ def _education(off: OfficerFigures, unit: str) -> tuple[str, str]:
 def _structure_paragraph(off: OfficerFigures, unit: str) -> str:
     n = off.appointments
     structure = [
-        ("", f"新任的{off.new_officers}{unit}，占{format_share(off.new_officers, n)}" if off.new_officers else ""),
         ("年龄结构", _counted(dict(off.by_age_band), age_labels(off.by_age_band), n, unit, True)),
         _education(off, unit),
         ("政治面貌", _counted(dict(off.by_political_status), POLITICAL_LABELS, n, unit, True)),

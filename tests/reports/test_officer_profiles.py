@@ -232,9 +232,10 @@ class ReportTextTests(ProfileWorld):
         view = report_view(report, compare=False)
         paragraphs = view.document.section("officers").paragraphs
         assert CHAIRS_SENTENCE in paragraphs
-        structure = next(p for p in paragraphs if p.startswith("新任"))
+        assert "其中主席9人、执委1人；新任的5人，占50%。" in paragraphs[0]
+        structure = next(p for p in paragraphs if p.startswith("年龄结构"))
         assert structure.startswith(
-            "新任的5人，占50%。年龄结构：50岁及以上的3人，占30%；45–50岁的2人，占20%；35–45岁的2人，占20%；"
+            "年龄结构：50岁及以上的3人，占30%；45–50岁的2人，占20%；35–45岁的2人，占20%；"
             "35岁以下的3人，占30%。大学以上文化程度的6人，占60%；"
         )
         assert CHAIRS_SENTENCE in docx_paragraphs(survey_docx(view.document, charts=False))

@@ -137,11 +137,11 @@ class GapCountySentencesTests(TreeTestCase):
     def test_officers(self):
         first, structure, all_chairs, chairs = self.doc.section("officers").paragraphs
         assert first == (
-            "全县各级妇女组织现有在任干部5人。其中主席1人、妇女主任4人。女性5人，占100%。专兼职情况：专职1人、兼职4人。"
+            "全县各级妇女组织现有在任干部5人。其中主席1人、妇女主任4人；新任的1人，占20%。女性5人，占100%。"
+            "专兼职情况：专职1人、兼职4人。"
         )
         # Education by the national default groups; the village chair who started in 2012 is 新任 (no term).
         assert structure == (
-            "新任的1人，占20%。"
             "年龄结构：35岁及以下的4人，占80%；36–45岁的1人，占20%。"
             "大学以上文化程度的1人，占20%；高中及中专文化程度的4人，占80%。"
             "政治面貌：中共党员3人，占60%；群众2人，占40%。"
