@@ -3,6 +3,7 @@ own pages: the readable, printable report, its .docx, 定稿 and 退回草稿.""
 
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,9 +29,12 @@ from reports.survey_services import (
     survey_report_validate,
 )
 from reports.survey_views import evidence, report_view
+from rosters.models import AgeBandSet, EducationGroupSet
+from rosters.profile_admin import sets_for
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 UNIT_PLACEHOLDER = "输入代码或名称搜索"
+PROFILE_FIELDS = ("age_band_set", "education_group_set")
 
 
 class UnitAutocomplete(AutocompleteSelect):
@@ -43,7 +47,7 @@ class UnitAutocomplete(AutocompleteSelect):
 class SurveyReportForm(ServiceValidatedForm):
     class Meta:
         model = SurveyReport
-        fields = ["unit", "year", "title", "problems", "measures"]
+        fields = ["unit", "year", "title", "age_band_set", "education_group_set", "problems", "measures"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,20 +84,24 @@ class SurveyReportAdmin(ParagraphEditMixin, ScopedAdminMixin, GuardedHistoryAdmi
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             kwargs["widget"] = UnitAutocomplete(db_field, self.admin_site)
+        if db_field.related_model in (AgeBandSet, EducationGroupSet):
+            # The sets she may see; another county's set is an invalid choice, like a missing one.
+            kwargs["queryset"] = sets_for(scope_of(request), db_field.related_model.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        # No add / change / delete icons beside the unit: a report is written for a unit that exists,
-        # and the unit's own pages are where it is changed.
-        if db_field.name == "unit" and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+        # No add / change / delete icons beside the unit or the sets: a report is written for a unit
+        # that exists, and the unit's and the sets' own pages are where they are changed.
+        if isinstance(formfield, forms.ModelChoiceField) and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
             formfield.widget = formfield.widget.widget
         return formfield
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("unit", "year", "title", "problems", "measures")
-        return ("report_link", "unit", "year", "status", "frozen_at", "title", "problems", "measures")
+            return ("unit", "year", "title", *PROFILE_FIELDS, "problems", "measures")
+        fields = ("report_link", "unit", "year", "status", "frozen_at", "title", *PROFILE_FIELDS)
+        return (*fields, "problems", "measures")
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else ("report_link", "unit", "year", "status", "frozen_at")
@@ -117,7 +125,7 @@ class SurveyReportAdmin(ParagraphEditMixin, ScopedAdminMixin, GuardedHistoryAdmi
 
     def save_model(self, request, obj, form, change):
         # The form has already run the service's rules (SurveyReportForm.service_validate).
-        texts = {name: form.cleaned_data[name] for name in ("title", "problems", "measures")}
+        texts = {name: form.cleaned_data[name] for name in ("title", "problems", "measures", *PROFILE_FIELDS)}
         if change:
             survey_report_update(report=obj, **texts)
         else:

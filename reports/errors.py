@@ -9,3 +9,4 @@ SURVEY_UNIT_CLOSED = "“{unit}”在{year}年之前已撤销，不能为其写�
 SNAPSHOT_VERSION = "定稿数据快照的版本“{version}”无法识别，可识别的版本：{readable}。"
 PARAGRAPH_UNKNOWN = "报告中没有这一段生成文字（{key}），可能数据已变化，请刷新报告后再修改。"
 PARAGRAPH_TOO_LONG = "修改后的段落不能超过{limit}字（现有{length}字）。"
+SURVEY_SET_NOT_FOR_UNIT = "“{name}”属于其他单位，不能用于本报告。"

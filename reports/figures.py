@@ -124,6 +124,13 @@ class OfficerFigures:
     village_chairs: int = 0
     village_chairs_in_committees: int = 0
     village_chairs_three_in_one: int = 0
+    # Added after version 2: a snapshot without them reads them as empty, and the text leaves them out.
+    by_education_group: Counts = ()
+    new_officers: int = 0
+    chairs: int = 0
+    new_chairs: int = 0
+    chairs_by_age_band: Counts = ()
+    chairs_by_education_group: Counts = ()
 
 
 @dataclass(frozen=True)
@@ -210,9 +217,19 @@ def _indicator(data: dict) -> IndicatorFigures:
     return IndicatorFigures(**{**data, **rates})
 
 
-COUNT_FIELDS = ("by_post", "by_sex", "by_age_band", "by_education", "by_political_status", "by_mode")
+COUNT_FIELDS = (
+    "by_post",
+    "by_sex",
+    "by_age_band",
+    "by_education",
+    "by_political_status",
+    "by_mode",
+    "by_education_group",
+    "chairs_by_age_band",
+    "chairs_by_education_group",
+)
 
 
 def _officers(data: dict) -> OfficerFigures:
-    counts = {name: tuple((label, n) for label, n in data[name]) for name in COUNT_FIELDS}
+    counts = {name: tuple((label, n) for label, n in data[name]) for name in COUNT_FIELDS if name in data}
     return OfficerFigures(**{**data, **counts})

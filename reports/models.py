@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -6,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from orgunits.models import OrgUnit
 from reports import errors
+from rosters.models import AgeBandSet, EducationGroupSet
 
 
 class SurveyReport(models.Model):
@@ -26,6 +28,24 @@ class SurveyReport(models.Model):
     )
     measures = models.TextField(
         _("思考与对策"), blank=True, help_text=_("空行分段；以“1.”“（1）”“一是”开头的行为分条。")
+    )
+    age_band_set = models.ForeignKey(
+        AgeBandSet,
+        verbose_name=_("年龄段方案"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("留空则用本单位或上级的默认方案，再无则用全国默认。"),
+    )
+    education_group_set = models.ForeignKey(
+        EducationGroupSet,
+        verbose_name=_("文化程度分组方案"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("留空则用本单位或上级的默认方案，再无则用全国默认。"),
     )
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     snapshot = models.JSONField(_("定稿数据快照"), null=True, blank=True, editable=False)
@@ -56,6 +76,15 @@ class SurveyReport(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """A set owned by a unit serves that unit's subtree only."""
+        for name in ("age_band_set", "education_group_set"):
+            chosen = getattr(self, name)
+            if chosen is None or chosen.owner_id is None or self.unit_id is None:
+                continue
+            if not OrgUnit.path_within(self.unit.path, chosen.owner.path):
+                raise ValidationError({name: errors.SURVEY_SET_NOT_FOR_UNIT.format(name=chosen.name)})
 
     @property
     def is_final(self) -> bool:

@@ -18,7 +18,14 @@ from reports.figures import (
     UnitFigures,
 )
 from rosters.models import Post
-from rosters.profiles import AGE_BANDS, RosterStats, roster_stats
+from rosters.profiles import (
+    RosterStats,
+    age_bands_of,
+    default_age_bands,
+    default_education_groups,
+    education_groups_of,
+    roster_stats,
+)
 from stats.coverage import OWN_LEVEL_LABEL, Coverage, coverage
 from stats.expressions import Expression
 from stats.indicators import indicator_value
@@ -28,16 +35,24 @@ from stats.services import subtree_values
 
 # Rates are frozen to four places, so live figures compare equal to a snapshot of them.
 RATE_PLACES = Decimal("0.0001")
-AGE_ORDER = [band for band, *_ in AGE_BANDS] + ["未知"]
 
 
-def survey_figures(unit: OrgUnit, year: int) -> SurveyFigures:
+def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups=None) -> SurveyFigures:
+    """Officers are counted by the bands and groups given (rosters.profiles.Band and Group), by
+    default those of the default sets nearest the unit."""
     period = Period(year)
     previous = period.previous()
     elements = list(DataElement.objects.all())
     values_now, values_before = subtree_values(unit, period), subtree_values(unit, previous)
     cover_now, cover_before = coverage(unit, period.end), coverage(unit, previous.end)
-    officers_now, officers_before = roster_stats(unit, period.end), roster_stats(unit, previous.end)
+    profile = {
+        "age_bands": default_age_bands(unit) if age_bands is None else age_bands,
+        "education_groups": default_education_groups(unit) if education_groups is None else education_groups,
+    }
+    officers_now, officers_before = (
+        roster_stats(unit, period.end, **profile),
+        roster_stats(unit, previous.end, **profile),
+    )
     post_order = list(Post.objects.values_list("name", flat=True))
     return SurveyFigures(
         unit=UnitFigures(unit.pk, unit.code, unit.name, unit.kind.code),
@@ -51,6 +66,16 @@ def survey_figures(unit: OrgUnit, year: int) -> SurveyFigures:
         indicators=tuple(_indicators(values_now, values_before, elements)),
         officers=_officers(officers_now, post_order),
         officers_previous=_officers(officers_before, post_order),
+    )
+
+
+def report_figures(report) -> SurveyFigures:
+    """A report's live figures, its officers counted by the sets it chose (or the defaults)."""
+    return survey_figures(
+        report.unit,
+        report.year,
+        age_bands=age_bands_of(report.age_band_set_id) if report.age_band_set_id else None,
+        education_groups=education_groups_of(report.education_group_set_id) if report.education_group_set_id else None,
     )
 
 
@@ -128,13 +153,19 @@ def _officers(stats: RosterStats, post_order: list[str]) -> OfficerFigures:
         people=stats.people,
         by_post=tuple(sorted(stats.by_post.items(), key=lambda item: rank.get(item[0], len(rank)))),
         by_sex=tuple(sorted(stats.by_sex.items())),
-        by_age_band=tuple((band, stats.by_age_band[band]) for band in AGE_ORDER if stats.by_age_band.get(band)),
+        by_age_band=tuple(stats.by_age_band.items()),
         by_education=tuple(stats.by_education.most_common()),
         by_political_status=tuple(stats.by_political_status.most_common()),
         by_mode=tuple(sorted(stats.by_mode.items())),
         village_chairs=stats.village_chairs,
         village_chairs_in_committees=stats.village_chairs_in_committees,
         village_chairs_three_in_one=stats.village_chairs_three_in_one,
+        by_education_group=tuple(stats.by_education_group.items()),
+        new_officers=stats.new_officers,
+        chairs=stats.chairs,
+        new_chairs=stats.new_chairs,
+        chairs_by_age_band=tuple(stats.chairs_by_age_band.items()),
+        chairs_by_education_group=tuple(stats.chairs_by_education_group.items()),
     )
 
 

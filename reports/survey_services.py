@@ -8,10 +8,12 @@ from orgunits.models import OrgUnit
 from reports import errors
 from reports.figures import to_snapshot
 from reports.models import SurveyReport
-from reports.survey_figures import survey_figures
+from reports.survey_figures import report_figures
 from reports.survey_text import document_data, edit_of, generated_paragraph, report_sections
+from rosters.models import AgeBandSet, EducationGroupSet
 
 PARAGRAPH_LIMIT = 2000
+UNCHANGED = object()  # a set not given to survey_report_update
 
 
 def default_title(unit: OrgUnit, year: int) -> str:
@@ -28,7 +30,14 @@ def survey_report_validate(*, report: SurveyReport) -> None:
 
 @transaction.atomic
 def survey_report_create(
-    *, unit: OrgUnit, year: int, title: str = "", problems: str = "", measures: str = ""
+    *,
+    unit: OrgUnit,
+    year: int,
+    title: str = "",
+    problems: str = "",
+    measures: str = "",
+    age_band_set: AgeBandSet | None = None,
+    education_group_set: EducationGroupSet | None = None,
 ) -> SurveyReport:
     report = SurveyReport(
         unit=unit,
@@ -36,6 +45,8 @@ def survey_report_create(
         title=title.strip() or default_title(unit, year),
         problems=problems,
         measures=measures,
+        age_band_set=age_band_set,
+        education_group_set=education_group_set,
     )
     survey_report_validate(report=report)
     report.save()
@@ -58,12 +69,22 @@ def _saved(report: SurveyReport) -> SurveyReport:
 
 @transaction.atomic
 def survey_report_update(
-    *, report: SurveyReport, title: str | None = None, problems: str | None = None, measures: str | None = None
+    *,
+    report: SurveyReport,
+    title: str | None = None,
+    problems: str | None = None,
+    measures: str | None = None,
+    age_band_set: AgeBandSet | object | None = UNCHANGED,
+    education_group_set: EducationGroupSet | object | None = UNCHANGED,
 ) -> SurveyReport:
+    """Texts given as None, and sets not given, stay as they are; a set given as None is the default."""
     current = _locked(report, final=False, refusal=errors.SURVEY_FINAL_READ_ONLY)
     for name, value in (("title", title), ("problems", problems), ("measures", measures)):
         if value is not None:
             setattr(current, name, value.strip() if name == "title" else value)
+    for name, value in (("age_band_set", age_band_set), ("education_group_set", education_group_set)):
+        if value is not UNCHANGED:
+            setattr(current, name, value)
     return _saved(current)
 
 
@@ -71,7 +92,7 @@ def survey_report_update(
 def survey_report_finalize(*, report: SurveyReport) -> SurveyReport:
     """定稿: the figures as they are now are frozen in the snapshot."""
     current = _locked(report, final=False, refusal=errors.SURVEY_ALREADY_FINAL)
-    figures = survey_figures(current.unit, current.year)
+    figures = report_figures(current)
     # The text as shown, edits included, is kept with the figures: a final report reads the same
     # whatever later code would write.
     text = document_data(report_sections(figures, edits=current.edits))
@@ -98,7 +119,7 @@ def survey_report_edit_paragraph(*, report: SurveyReport, key: str, text: str) -
     The edit remembers the generated text it replaced, so the report can say when the data under it
     has changed since."""
     current = _locked(report, final=False, refusal=errors.SURVEY_FINAL_READ_ONLY)
-    generated = generated_paragraph(report_sections(survey_figures(current.unit, current.year)), key)
+    generated = generated_paragraph(report_sections(report_figures(current)), key)
     if generated is None:
         raise ValidationError({"text": errors.PARAGRAPH_UNKNOWN.format(key=key)})
     text = text.strip()

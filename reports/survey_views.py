@@ -14,7 +14,7 @@ from orgunits.models import OrgUnit
 from reports.figures import SurveyFigures, from_snapshot
 from reports.models import SurveyReport
 from reports.survey_document import SurveyDocument, build_document
-from reports.survey_figures import survey_figures, year_end
+from reports.survey_figures import report_figures, year_end
 from reports.survey_text import report_sections
 from rosters.selectors import busy_people, organisations_without_chair, terms_due
 
@@ -48,12 +48,12 @@ def report_view(report: SurveyReport, *, compare: bool = True) -> ReportView:
     if report.is_final:
         figures = from_snapshot(report.snapshot)
         if compare:
-            live = survey_figures(report.unit, report.year)
+            live = report_figures(report)
             changed = [label for key, label in PARTS.items() if getattr(live, key) != getattr(figures, key)]
         dated = timezone.localtime(report.frozen_at).date()
         sections = report_sections(figures, snapshot=report.snapshot)
     else:
-        figures = survey_figures(report.unit, report.year)
+        figures = report_figures(report)
         dated = timezone.localdate()
         sections = report_sections(figures, edits=report.edits)
     document = build_document(

@@ -297,3 +297,6 @@ class AppointmentAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImpor
         # The roles were set by the service; only the inlines, if any, are left.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+from rosters import profile_admin  # noqa: E402, F401  (registers the profile sets' admins)

@@ -22,3 +22,10 @@ TERM_DUE_BEFORE_ELECTED = "届满日期{due_on}不能早于选举日期{elected_
 TERM_CLOSED_BEFORE_ELECTED = "换届结束日期{closed_on}不能早于选举日期{elected_on}。"
 TERM_ELECTED_BEFORE_PREVIOUS = "选举日期{elected_on}不能早于上一届（第{ordinal}届）的选举日期{previous}。"
 TERM_ONE_OPEN = "“{unit}”已有未结束的届次。"
+
+AGE_BAND_NO_BOUND = "年龄段至少要有下限或上限。"
+AGE_BAND_LOWER_ABOVE_UPPER = "年龄段的下限不能大于上限。"
+AGE_SET_ONE_DEFAULT = "该单位已有默认的年龄段方案。"
+EDUCATION_SET_ONE_DEFAULT = "该单位已有默认的文化程度分组方案。"
+EDUCATION_GROUP_EMPTY = "文化程度分组至少要包含一个学历。"
+EDUCATION_GROUP_UNKNOWN_LEVEL = "学历“{value}”不在可选范围内。"

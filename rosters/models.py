@@ -275,3 +275,7 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.person.name}：{self.unit.name}{self.post.name}"
+
+
+# Officer profiles (age bands, education groups) live in their own module; Django finds them here.
+from rosters.profile_models import AgeBand, AgeBandSet, EducationGroup, EducationGroupSet  # noqa: E402, F401

@@ -24,7 +24,7 @@ from access.models import Assignment
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
 from reports.survey_services import survey_report_create
-from rosters.models import ConcurrentRole, Post
+from rosters.models import AgeBandSet, ConcurrentRole, EducationGroupSet, Post
 from rosters.services import appointment_create, person_create, term_open
 from stats.models import DataElement, EligibilityRule, Indicator, ValidationRule
 from stats.services import datavalues_save
@@ -123,6 +123,9 @@ class CeilingWorld(TreeTestCase):
             )
             EligibilityRule.objects.create(kind=host, element=element, minimum=1)
             Group.objects.create(name=f"探针组{n}")
+            # Every other profile set is 探针镇's own, the others national.
+            AgeBandSet.objects.create(name=f"探针年龄段{n}", owner=cls.probe if n % 2 else None)
+            EducationGroupSet.objects.create(name=f"探针学历分组{n}", owner=cls.probe if n % 2 else None)
 
     def grow(self) -> None:
         """From N to 3N of everything."""

@@ -36,6 +36,10 @@ CEILINGS = {
     "access.assignment history": (12, 18),
     "access.assignment revert": (11, 20),
     "rosters.concurrentrole changelist": (5, 8),
+    "rosters.agebandset changelist": (5, 8),
+    "rosters.agebandset autocomplete owner": (4, 7),
+    "rosters.educationgroupset changelist": (5, 8),
+    "rosters.educationgroupset autocomplete owner": (4, 7),
     "orgunits.orgunit changelist": (5, 8),
     "orgunits.orgunit changelist ?parent": (7, 10),
     "orgunits.orgunit changelist ?q": (6, 9),
@@ -65,7 +69,7 @@ CEILINGS = {
     "reports.surveyreport autocomplete unit": (4, 7),
     "reports.surveyreport changelist": (5, 8),
     "reports.surveyreport history": (11, 15),
-    "reports.surveyreport revert": (8, 12),
+    "reports.surveyreport revert": (10, 14),  # +2 since issue 16: the choices of the two profile sets
     "stats.validationrule changelist": (5, 8),
 }
 

@@ -9,7 +9,7 @@ from orgunits.services import unit_update
 from rosters import errors
 from rosters.identity import id_check_char, mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
-from rosters.profiles import roster_stats
+from rosters.profiles import default_age_bands, default_education_groups, roster_stats
 from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
 from rosters.services import (
     appointment_create,
@@ -230,8 +230,11 @@ class RosterStatsTests(RosterTestCase):
         self.appoint(self.zhao, self.villages[1], "主席", roles=["village_party_committee"])
         self.appoint(self.li, self.villages[2], "主席", start="2022-01-01", end="2022-12-31")  # left before
         on = day("2023-06-30")
-        with self.max_queries(3):
-            stats = roster_stats(self.shuangfeng, on)
+        bands, groups = default_age_bands(self.shuangfeng), default_education_groups(self.shuangfeng)
+        with self.max_queries(3):  # the bands and groups given; loading the default sets costs one query each
+            stats = roster_stats(self.shuangfeng, on, age_bands=bands, education_groups=groups)
+        with self.max_queries(5):
+            assert roster_stats(self.shuangfeng, on) == stats
         assert stats.appointments == 3 and stats.people == 3
         assert stats.by_post == {"主席": 2, "妇女主任": 1}
         assert stats.by_sex == {"F": 3}

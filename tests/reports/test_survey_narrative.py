@@ -162,14 +162,20 @@ class GapCountySentencesTests(TreeTestCase):
         assert not any("-" in text for texts in rows.values() for text in texts)
 
     def test_officers(self):
-        first, structure, chairs = self.doc.section("officers").texts
+        first, structure, all_chairs, chairs = self.doc.section("officers").texts
         assert first == (
-            "全县各级妇女组织现有在任干部5人。其中主席1人、妇女主任4人。女性5人，占100%。专兼职情况：专职1人、兼职4人。"
+            "全县各级妇女组织现有在任干部5人。其中主席1人、妇女主任4人；新任的1人，占20%。女性5人，占100%。"
+            "专兼职情况：专职1人、兼职4人。"
         )
+        # Education by the national default groups; the village chair who started in 2012 is 新任 (no term).
         assert structure == (
             "年龄结构：35岁及以下的4人，占80%；36–45岁的1人，占20%。"
-            "文化程度：大学本科1人，占20%；高中4人，占80%。"
+            "大学以上文化程度的1人，占20%；高中及中专文化程度的4人，占80%。"
             "政治面貌：中共党员3人，占60%；群众2人，占40%。"
+        )
+        assert all_chairs == (
+            "担任主席（负责人）的5人。主席中，新任的1人，占20%；35岁及以下的4人，占80%；36–45岁的1人，占20%；"
+            "大学以上文化程度的1人，占20%；高中及中专文化程度的4人，占80%。"
         )
         assert chairs == (
             "村（社区）妇联主席4人，其中进村（居）“两委”的4人，进两委率100%；"

@@ -20,6 +20,16 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
 FROZEN_AT = datetime.datetime(2013, 1, 15, 4, tzinfo=datetime.UTC)
 
 
+ADDED_OFFICER_FIELDS = {
+    "by_education_group": [],
+    "new_officers": 0,
+    "chairs": 0,
+    "new_chairs": 0,
+    "chairs_by_age_band": [],
+    "chairs_by_education_group": [],
+}
+
+
 def final_report(snapshot: dict) -> SurveyReport:
     return SurveyReport(
         year=2012,
@@ -61,6 +71,13 @@ class Version1SnapshotTests(SimpleTestCase):
         old = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
         snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
         assert snapshot["version"] == FIGURES_VERSION == 3
+        # The fields added since (officer groups, 新任, the chairs' profile; forms) are written with defaults.
+        for part in ("officers", "officers_previous"):
+            assert {name: snapshot[part].pop(name) for name in ADDED_OFFICER_FIELDS} == ADDED_OFFICER_FIELDS
+        for part in ("coverage", "coverage_previous"):
+            assert snapshot[part].pop("forms") == []
+        assert {**snapshot, "version": 1} == old
+        snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
         assert from_snapshot(snapshot) == from_snapshot(old)
         # Without its text kept beside the figures, a snapshot renders by the rules of its time.
         assert "document" not in snapshot

@@ -18,7 +18,7 @@ from access.scope import Scope
 from access.selectors import accounts_managed_by
 from orgunits.models import OrgUnit, UnitKind
 from reports.models import SurveyReport
-from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
+from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
 from rosters.selectors import people_for
 from stats.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
 
@@ -29,6 +29,9 @@ PEOPLE = "people"  # people (roster_admin.PersonAdmin): people_for(scope, editab
 NATIONAL = "national"  # the whole country's settings (NationalSettingsAdminMixin): Scope.national
 ACCOUNTS = "accounts"  # users and assignments (access.accounts): accounts she manages
 FIGURES = "figures"  # data values (stats.admin.DataValueAdmin): written on the entry page only
+# Profile sets (rosters.profile_admin): the national ones (no owner) are everyone's to view and change
+# where Scope.national; a unit's are seen and changed like its other rows.
+PROFILES = "profiles"
 FAMILY = {
     OrgUnit: SCOPED,
     Term: SCOPED,
@@ -46,11 +49,24 @@ FAMILY = {
     Indicator: NATIONAL,
     EligibilityRule: NATIONAL,
     Group: NATIONAL,
+    AgeBandSet: PROFILES,
+    EducationGroupSet: PROFILES,
 }
 # Admins that answer a missing id with 404 (scoped_admin.NotFoundMixin), so that an id outside her
 # scope reads as missing. The national settings' admins are Django's own, which send a missing id to
 # the index with a message (302): every national setting is visible to whoever may view the model.
-NOT_FOUND_IS_404 = {OrgUnit, Term, Appointment, SurveyReport, DataValue, Person, Assignment, User}
+NOT_FOUND_IS_404 = {
+    OrgUnit,
+    Term,
+    Appointment,
+    SurveyReport,
+    DataValue,
+    Person,
+    Assignment,
+    User,
+    AgeBandSet,
+    EducationGroupSet,
+}
 # Admins whose history pages are history_admin.GuardedHistoryAdmin's: the list of versions and the
 # revert form answer 404 for anything she may not view, before any other question.
 GUARDED_HISTORY = {OrgUnit, UnitKind, Person, Term, Appointment, Assignment, DataValue, Indicator, SurveyReport}
@@ -105,6 +121,10 @@ class Persona:
             return not (action == "change" and isinstance(obj, SurveyReport) and obj.is_final)
         if family == NATIONAL:
             return scope.national
+        if family == PROFILES:
+            if obj is None:
+                return scope.can_edit_anything
+            return scope.national if obj.owner_id is None else scope.can_edit(obj.owner)
         if family == SCOPED:
             if obj is None:
                 return scope.can_edit_anything

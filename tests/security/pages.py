@@ -250,6 +250,8 @@ class PageGenerator:
             ("term", "appointment", Term, "淑阳"),
             ("user", "assignment", get_user_model(), "xianghe"),
             ("unit", "assignment", OrgUnit, "香河"),
+            ("owner", "agebandset", OrgUnit, "香河"),
+            ("owner", "educationgroupset", OrgUnit, "1310"),
         ):
             app_label = "access" if model_name == "assignment" else "rosters"
             query = f"?app_label={app_label}&model_name={model_name}&field_name={field_name}&term={term}"

@@ -21,17 +21,18 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from orgunits.models import OrgUnit
-from rosters.models import Person, Term
+from rosters.models import AgeBandSet, EducationGroupSet, Person, Term
 from tests.base import MISSING_ID, blank_ids, page_text
 from tests.security.counts import FACTS, count
-from tests.security.expectations import FAMILY, NATIONAL, Persona, expected_status
+from tests.security.expectations import FAMILY, NATIONAL, PROFILES, Persona, expected_status
 from tests.security.forms import form_data, writable_form, write_count
 from tests.security.pages import PUBLIC, PageGenerator, ids_in, url_patterns
 from tests.security.reading import content_type, data_rows, response_text, without_fixed_text
 from tests.security.world import SecurityWorld, login, secrets_for
 
 # Foreign keys a form may carry, and which of her related objects a foreign id is taken from.
-FOREIGN_KEYS = ("unit", "parent", "new_parent", "person", "term", "user")
+PROFILE_SETS = {"age_band_set": AgeBandSet, "education_group_set": EducationGroupSet}
+FOREIGN_KEYS = ("unit", "parent", "new_parent", "owner", "person", "term", "user", *PROFILE_SETS)
 # What our own views put in the page once they have a unit to work on.
 RESULTS = ("result", "values", "rows", "figures")
 
@@ -75,7 +76,8 @@ class SweepTests(SecurityWorld):
         context = response.context
         if context is None:
             return
-        if "cl" in context and FAMILY[page.model] != NATIONAL:  # the country's settings are everyone's
+        # The country's settings, and the national profile sets, are everyone's.
+        if "cl" in context and FAMILY[page.model] not in (NATIONAL, PROFILES):
             assert context["cl"].result_count == 0, f"{page} lists {context['cl'].result_count} rows"
             count("unassigned lists empty")
         if page.kind in ("coverage", "indicators", "worklist", "entry"):
@@ -211,6 +213,8 @@ class SweepTests(SecurityWorld):
             "unit": unit and unit.pk,
             "parent": unit and unit.pk,
             "new_parent": unit and unit.pk,
+            "owner": unit and unit.pk,
+            **{name: generator.related_ids(model).get("foreign", (None,))[0] for name, model in PROFILE_SETS.items()},
             "person": generator.related_ids(Person).get("foreign", (None,))[0],
             "term": generator.related_ids(Term).get("foreign", (None,))[0],
             "user": generator.related_ids(get_user_model()).get("foreign", (None,))[0],

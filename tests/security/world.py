@@ -14,7 +14,7 @@ from access.models import Assignment
 from access.scope import Scope
 from orgunits.models import OrgUnit, UnitKind
 from reports.survey_services import survey_report_create
-from rosters.models import Person
+from rosters.models import AgeBand, AgeBandSet, EducationGroup, EducationGroupSet, Person
 from rosters.selectors import people_for
 from rosters.services import appointment_create, appointment_update, person_create, term_open
 from stats.services import datavalues_save
@@ -112,10 +112,26 @@ class SecurityWorld(TreeTestCase):
     def _figures_and_reports(cls):
         for unit in cls.townships():
             datavalues_save(unit=unit, period="2023", values={"cadres": (20, 7)})
+        cls._profile_sets()
         cls.reports = {
-            unit.pk: survey_report_create(unit=unit, year=2023, problems=f"{unit.name}的问题")
+            unit.pk: survey_report_create(
+                unit=unit, year=2023, problems=f"{unit.name}的问题", **cls.profile_sets.get(unit.pk, {})
+            )
             for unit in (cls.shuangfeng, cls.xianghe, cls.yongfeng)
         }
+
+    @classmethod
+    def _profile_sets(cls):
+        """Each county's own age bands and education groups, named after it (so a name on another
+        county's page would be found), 香河县's chosen by its report."""
+        cls.profile_sets = {}
+        for county in (cls.shuangfeng, cls.xianghe):
+            ages = AgeBandSet.objects.create(name=f"{county.name}年龄段", owner=county, is_default=True)
+            AgeBand.objects.create(set=ages, label="30岁以下", upper=30, upper_inclusive=False)
+            groups = EducationGroupSet.objects.create(name=f"{county.name}学历分组", owner=county)
+            EducationGroup.objects.create(set=groups, label="大专及以上", levels=["研究生", "大学本科", "大学专科"])
+            cls.profile_sets[county.pk] = {"age_band_set": ages, "education_group_set": groups}
+        del cls.profile_sets[cls.shuangfeng.pk]
 
     @classmethod
     def townships(cls):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0005_move_statistics_out'),
+        ('reports', '0006_profile_sets'),
     ]
 
     operations = [
