@@ -230,7 +230,7 @@ class ReportTextTests(ProfileWorld):
     def test_the_report_text_and_docx_use_the_chosen_bands(self):
         report = survey_report_create(unit=self.heye, year=2024, age_band_set=self.jianhu)
         view = report_view(report, compare=False)
-        paragraphs = view.document.section("officers").paragraphs
+        paragraphs = view.document.section("officers").texts
         assert CHAIRS_SENTENCE in paragraphs
         assert "其中主席9人、执委1人；新任的5人，占50%。" in paragraphs[0]
         structure = next(p for p in paragraphs if p.startswith("年龄结构"))
@@ -249,7 +249,7 @@ class ReportTextTests(ProfileWorld):
             report=survey_report_create(unit=self.heye, year=2024, age_band_set=self.jianhu)
         )
         AgeBand.objects.filter(set=self.jianhu).update(label="改")
-        assert CHAIRS_SENTENCE in report_view(report, compare=False).document.section("officers").paragraphs
+        assert CHAIRS_SENTENCE in report_view(report, compare=False).document.section("officers").texts
 
     def test_the_sentence_the_seed_quotes(self):
         """主席中，新任的…；30岁以下的…；大学以上文化程度的…: bands and groups with nobody left out."""
