@@ -25,6 +25,11 @@ WRITTEN = "已写出计划：{output}（改正“新代码”“关系”两列�
 NOT_APPLIED = "本命令只生成计划，未改动库中任何数据。"
 
 
+def listed(messages: list[str]) -> str:
+    """One problem on the line that says nothing was done; several below it."""
+    return messages[0] if len(messages) == 1 else "\n" + "\n".join(messages)
+
+
 class Command(RegistryCommand):
     help = (
         "对照新版区划代码与某日存续的单位，列出新增、撤销、更名、改代码、隶属变更、类型变更和并入；只生成计划，不写入。"
@@ -51,7 +56,7 @@ class Command(RegistryCommand):
         try:
             plan = plan_changes(old, new, mapping=entries, hand_added=hand_added)
         except DivisionPlanError as exc:
-            raise CommandError(MAPPING_FAILED.format(errors="\n" + "\n".join(exc.messages))) from exc
+            raise CommandError(MAPPING_FAILED.format(errors=listed(exc.messages))) from exc
         self._summary(plan, edition, day)
         if output is not None:
             kind_names = dict(UnitKind.objects.values_list("code", "name"))
@@ -74,8 +79,7 @@ class Command(RegistryCommand):
             with self.reading(directory):
                 return read_divisions(directory, under=under)
         except DivisionLoadError as exc:
-            errors = exc.messages[0] if len(exc.messages) == 1 else "\n" + "\n".join(exc.messages)
-            raise CommandError(EDITION_FAILED.format(errors=errors)) from exc
+            raise CommandError(EDITION_FAILED.format(errors=listed(exc.messages))) from exc
         except UnicodeDecodeError as exc:
             raise CommandError(NOT_UTF8.format(directory=directory)) from exc
 
@@ -87,8 +91,7 @@ class Command(RegistryCommand):
         try:
             return read_mapping(content)
         except DivisionPlanError as exc:
-            errors = exc.messages[0] if len(exc.messages) == 1 else "\n" + "\n".join(exc.messages)
-            raise CommandError(MAPPING_FAILED.format(errors=errors)) from exc
+            raise CommandError(MAPPING_FAILED.format(errors=listed(exc.messages))) from exc
 
     def _summary(self, plan, edition: str, day: datetime.date) -> None:
         counts = plan.counts()
