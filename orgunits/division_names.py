@@ -22,12 +22,13 @@ LEVEL_OF_KIND = {
     "village": "village",
     "community": "village",
 }
-SUFFIXES_OF_LEVEL = {**SUFFIXES, "city": SUFFIXES["county"], "province": ()}
+OTHER = "other"  # an area kind an administrator added: compared by code only
+SUFFIXES_OF_LEVEL = {**SUFFIXES, "city": SUFFIXES["county"], "province": (), OTHER: ()}
 
 
 def level_of(kind: str) -> str:
-    """The level of a unit kind: province, city, county, township or village."""
-    return LEVEL_OF_KIND[kind]
+    """The level of a unit kind: province, city, county, township, village, or other."""
+    return LEVEL_OF_KIND.get(kind, OTHER)
 
 
 def stripped_name(name: str, level: str) -> str:

@@ -482,6 +482,16 @@ def test_plan_divisions_names_the_row_of_a_mapping_to_an_unknown_code(database, 
     assert not (tmp_path / "计划.csv").exists()
 
 
+def test_plan_divisions_refuses_an_edition_with_a_code_in_two_places(database, demo, edition_2024):
+    streets = edition_2024 / "streets.csv"
+    streets.write_text(streets.read_text(encoding="utf-8") + '431381001,"又一街道",431381,43,4313\n', encoding="utf-8")
+    run = database.manage("plan_divisions", edition_2024, "--on", "2025-01-01", "--edition", "2024")
+    duplicate = unit_errors.CSV_DUPLICATE_CODE.format(
+        file="streets.csv", line=5, column="code", code="431381001", first="streets.csv第4行"
+    )
+    assert_refused(run, plan_divisions.EDITION_FAILED.format(errors=duplicate))
+
+
 def test_help_still_prints_the_usage(database):
     run = database.manage("import_units", "--help")
     assert run.returncode == 0 and run.stderr == ""

@@ -265,3 +265,10 @@ def test_a_mapping_file_with_a_bad_relation_names_the_row():
         f"第2行，列“关系”，值“同一”：{errors.MAPPING_BAD_RELATION}",
         f"第3行，列“新代码”：{errors.MAPPING_NEEDS_CODES}",
     ]
+
+
+def test_an_area_kind_of_its_own_is_compared_by_code_only():
+    old = [*COUNTY, township("431302101", "杉山镇"), Division("LX-01", "杉山片区", "area_zone", "431302101")]
+    new = [*COUNTY, township("431302101", "杉山镇"), Division("LX-02", "杉山片区", "area_zone", "431302101")]
+    plan = plan_changes(old, new)
+    assert (by_old(plan), added(plan)) == ({"LX-01": ("撤销", "")}, ["LX-02"])
