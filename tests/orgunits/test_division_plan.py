@@ -272,3 +272,17 @@ def test_an_area_kind_of_its_own_is_compared_by_code_only():
     new = [*COUNTY, township("431302101", "杉山镇"), Division("LX-02", "杉山片区", "area_zone", "431302101")]
     plan = plan_changes(old, new)
     assert (by_old(plan), added(plan)) == ({"LX-01": ("撤销", "")}, ["LX-02"])
+
+
+def test_the_whole_plan_fed_back_unchanged_gives_the_same_plan():
+    old = [*COUNTY, township("431302101", "杉山镇"), township("431302200", "南牛乡"), township("431302201", "茶园乡")]
+    old += [village("431302200201", "南牛村", "431302200"), village("431302201201", "上坪村", "431302201")]
+    new = [*COUNTY, township("431302101", "杉山镇"), township("431302106", "南牛镇")]
+    new += [village("431302106201", "南牛村", "431302106"), village("431302101230", "上坪村", "431302101")]
+    plan = plan_changes(old, new)
+    content = plan_file(plan, suffix=".csv", kind_names={}, edition="2023")
+    again = plan_changes(old, new, mapping=read_mapping(content))
+    assert [(c.kind, c.old_code, c.new_code) for c in again.changes] == [
+        (c.kind, c.old_code, c.new_code) for c in plan.changes
+    ]
+    assert {c.kind for c in plan.changes} == {"更名+改代码", "改代码", "并入", "改代码+隶属变更"}
