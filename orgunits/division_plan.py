@@ -100,8 +100,10 @@ def _old_change(matching: Matching, old: Division) -> DivisionChange | None:
         successor = matching.new[matching.merged[old.code]]
         return DivisionChange(MERGED_INTO, new_code=successor.code, successor=successor.code, note=note, **base)
     if old.code in matching.ambiguous:
-        names = "、".join(f"{name}（{code}）" for code, name in _candidates(matching, old.code))
-        return DivisionChange(UNDECIDED, note=errors.PLAN_AMBIGUOUS.format(candidates=names), **base)
+        candidates = _candidates(matching, old.code)
+        names = "、".join(f"{name}（{code}）" for code, name in candidates)
+        message = errors.PLAN_AMBIGUOUS if len(candidates) > 1 else errors.PLAN_CONTESTED
+        return DivisionChange(UNDECIDED, note=message.format(candidates=names), **base)
     return DivisionChange(REMOVED, note=note, **base)
 
 

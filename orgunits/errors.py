@@ -74,6 +74,7 @@ OUT_OF_SCOPE = "“{unit}”不在您的管辖范围内。"
 
 # The change plan between the units and a new edition of the division codes (orgunits/division_plan.py).
 PLAN_AMBIGUOUS = "有多个可能的对应单位：{candidates}；请在“新代码”和“关系”列中选定。"
+PLAN_CONTESTED = "可能的对应单位{candidates}也是其他原单位的可能对应；请在“新代码”和“关系”列中选定（同一单位或并入）。"
 PLAN_HAND_ADDED = "手工添加的单位，所在区划“{name}”（{code}）在新版中不再存在，需决定去向。"
 MAPPING_UNKNOWN_OLD = "该日存续的区划单位中没有这个代码。"
 MAPPING_UNKNOWN_NEW = "新版区划中没有这个代码。"

@@ -138,6 +138,8 @@ def test_two_claimants_of_one_candidate_are_listed_too():
     new = [*COUNTY, township("431302103", "合江镇"), village("431302103201", "新村", "431302103")]
     plan = plan_changes(old, new)
     assert {a.old_code for a in plan.ambiguous} == {"431302101201", "431302102201"}
+    notes = {c.note for c in plan.changes if c.kind == "待定"}
+    assert notes == {errors.PLAN_CONTESTED.format(candidates="新村（431302103201）")}
 
 
 def test_a_township_whose_villages_all_went_to_one_new_township_is_that_township():
