@@ -123,6 +123,12 @@ class LoudiTests(CityPlan):
         assert plan.counts() == {"新增": 1, "类型变更": 4, "改代码": 4}
         assert (plan.ambiguous, plan.hand_added) == ((), ())
 
+    def test_the_units_are_read_in_one_query(self):
+        county = OrgUnit.objects.get(code="431302")
+        with self.assertNumQueries(1):
+            old, hand_added = open_divisions(ON, under=county)
+        assert (len(old), hand_added) == (len(part(2022, "431302")), [])
+
     def test_only_the_units_open_on_the_date_are_compared(self):
         OrgUnit.objects.filter(code="431302003001").update(closed_on=datetime.date(2023, 1, 1))
         added = [c.new_code for c in self.plan().changes if c.kind == "新增"]
