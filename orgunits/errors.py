@@ -71,3 +71,17 @@ IMPORT_HAS_ERRORS = "文件中有{count}处错误，未导入任何数据。"
 
 # The scope check, here because the unit import below access checks it too; access.scope re-exports it.
 OUT_OF_SCOPE = "“{unit}”不在您的管辖范围内。"
+
+# The change plan between the units and a new edition of the division codes (orgunits/division_plan.py).
+PLAN_AMBIGUOUS = "有多个可能的对应单位：{candidates}；请在“新代码”和“关系”列中选定。"
+PLAN_CONTESTED = "可能的对应单位{candidates}也是其他原单位的可能对应；请在“新代码”和“关系”列中选定（同一单位或并入）。"
+PLAN_HAND_ADDED = "手工添加的单位，所在区划“{name}”（{code}）在新版中不再存在，需决定去向。"
+MAPPING_UNKNOWN_OLD = "该日存续的区划单位中没有这个代码。"
+MAPPING_UNKNOWN_NEW = "新版区划中没有这个代码。"
+MAPPING_DUPLICATE_OLD = "原代码与第{first}行重复。"
+MAPPING_STILL_THERE = "该代码在新版中仍然存在，它只能是新版中同代码单位的同一单位。"
+MAPPING_NEW_TAKEN = "该新代码已在第{first}行作为原代码“{code}”的同一单位。"
+MAPPING_NEW_STILL_ITSELF = "库中已有这个代码的单位，它在新版中就是它自己，不能再作为另一单位的同一单位。"
+MAPPING_INTO_DESCENDANT = "不能把“{name}”并入它自己或它的下级“{target}”。"
+MAPPING_BAD_RELATION = "关系应填“同一单位”或“并入”，或留空。"
+MAPPING_NEEDS_CODES = "填写了关系，就必须同时填写原代码和新代码。"

@@ -1,5 +1,10 @@
 """Read-side queries of the unit tree that pages share."""
 
+import datetime
+
+from django.db.models import Q
+
+from orgunits.loader import Division
 from orgunits.models import OrgUnit
 
 
@@ -42,3 +47,22 @@ def drilldown_chain(unit_id: str, scope) -> list[OrgUnit]:
     for link in chain:
         link.viewable = scope.can_view(link)
     return chain
+
+
+def open_divisions(day: datetime.date, *, under: OrgUnit | None = None) -> tuple[list[Division], list[Division]]:
+    """The units open on `day` as divisions, in one query: (area units, hand-added units).
+
+    Under `under`, its subtree and its ancestors. The national root stands for no unit of an edition:
+    the provinces are its roots, so it is left out and its children get no parent.
+    """
+    units = OrgUnit.objects.open_on(day)
+    if under is not None:
+        units = units.filter(OrgUnit.subtree_q(under.path) | Q(path__in=under.ancestor_paths()))
+    rows = units.codes_with_parent_codes("name", "kind__code", "kind__is_area")
+    roots = {code for code, _parent, _name, kind, _area in rows if kind == "nation"}
+    area, hand_added = [], []
+    for code, parent, name, kind, is_area in rows:
+        if kind != "nation":
+            division = Division(code, name, kind, None if parent in roots else parent or None)
+            (area if is_area else hand_added).append(division)
+    return area, hand_added

@@ -36,7 +36,7 @@ from django.db.utils import ConnectionHandler
 from access.scope import OUT_OF_SCOPE
 from imports import commands, import_command
 from orgunits import errors as unit_errors
-from orgunits.management.commands import check_tree, load_divisions
+from orgunits.management.commands import check_tree, load_divisions, plan_divisions
 from registry.management.commands import load_demo
 from reports.management.commands import survey_report
 from rosters import officers as officer_import
@@ -357,6 +357,16 @@ MISTAKES = {
         commands.BAD_CHOICE.format(argument="-v/--verbosity", value="7", choices="0、1、2、3"),
         2,
     ),
+    "a plan on a bad date": (
+        ("plan_divisions", SMALL, "--on", "2025-02-30", "--edition", "2024"),
+        plan_divisions.BAD_DATE.format(date="2025-02-30"),
+        1,
+    ),
+    "a plan without its edition": (
+        ("plan_divisions", SMALL, "--on", "2025-01-01"),
+        commands.MISSING_ARGUMENTS.format(arguments="--edition（新版区划的名称，如 2023）"),
+        2,
+    ),
     "unknown unit to export": (
         ("export_coverage", "999999", "-o", OUT),
         commands.UNKNOWN_UNIT.format(code="999999"),
@@ -425,6 +435,61 @@ def test_a_division_file_not_in_utf8_is_one_chinese_line(database, demo, tmp_pat
     assert_refused(
         database.manage("load_divisions", tmp_path / "gbk"), load_divisions.NOT_UTF8.format(directory=tmp_path / "gbk")
     )
+
+
+@pytest.fixture
+def edition_2024(tmp_path) -> Path:
+    """The small fixture a year on: 冷水江's community recoded and renamed, a village added."""
+    directory = tmp_path / "2024"
+    shutil.copytree(SMALL, directory)
+    villages = directory / "villages.csv"
+    text = villages.read_text(encoding="utf-8").replace('431381001001,"锑都社区居委会"', '431381001002,"锑都社区"')
+    villages.write_text(text + '431381001201,"新建村委会",431381001,43,4313,431381\n', encoding="utf-8")
+    return directory
+
+
+def test_plan_divisions_lists_the_changes_writes_the_plan_and_nothing_else(database, demo, edition_2024, tmp_path):
+    output = tmp_path / "计划.xlsx"
+    before = written(database)
+    argv = ("plan_divisions", edition_2024, "--on", "2025-01-01", "--edition", "2024", "--under", "431381")
+    run = database.manage(*argv, "-o", output)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout.splitlines() == [
+        plan_divisions.SUMMARY.format(edition="2024", date="2025-01-01", counts="新增1个，更名1个，改代码1个"),
+        plan_divisions.UNDECIDED_LINE.format(count=0),
+        plan_divisions.HAND_ADDED_LINE.format(count=0),
+        plan_divisions.WRITTEN.format(output=output),
+        plan_divisions.NOT_APPLIED,
+    ]
+    rows = list(openpyxl.load_workbook(output).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("原代码", "新代码", "关系", "变更类型")
+    assert [row[:6] for row in rows[1:]] == [
+        ("431381001001", "431381001002", "同一单位", "更名+改代码", "锑都社区居委会", "锑都社区"),
+        (None, "431381001201", None, "新增", None, "新建村委会"),
+    ]
+    assert rows[1][8:] == ("社区", "社区", None, "2024")
+    assert written(database) == before
+
+
+def test_plan_divisions_names_the_row_of_a_mapping_to_an_unknown_code(database, demo, edition_2024, tmp_path):
+    mapping = tmp_path / "对应表.csv"
+    mapping.write_bytes("原代码,新代码,关系\r\n431381001001,431381001999,同一单位\r\n".encode("gbk"))
+    argv = ("plan_divisions", edition_2024, "--on", "2025-01-01", "--edition", "2024", "--mapping", mapping)
+    problem = f"第2行，列“新代码”，值“431381001999”：{unit_errors.MAPPING_UNKNOWN_NEW}"
+    assert_refused(
+        database.manage(*argv, "-o", tmp_path / "计划.csv"), plan_divisions.MAPPING_FAILED.format(errors=problem)
+    )
+    assert not (tmp_path / "计划.csv").exists()
+
+
+def test_plan_divisions_refuses_an_edition_with_a_code_in_two_places(database, demo, edition_2024):
+    streets = edition_2024 / "streets.csv"
+    streets.write_text(streets.read_text(encoding="utf-8") + '431381001,"又一街道",431381,43,4313\n', encoding="utf-8")
+    run = database.manage("plan_divisions", edition_2024, "--on", "2025-01-01", "--edition", "2024")
+    duplicate = unit_errors.CSV_DUPLICATE_CODE.format(
+        file="streets.csv", line=5, column="code", code="431381001", first="streets.csv第4行"
+    )
+    assert_refused(run, plan_divisions.EDITION_FAILED.format(errors=duplicate))
 
 
 def test_help_still_prints_the_usage(database):
