@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from reports.survey_figures import report_figures
 from reports.survey_services import PARAGRAPH_LIMIT, survey_report_edit_paragraph
 from reports.survey_text import generated_paragraph, report_sections
-from reports.survey_views import report_view
 
 
 class ParagraphForm(forms.Form):
@@ -36,8 +36,7 @@ class ParagraphEditMixin:
         report = self._report(request, object_id)
         if report.is_final or not self.may_edit(request, report):
             raise PermissionDenied
-        figures = report_view(report, compare=False).figures
-        generated = generated_paragraph(report_sections(figures), key)
+        generated = generated_paragraph(report_sections(report_figures(report)), key)
         if generated is None:
             raise Http404
         back = reverse("admin:reports_surveyreport_report", args=[report.pk])

@@ -27,9 +27,6 @@ class Paragraph:
     edited: bool = False  # the user's text replaces the generated one
     stale: bool = False  # edited, and the generated text has changed since
 
-    def __str__(self) -> str:
-        return self.text
-
 
 @dataclass
 class DocSection:
