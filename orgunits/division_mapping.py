@@ -8,10 +8,10 @@ mapping. The other columns only inform and are ignored on the way back, as are r
 from imports.errors import SpreadsheetError, format_row_error
 from imports.spreadsheets import Column, find_table, parse_code, plain_text, read_cells, table_csv, table_xlsx
 from orgunits import errors
-from orgunits.division_matching import MERGED, SAME, MappingEntry
+from orgunits.division_matching import CLOSE, MERGED, MOVE_TO, SAME, MappingEntry
 from orgunits.division_plan import COLUMNS, DivisionChange, DivisionPlan, DivisionPlanError
 
-RELATIONS = (SAME, MERGED)
+RELATIONS = (SAME, MERGED, MOVE_TO, CLOSE)
 MAPPING_COLUMNS = [Column(field, header, required=True) for field, header in COLUMNS.items()]
 INFORMATIVE = ("变更类型", "原名称", "新名称", "原上级", "新上级", "原类型", "新类型", "说明", "版本")
 SHEET_TITLE = "区划调整计划"
@@ -47,7 +47,7 @@ def _entry(row: int, cells: dict, problems: list[str]) -> MappingEntry | None:
         except ValueError as exc:
             problems.append(format_row_error(row, COLUMNS[field], cells.get(field), str(exc)))
             return None
-        if not codes[field]:
+        if not codes[field] and not (field == "new_code" and relation == CLOSE):
             problems.append(format_row_error(row, COLUMNS[field], "", errors.MAPPING_NEEDS_CODES))
             return None
     return MappingEntry(row, codes["old_code"], codes["new_code"], relation)

@@ -15,6 +15,8 @@ from orgunits.loader import Division
 
 LEVELS = ("province", "city", "county", "township", "village")
 SAME, MERGED = "同一单位", "并入"
+# For a hand-added unit (an agency, an enterprise) whose division goes: put it under another unit, or close it.
+MOVE_TO, CLOSE = "移至", "撤销"
 
 
 @dataclass(frozen=True)

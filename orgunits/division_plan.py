@@ -81,7 +81,8 @@ def plan_changes(
     hand_added: list[Division] = (),
 ) -> DivisionPlan:
     """The plan from `old` (the area units open on a date) to `new` (an edition); `mapping` decides first."""
-    mapping = mapping or []
+    # Rows that decide a hand-added unit's fate (移至, 撤销) are the apply's business.
+    mapping = [entry for entry in mapping or [] if entry.relation in (SAME, MERGED)]
     check_mapping(mapping, old, new)
     matching = match_divisions(old, new, mapping)
     _check_merges(matching, mapping)

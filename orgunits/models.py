@@ -196,3 +196,7 @@ class OrgUnit(TreePaths, MP_Node):
         """The women's organisation exists on `day` (org_exists_q)."""
         established, dissolved = self.org_established_on, self.org_dissolved_on
         return established is not None and established <= day and (dissolved is None or dissolved > day)
+
+
+# The division-change records live in their own module; Django finds them here.
+from orgunits.change_models import UnitChange, UnitPastState  # noqa: E402, F401

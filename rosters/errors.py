@@ -29,3 +29,6 @@ AGE_SET_ONE_DEFAULT = "该单位已有默认的年龄段方案。"
 EDUCATION_SET_ONE_DEFAULT = "该单位已有默认的文化程度分组方案。"
 EDUCATION_GROUP_EMPTY = "文化程度分组至少要包含一个学历。"
 EDUCATION_GROUP_UNKNOWN_LEVEL = "学历“{value}”不在可选范围内。"
+
+CLOSE_TERM_AFTER = "“{unit}”第{ordinal}届的选举日期{elected_on}晚于单位撤销日期{on}，请先改正该届次。"
+CLOSE_APPOINTMENT_AFTER = "“{unit}”的{person}（{post}）任职开始于{start_on}，晚于单位撤销日期{on}，请先改正该任职。"
