@@ -106,7 +106,9 @@ class ChangeWriter:
         self.added = [c for c in plan.changes if c.kind == ADDED]
         self.removed = [c for c in plan.changes if c.kind in (REMOVED, MERGED_INTO)]
         codes = {c.old_code for c in plan.changes if c.old_code} | {d.code for d in decisions}
-        self.units = {unit.code: unit for chunk in chunked_in(OrgUnit.objects.order_by(), "code", codes) for unit in chunk}
+        self.units = {
+            unit.code: unit for chunk in chunked_in(OrgUnit.objects.order_by(), "code", codes) for unit in chunk
+        }
         self.closed = self.dissolved = 0
         self.dissolved_units: set[int] = set()
         self.roster_counts: Counter = Counter()
@@ -303,5 +305,3 @@ class ChangeWriter:
             new_kind=self.kind_codes[unit.kind_id] if moved else "",
             note=f"对应表第{decision.row}行：{decision.relation}",
         )
-
-

@@ -16,6 +16,7 @@ MERGE_LINE = (
 MERGE_ORG = "妇女组织已撤销，"
 HAND_LINE = "手工添加的单位“{name}”（{code}）：{relation}{target}。"
 DONE = "已写入。再次执行同一版本不会有任何变化。"
+NOTHING_TO_DO = "库中的单位已与这一版本一致，未写入任何数据。"
 DRY_RUN = "试运行（--dry-run）：以上是将要做的调整，未写入任何数据。"
 
 
@@ -58,4 +59,7 @@ class Command(DivisionCommand):
         for decision in result.hand_decisions:
             target = f"到{decision.target}之下" if decision.target else ""
             write(HAND_LINE.format(name=decision.name, code=decision.code, relation=decision.relation, target=target))
-        write(DRY_RUN if result.dry_run else DONE)
+        if not result.counts() and not result.hand_decisions:
+            write(NOTHING_TO_DO)
+        else:
+            write(DRY_RUN if result.dry_run else DONE)
