@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
 
+from orgunits.as_of import PlaceThen, TreeOn
 from orgunits.dates import shift_years
 from orgunits.models import OrgForm, OrgUnit, UnitKind
 from stats.formatting import percent
@@ -43,7 +44,7 @@ class Tally:
 
 @dataclass
 class CoverageRow:
-    label: str
+    label: str  # the unit's name on the coverage's date
     unit: OrgUnit | None  # None for the group of host units directly under the unit
     by_kind: dict[int, Tally] = field(default_factory=dict)
 
@@ -55,8 +56,9 @@ class CoverageRow:
         return self.by_kind.get(kind.pk, Tally())
 
     @property
-    def key(self) -> str:
-        return self.unit.branch_key if self.unit else self.label
+    def key(self) -> int | str:
+        """The same row a year earlier: the same unit, whatever its code or name was then."""
+        return self.unit.pk if self.unit else self.label
 
 
 @dataclass
@@ -74,19 +76,24 @@ class Coverage:
         return [(str(form.label), counts[form.value]) for form in OrgForm if counts[form.value]]
 
 
-def coverage(unit: OrgUnit, on: datetime.date) -> Coverage:
+def coverage(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None) -> Coverage:
+    """The coverage of `unit`'s subtree as it stood on `on`: the units open then, with the kind and
+    the place they had then, in rows named as they were then."""
     kinds = list(UnitKind.objects.all())
-    tallies, forms = _tallies_by_branch(unit, on, kinds)
-    children = list(OrgUnit.objects.children_of(unit).open_on(on).select_related("kind"))
+    kinds_by_id = {kind.pk: kind for kind in kinds}
+    tree = tree or TreeOn.of(on)
+    place = tree.place(unit)
+    tallies, forms = _tallies_by_branch(unit, place, tree, kinds)
+    children = tree.children(unit, place).open_on(on).select_related("kind").order_by("then_path")
     rows = []
-    own = tallies.get(unit.branch_key)
+    own = tallies.get(place.path)
     if own:
         rows.append(CoverageRow(OWN_LEVEL_LABEL, unit, own))
-    hosts = CoverageRow(HOST_GROUP_LABELS.get(unit.kind.code, "直属单位"), None)
+    hosts = CoverageRow(HOST_GROUP_LABELS.get(kinds_by_id[place.kind_id].code, "直属单位"), None)
     for child in children:
-        found = tallies.get(child.branch_key, {})
-        if child.kind.is_area:
-            rows.append(CoverageRow(child.name, child, found))
+        found = tallies.get(child.then_path, {})
+        if kinds_by_id[child.then_kind_id].is_area:
+            rows.append(CoverageRow(child.then_name, child, found))
         else:
             hosts.by_kind = _merge(hosts.by_kind, found)
     if hosts.by_kind:
@@ -105,9 +112,10 @@ def _merge(left: dict[int, Tally], right: dict[int, Tally]) -> dict[int, Tally]:
     return merged
 
 
-def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]):
+def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: list[UnitKind]):
     """Tallies by branch and kind, and the organisations established by kind and form."""
-    units = OrgUnit.objects.subtree(unit).open_on(on)
+    on = tree.day
+    units = tree.subtree(unit, place).open_on(on)
     eligible_cases = [
         When(eligibility=OrgUnit.Eligibility.INCLUDED, then=1),
         When(eligibility=OrgUnit.Eligibility.EXCLUDED, then=0),
@@ -122,8 +130,8 @@ def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]):
         units = units.alias(**{alias: Subquery(latest)})
         # Nested, so the figure is looked up only for units of the rule's kind.
         meets = Case(When(**{f"{alias}__gte": rule.minimum}, then=1), default=0)
-        eligible_cases.append(When(kind_id=rule.kind_id, then=meets))
-    eligible_cases.append(When(kind_id__in=[k.pk for k in kinds if k.eligible_by_default], then=1))
+        eligible_cases.append(When(then_kind_id=rule.kind_id, then=meets))
+    eligible_cases.append(When(then_kind_id__in=[k.pk for k in kinds if k.eligible_by_default], then=1))
     is_eligible = Case(*eligible_cases, default=0, output_field=IntegerField())
     is_established = Case(
         When(OrgUnit.org_exists_q(on), then=1),
@@ -132,8 +140,8 @@ def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]):
     )
     rows = (
         units.alias(is_eligible=is_eligible, is_established=is_established)
-        .annotate(branch=OrgUnit.branch_of(unit))
-        .values("branch", "kind_id", "org_form")
+        .annotate(branch=tree.branch(place))
+        .values("branch", "then_kind_id", "org_form")
         .annotate(eligible=Sum("is_eligible"), established=Sum(F("is_eligible") * F("is_established")))
         .order_by()
     )
@@ -142,7 +150,7 @@ def _tallies_by_branch(unit: OrgUnit, on: datetime.date, kinds: list[UnitKind]):
     forms: dict[int, Counter] = defaultdict(Counter)
     for row in rows:
         if row["eligible"]:
-            branch, kind_id = found[row["branch"]], row["kind_id"]
+            branch, kind_id = found[row["branch"]], row["then_kind_id"]
             branch[kind_id] = branch.get(kind_id, Tally()) + Tally(row["eligible"], row["established"])
             forms[kind_id][row["org_form"] or default_form[kind_id]] += row["established"]
     return found, forms
@@ -184,8 +192,16 @@ class CoverageComparison:
         return Change(now.tally(kind), before.tally(kind))
 
     def row_change(self, row: CoverageRow) -> Change:
-        before = next((r for r in self.previous.rows if r.key == row.key), CoverageRow(row.label, row.unit))
+        before = self._previous_row(row) or CoverageRow(row.label, row.unit)
         return Change(row.total, before.total)
+
+    def is_new(self, row: CoverageRow) -> bool:
+        """A row with no counterpart a year earlier (新设, e.g. a township created by a merger): its
+        figures are not an increase."""
+        return self._previous_row(row) is None
+
+    def _previous_row(self, row: CoverageRow) -> CoverageRow | None:
+        return next((r for r in self.previous.rows if r.key == row.key), None)
 
 
 def current_of(result: Coverage | CoverageComparison) -> Coverage:
@@ -194,4 +210,9 @@ def current_of(result: Coverage | CoverageComparison) -> Coverage:
 
 
 def coverage_with_previous_year(unit: OrgUnit, on: datetime.date) -> CoverageComparison:
-    return CoverageComparison(current=coverage(unit, on), previous=coverage(unit, one_year_earlier(on)))
+    earlier = TreeOn.of(one_year_earlier(on))
+    # Nothing changed after the earlier day: nor after the later one.
+    later = TreeOn.of(on) if earlier.changed else TreeOn(on, changed=False)
+    return CoverageComparison(
+        current=coverage(unit, on, tree=later), previous=coverage(unit, earlier.day, tree=earlier)
+    )

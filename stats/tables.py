@@ -8,6 +8,7 @@ from stats.coverage import Change, Coverage, CoverageComparison, Tally, current_
 from stats.formatting import format_change, format_rate
 
 TOTAL_LABEL = "合计"
+NEW_LABEL = "新设"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class CoverageLine:
     unit_id: int | None  # the line's unit; None for the host units together and for the total
     by_kind: tuple[Tally, ...]  # one per kind of the table, in its order
     before: Tally | None = None  # the line's total a year earlier, when compared
+    new: bool = False  # compared, and the line's unit was not there a year earlier (新设)
 
     @property
     def total(self) -> Tally:
@@ -74,6 +76,7 @@ def coverage_table(result: Coverage | CoverageComparison) -> CoverageTable:
             row.unit.pk if row.unit else None,
             tuple(row.tally(kind) for kind in current.kinds),
             comparison.row_change(row).before if comparison else None,
+            bool(comparison) and comparison.is_new(row),
         )
         for row in current.rows
     ]
@@ -144,7 +147,9 @@ def _ratio_cell(tally: Tally) -> Cell:
 def _branch_cells(line: CoverageLine, table: CoverageTable) -> list[Cell]:
     link = line.unit_id if line.unit_id != table.own_unit_id else None
     cells = [Cell(line.label, unit_id=link), *map(_ratio_cell, line.by_kind), _ratio_cell(line.total)]
-    if table.compared:
+    if table.compared and line.new:
+        cells += [Cell(NEW_LABEL), Cell("—")]
+    elif table.compared:
         change = Change(line.total, line.before)
         cells += [
             Cell(format_rate(change.before.rate), change.before.rate),

@@ -85,7 +85,7 @@ class Report6CoverageTests(TreeTestCase):
             coverage(self.county, ON)
         with self.max_queries(6):
             coverage(OrgUnit.objects.get(depth=1), ON)
-        with self.max_queries(8):
+        with self.max_queries(9):
             coverage_with_previous_year(self.county, ON)
 
     def test_before_anything_was_established_nothing_is_covered(self):

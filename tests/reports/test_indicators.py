@@ -36,7 +36,7 @@ class Report6IndicatorTests(TreeTestCase):
         assert found["coverage_township"].shown_previous == "89.5%"  # 17 of 19 at the end of 2011
 
     def test_a_constant_number_of_queries(self):
-        with self.max_queries(13):
+        with self.max_queries(14):
             indicator_values(self.county, Period(2012))
         assert Indicator.objects.count() > 15
 

@@ -1,0 +1,93 @@
+"""The tree as it stood on a day, before later division changes (区划调整).
+
+A unit keeps its row through a change; what it had before (code, name, kind, place in the tree) is a
+UnitPastState valid from `valid_from` (or always) until the day before `valid_until`. The queryset
+here joins each unit to the state it had on the day, if any, and reads `then_path`, `then_depth`,
+`then_code`, `then_name` and `then_kind_id` from it, falling back to the current values. When no
+change happened after the day (the usual case), nothing is joined at all.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, FilteredRelation, Q
+from django.db.models.functions import Coalesce, Substr
+
+from orgunits.models import OrgUnit, UnitPastState
+
+THEN_FIELDS = {"path": "path", "depth": "depth", "code": "code", "name": "name", "kind_id": "kind"}
+
+
+@dataclass(frozen=True)
+class PlaceThen:
+    """Where a unit stood on a day, and what it was called."""
+
+    path: str
+    depth: int
+    code: str
+    name: str
+    kind_id: int
+
+
+def changed_after(day: datetime.date) -> bool:
+    """Whether any unit changed after `day`, so that the tree on `day` differs from today's."""
+    return UnitPastState.objects.filter(valid_until__gt=day).exists()
+
+
+def _state_on(day: datetime.date, prefix: str = "") -> Q:
+    """The past state that was valid on `day`: at most one per unit, since they do not overlap."""
+    return Q(**{f"{prefix}valid_until__gt": day}) & (
+        Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})
+    )
+
+
+@dataclass(frozen=True)
+class TreeOn:
+    """The tree on `day`. `changed` says whether it differs from today's; when not, every method
+    answers with today's tree and no join."""
+
+    day: datetime.date
+    changed: bool
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "TreeOn":
+        return cls(day, changed_after(day))
+
+    def annotate(self, queryset):
+        """The queryset with then_path, then_depth, then_code, then_name and then_kind_id."""
+        if not self.changed:
+            return queryset.annotate(**{f"then_{name}": F(name) for name in THEN_FIELDS})
+        condition = _state_on(self.day, "past_states__")
+        queryset = queryset.annotate(state_then=FilteredRelation("past_states", condition=condition))
+        return queryset.annotate(
+            **{f"then_{name}": Coalesce(f"state_then__{field}", F(name)) for name, field in THEN_FIELDS.items()}
+        )
+
+    def place(self, unit: OrgUnit) -> PlaceThen:
+        state = UnitPastState.objects.filter(_state_on(self.day), unit=unit).first() if self.changed else None
+        source = state or unit
+        return PlaceThen(source.path, source.depth, source.code, source.name, source.kind_id)
+
+    def subtree(self, unit: OrgUnit, place: PlaceThen | None = None, *, include_self: bool = True):
+        """The units in `unit`'s subtree as it stood then (open or not), with the then_* fields: those
+        below it now that have not moved since, and those whose state then lies below it."""
+        if not self.changed:
+            return self.annotate(OrgUnit.objects.subtree(unit, include_self=include_self))
+        place = place or self.place(unit)
+        within = OrgUnit.subtree_q(place.path, include_self=include_self)
+        moved_since = UnitPastState.objects.filter(_state_on(self.day), within).values("unit_id")
+        first, last = OrgUnit.subtree_range(place.path)
+        units = self.annotate(OrgUnit.objects.filter(within | Q(pk__in=moved_since)))
+        units = units.filter(then_path__range=(first, last))
+        return units if include_self else units.exclude(then_path=place.path)
+
+    def children(self, unit: OrgUnit, place: PlaceThen | None = None):
+        """The units directly below `unit` then, as they were (open or not)."""
+        place = place or self.place(unit)
+        return self.subtree(unit, place, include_self=False).filter(then_depth=place.depth + 1)
+
+    @staticmethod
+    def branch(place: PlaceThen):
+        """For the units of subtree(): the then-path of the child branch each lies in (the unit's own
+        then-path for itself)."""
+        return Substr("then_path", 1, (place.depth + 1) * OrgUnit.steplen)
