@@ -87,12 +87,12 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
     import_columns = unit_import.COLUMNS
     history_list_display = ("name", "code", "closed_on", "org_established_on")
     form = OrgUnitForm
-    list_display = ("tree_name", "code", "kind", "children", "location", "status", "org_status")
+    list_display = ("tree_name", "code_column", "kind", "children", "location", "status", "org_status")
     list_display_links = None
     list_select_related = ("kind",)
     list_filter = (ParentFilter, KindFilter, LevelFilter, StatusFilter, OrgFilter)
     list_per_page = 50
-    sortable_by = ("tree_name", "code")
+    sortable_by = ("tree_name", "code_column")
     search_fields = ("code", "name")
     search_help_text = "字母数字按代码前缀搜索（如 4313），汉字按名称搜索（如 青树坪）。"
     show_full_result_count = False
@@ -114,7 +114,8 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         return self.list_display
 
     def get_search_results(self, request, queryset, search_term):
-        return search_units(queryset, search_term), False
+        request.old_codes_found = {}
+        return search_units(queryset, search_term, old_codes=request.old_codes_found), False
 
     def get_ordering(self, request):
         # Code search results are shown flat, so code order reads as well as tree order.
@@ -134,6 +135,13 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
             url,
             unit.name,
         )
+
+    @admin.display(description="代码", ordering="code")
+    def code_column(self, unit):
+        old = getattr(unit, "old_code_found", None)  # a code it had before a division change, searched for
+        if old:
+            return format_html('{}<br><span class="help">原代码 {}</span>', unit.code, old)
+        return unit.code
 
     @admin.display(description="下级")
     def children(self, unit):

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Q
 
 from orgunits.loader import Division
-from orgunits.models import OrgUnit
+from orgunits.models import OrgUnit, UnitPastState
 
 
 def is_code_term(term: str) -> bool:
@@ -13,10 +13,16 @@ def is_code_term(term: str) -> bool:
     return bool(term) and term.isascii() and term.replace("-", "").replace("_", "").isalnum()
 
 
-def search_units(queryset, term: str):
+# More units than a page would show: enough to find a unit by a code it had before.
+OLD_CODE_MATCHES = 200
+
+
+def search_units(queryset, term: str, *, old_codes: dict | None = None):
     """Units whose code starts with `term` (a code term) or whose name contains it.
 
-    The code prefix is also given as a range, so the code index returns matches in code order.
+    The code prefix is also given as a range, so the code index returns matches in code order. A code
+    a unit had before a division change finds it too; `old_codes`, when given, receives
+    {unit id: the old code matched} for labelling (原代码).
     """
     term = term.strip()
     if not term:
@@ -24,14 +30,23 @@ def search_units(queryset, term: str):
     if not is_code_term(term):
         return queryset.filter(name__contains=term)
     prefix = term.upper()
-    queryset = queryset.filter(code__startswith=prefix)
+    matches = Q(code__startswith=prefix)
     if prefix.isalnum():
         # LIKE alone cannot use the code index under a C.UTF-8 collation, and the planner would walk
         # the path index instead. Only for letters and digits: linguistic collations ignore "-" and
         # "_", so the range could miss rows.
         after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        queryset = queryset.filter(code__gte=prefix, code__lt=after)
-    return queryset
+        matches &= Q(code__gte=prefix, code__lt=after)
+    earlier = _units_by_old_code(prefix)
+    if old_codes is not None:
+        old_codes.update(earlier)
+    # Only OR-ed in when some unit had such a code, so the usual search keeps its plain index plan.
+    return queryset.filter(matches | Q(pk__in=list(earlier)) if earlier else matches)
+
+
+def _units_by_old_code(prefix: str) -> dict[int, str]:
+    states = UnitPastState.objects.filter(code__startswith=prefix).exclude(unit__code__startswith=prefix)
+    return dict(states.order_by("code").values_list("unit_id", "code")[:OLD_CODE_MATCHES])
 
 
 def drilldown_chain(unit_id: str, scope) -> list[OrgUnit]:

@@ -113,6 +113,8 @@ class UnitChangeList(ChangeList):
         locations = location_labels(self.result_list) if "location" in self.list_display else {}
         indent_base = min((unit.depth for unit in self.result_list), default=1)
         flat = bool(self.query)
+        old_codes = getattr(request, "old_codes_found", {})
         for unit in self.result_list:
             unit.location_label = locations.get(unit.pk, "")
+            unit.old_code_found = old_codes.get(unit.pk)
             unit.indent = 0 if flat else unit.depth - indent_base

@@ -3,49 +3,12 @@ with the kind, name and parent they had then; after it, today's tree. One county
 
 import datetime
 
-from django.test import TestCase
-
 from orgunits.as_of import TreeOn
-from orgunits.division_apply import divisions_apply
-from orgunits.division_matching import MappingEntry
-from orgunits.loader import Division, load_divisions
 from orgunits.models import OrgUnit
 from stats.coverage import OWN_LEVEL_LABEL, coverage, coverage_with_previous_year
 from stats.tables import NEW_LABEL, branch_table
 from tests.base import unit
-
-CHANGED_ON = datetime.date(2023, 6, 30)
-BEFORE = datetime.date(2023, 6, 29)
-TOP = [
-    Division("43", "湖南省", "province", None),
-    Division("4313", "娄底市", "city", "43"),
-    Division("431302", "娄星区", "county", "4313"),
-]
-EDITION_2022 = [
-    *TOP,
-    Division("431302101", "杉山镇", "township", "431302"),
-    Division("431302101210", "方石村", "village", "431302101"),
-    Division("431302101201", "大坪村", "village", "431302101"),
-    Division("431302102", "茅塘乡", "township", "431302"),
-    Division("431302102201", "甲村", "village", "431302102"),
-    Division("431302102202", "乙村", "village", "431302102"),
-]
-EDITION_2023 = [
-    *TOP,
-    Division("431302101", "杉山镇", "township", "431302"),
-    # 村改居: recoded and retyped.
-    Division("431302101012", "方石社区", "community", "431302101"),
-    # 乡 → 镇: renamed and recoded, its villages recoded under it.
-    Division("431302106", "茅塘镇", "township", "431302"),
-    Division("431302106201", "甲村", "village", "431302106"),
-    Division("431302106202", "乙村", "village", "431302106"),
-    # Moved to 茅塘镇 with a new code (the mapping says it is the same village).
-    Division("431302106203", "大坪村", "village", "431302106"),
-    # A new street with a new community.
-    Division("431302007", "兴隆街道", "street", "431302"),
-    Division("431302007001", "兴隆社区", "community", "431302007"),
-]
-MAPPING = [MappingEntry(2, "431302101201", "431302106203", "同一单位")]
+from tests.orgunits.changed_county import BEFORE, CHANGED_ON, ChangedCountyTestCase
 
 
 def eligible(result, kind_code: str) -> int:
@@ -63,15 +26,7 @@ def rows(result) -> list[tuple[str, dict]]:
     return [(row.label, {code: t.eligible for code, t in _by_code(row).items()}) for row in result.rows]
 
 
-class TreeAsOfTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        load_divisions(EDITION_2022)
-        OrgUnit.objects.update(org_established_on=datetime.date(2020, 1, 1))
-        cls.fangshi, cls.daping = unit("431302101210"), unit("431302101201")
-        divisions_apply(divisions=EDITION_2023, on=CHANGED_ON, edition="2023", under=unit("4313"), mapping=MAPPING)
-        cls.county = OrgUnit.objects.select_related("kind").get(code="431302")
-
+class TreeAsOfTests(ChangedCountyTestCase):
     def test_before_the_change_the_county_counts_the_units_as_they_were(self):
         result = coverage(self.county, BEFORE)
         assert rows(result) == [
