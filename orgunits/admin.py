@@ -17,6 +17,7 @@ from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 from orgunits import errors, unit_export, unit_import
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices
+from orgunits.change_admin import unit_changes_field
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.resources import UnitResource
@@ -205,7 +206,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         return count, url
 
     def get_readonly_fields(self, request, obj=None):
-        return (ancestors_field(request), *self.readonly_fields)
+        return (ancestors_field(request), unit_changes_field, *self.readonly_fields)
 
     def get_inlines(self, request, obj):
         return [CurrentRosterInline] if obj else []
@@ -228,6 +229,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
             (None, {"fields": ("code", "name", "kind")}),
             ("存续期", {"fields": dates, "description": "撤销整个下级请用右上角的“撤销”。"}),
             ("妇女组织", {"fields": org}),
+            ("区划调整", {"fields": (unit_changes_field,)}),
             ("树结构", {"fields": ("path_info",), "classes": ("collapse",)}),
         ]
 

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, User
 from access.models import Assignment
 from access.scope import Scope
 from access.selectors import accounts_managed_by
-from orgunits.models import OrgUnit, UnitKind
+from orgunits.models import OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
 from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
 from rosters.selectors import people_for
@@ -32,12 +32,14 @@ FIGURES = "figures"  # data values (stats.admin.DataValueAdmin): written on the 
 # Profile sets (rosters.profile_admin): the national ones (no owner) are everyone's to view and change
 # where Scope.national; a unit's are seen and changed like its other rows.
 PROFILES = "profiles"
+RECORDS = "records"  # dated division changes (orgunits.change_admin): viewed like a unit's rows, never written
 FAMILY = {
     OrgUnit: SCOPED,
     Term: SCOPED,
     Appointment: SCOPED,
     SurveyReport: SCOPED,
     DataValue: FIGURES,
+    UnitChange: RECORDS,
     Person: PEOPLE,
     Assignment: ACCOUNTS,
     User: ACCOUNTS,
@@ -57,6 +59,7 @@ FAMILY = {
 # the index with a message (302): every national setting is visible to whoever may view the model.
 NOT_FOUND_IS_404 = {
     OrgUnit,
+    UnitChange,
     Term,
     Appointment,
     SurveyReport,
@@ -115,6 +118,8 @@ class Persona:
         if action == "view":
             return True
         family, scope = FAMILY[model], self.scope
+        if family == RECORDS:
+            return False
         if family == FIGURES:
             return action == "delete" and (scope.can_edit_anything if obj is None else scope.can_edit(obj.unit))
         if self.superuser:

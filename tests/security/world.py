@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from access.models import Assignment
 from access.scope import Scope
-from orgunits.models import OrgUnit, UnitKind
+from orgunits.models import OrgUnit, UnitChange, UnitKind
 from reports.survey_services import survey_report_create
 from rosters.models import AgeBand, AgeBandSet, EducationGroup, EducationGroupSet, Person
 from rosters.selectors import people_for
@@ -67,6 +67,7 @@ class SecurityWorld(TreeTestCase):
             OrgUnit.objects.subtree(county).update(org_established_on=day("2016-03-08"))
         cls._officers()
         cls._figures_and_reports()
+        cls._division_changes()
 
     @classmethod
     def _person(cls, name, birth, area, sequence, phone, *, created_by=None):
@@ -119,6 +120,23 @@ class SecurityWorld(TreeTestCase):
             )
             for unit in (cls.shuangfeng, cls.xianghe, cls.yongfeng)
         }
+
+    @classmethod
+    def _division_changes(cls):
+        """A dated record in each county, as apply_divisions writes them (the names are unique)."""
+        for township in (cls.heye, cls.shutang):
+            UnitChange.objects.create(
+                changed_on=day("2023-06-30"),
+                edition="2023",
+                change_type="更名",
+                unit=township,
+                old_code=township.code,
+                new_code=township.code,
+                old_name=f"{township.name}旧名",
+                new_name=township.name,
+                old_kind="township",
+                new_kind="township",
+            )
 
     @classmethod
     def _profile_sets(cls):
