@@ -4,7 +4,7 @@ Run from the repo root (`make bench`):
 
     SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only SECTION]
 
-Sections: load, insert, admin, coverage, officers, survey, import.
+Sections: load, insert, admin, coverage, officers, survey, import, divisions (bench/divisions_bench.py).
 
 Every measure is set against a baseline taken in the same run on the same database (raw COPY,
 raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
@@ -62,6 +62,7 @@ django.setup()
 warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
 import psycopg
+from divisions_bench import bench_divisions
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -89,6 +90,7 @@ ADMIN_MEDIAN_BUDGET_MS = 300
 ADMIN_USERNAME = "bench-admin"
 DRILLDOWN_COUNTY_CODE = "431321"  # 双峰县, also in the demo data: 16 townships and streets, 523 villages
 COPY_CHUNK_BYTES = 8 * 1024 * 1024
+SECTIONS = ("load", "insert", "admin", "coverage", "officers", "survey", "import", "divisions")
 
 
 # ---------------------------------------------------------------- results
@@ -833,9 +835,7 @@ def render_markdown(sections: list[Section], preamble: list[str], argv: list[str
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-load", action="store_true", help="沿用已载入的全国树，跳过载入一节")
-    parser.add_argument(
-        "--only", choices=("load", "insert", "admin", "coverage", "officers", "survey", "import"), help="只跑这一节"
-    )
+    parser.add_argument("--only", choices=SECTIONS, help="只跑这一节")
     return parser.parse_args(argv)
 
 
@@ -851,8 +851,9 @@ def main(argv: list[str]) -> int:
     ensure_database()
     call_command("migrate", verbosity=0)
     divisions_dir = Path(os.environ.get("DIVISIONS_DIR", REPO_ROOT.parent / "shared" / "data" / "china-division"))
+    divisions_2022_dir = Path(os.environ.get("DIVISIONS_2022_DIR", divisions_dir.parent / "china-division-2022"))
 
-    wanted = [args.only] if args.only else ["load", "insert", "admin", "coverage", "officers", "survey", "import"]
+    wanted = [args.only] if args.only else list(SECTIONS)
     if args.skip_load and "load" in wanted:
         wanted.remove("load")
     if not wanted:
@@ -871,6 +872,10 @@ def main(argv: list[str]) -> int:
         "officers": bench_officers,
         "import": lambda: bench_import(divisions_dir),
         "survey": bench_survey,
+        # Last: it empties the unit table and leaves it holding the 2023 edition loaded alone.
+        "divisions": lambda: bench_divisions(
+            Section("8. 区划调整 apply_divisions（全国，2022版 → 2023版）"), Row, divisions_dir, divisions_2022_dir
+        ),
     }
     if any(name in later for name in wanted):
         preamble.append(settle_unit_table())

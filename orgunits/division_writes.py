@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -29,6 +30,7 @@ from orgunits.models import NATION_CODE, OrgUnit, UnitChange, UnitKind, UnitPast
 from orgunits.signals import units_closed
 
 WRITE_BATCH = 2000
+UPDATE_BATCH = 10000
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,14 @@ class ChangeWriter:
             return
         reason = errors.APPLY_CLOSED_REASON.format(edition=self.edition, change=what)
         history = {**self.history, "default_change_reason": f"{self.history['default_change_reason']}：{reason}"[:100]}
-        bulk_update_with_history(units, OrgUnit, fields, batch_size=WRITE_BATCH, **history)
+        if connection.vendor != "postgresql":
+            bulk_update_with_history(units, OrgUnit, fields, batch_size=WRITE_BATCH, **history)
+            return
+        # What bulk_update_with_history does, but one UPDATE … FROM unnest(…) per batch: Django's
+        # bulk_update builds a CASE WHEN per row and column, which took 17 s of the national apply.
+        for start in range(0, len(units), UPDATE_BATCH):
+            _update_rows(units[start : start + UPDATE_BATCH], fields)
+        OrgUnit.history.bulk_history_create(units, batch_size=WRITE_BATCH, update=True, **history)
 
     def _add_new(self) -> None:
         forest = [
@@ -236,13 +245,25 @@ class ChangeWriter:
 
     def _move(self) -> None:
         reason = f"{self.history['default_change_reason']}：区划调整（{self.edition}版），隶属变更"[:100]
-        for unit, target_code in self._moving():
-            unit = OrgUnit.objects.get(pk=unit.pk)
-            target = OrgUnit.objects.get(code=target_code)
-            OrgUnit.objects.move(unit, target, "last-child")
-            moved = OrgUnit.objects.get(pk=unit.pk)
-            moved._change_reason = reason
-            moved.save(update_fields=["updated_at"])
+        moving, now = self._moving(), timezone.now()
+        codes = {target for _unit, target in moving}
+        targets = {unit.code: unit for chunk in chunked_in(OrgUnit.objects.order_by(), "code", codes) for unit in chunk}
+        for unit, target_code in moving:
+            # treebeard reads both paths again first: an earlier move may have changed either.
+            OrgUnit.objects.move(unit, targets[target_code], "last-child")
+        # The history entry and updated_at of each moved unit, for all of them at once (a save per
+        # unit did the same, three queries each).
+        moved = []
+        for chunk in chunked_in(OrgUnit.objects.order_by(), "pk", [unit.pk for unit, _target in moving]):
+            chunk.update(updated_at=now)
+            moved += chunk
+        OrgUnit.history.bulk_history_create(
+            moved,
+            batch_size=WRITE_BATCH,
+            update=True,
+            default_user=self.history["default_user"],
+            default_change_reason=reason,
+        )
 
     def _close(self) -> None:
         closing, now = self.closing, timezone.now()
@@ -304,4 +325,24 @@ class ChangeWriter:
             old_kind=self.kind_codes[unit.kind_id],
             new_kind=self.kind_codes[unit.kind_id] if moved else "",
             note=f"对应表第{decision.row}行：{decision.relation}",
+        )
+
+
+def _update_rows(units: list[OrgUnit], fields: list[str]) -> None:
+    """UPDATE the units' `fields` to their values in memory, in one statement (PostgreSQL)."""
+    columns = [OrgUnit._meta.get_field(name) for name in fields]
+    arrays = [[unit.pk for unit in units]]
+    arrays += [
+        [column.get_db_prep_value(getattr(unit, column.attname), connection) for unit in units] for column in columns
+    ]
+    quote = connection.ops.quote_name
+    names = [quote(column.column) for column in columns]
+    casts = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+    sets = ", ".join(f"{name} = v.{name}" for name in names)
+    table, pk = quote(OrgUnit._meta.db_table), quote(OrgUnit._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET {sets} FROM unnest(%s::bigint[], {casts}) AS v({pk}, {', '.join(names)}) "
+            f"WHERE t.{pk} = v.{pk}",
+            arrays,
         )
