@@ -251,9 +251,8 @@ class FiveCitiesFrom2022To2023Tests(TestCase):
             )
             assert out.getvalue().endswith("库中的单位已与这一版本一致，未写入任何数据。\n"), out.getvalue()
 
-    # Placeholder for the main session's coverage as of a date: on the day before the change the table
-    # must read as a registry of the 2022 edition alone does. Remove the mark once it is built.
-    @pytest.mark.xfail(strict=True, raises=AssertionError, reason="tree as of a date: not yet built")
+    # On the day before the change the table reads as a registry of the 2022 edition alone does: the
+    # units open then, with the kind and the parent they had then (orgunits.as_of).
     def test_eligible_units_the_day_before_are_those_of_the_2022_edition(self):
         expected = expected_tallies(self.edition_2022())
         found = self.tallies_on(DAY_BEFORE, "eligible")
