@@ -32,6 +32,9 @@ APPLY_RATIO_BUDGET = 2.0
 RSS_BUDGET_MIB = 1024
 READ_BUDGET_S = 1.0
 READ_PAUSE_S = 0.05
+PAST_RATIO_BUDGET = 2.0
+PAST_COUNTY = "130123"  # 正定县: 南牛乡 became 南牛镇, its villages recoded under it
+PAST_REPEATS = 15
 READ_COUNTY = "431321"  # 双峰县, untouched by the 2023 edition; its coverage table is the page's query
 ON, EDITION = "2023-06-30", "2023"
 MAX_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
@@ -143,6 +146,7 @@ def bench_divisions(section, row_type, new_dir: Path, old_dir: Path):
         # Without the mapping: its rows name 2022 units that are gone now, which the apply refuses.
         again = manage("apply_divisions", *common)
     tree = manage("check_tree")
+    past, today = time_past_coverage(PAST_COUNTY)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {unit_table} RESTART IDENTITY CASCADE")
     loaded_2023 = manage("load_divisions", str(new_dir))
@@ -185,6 +189,17 @@ def bench_divisions(section, row_type, new_dir: Path, old_dir: Path):
             else "—",
             budget=section.check(worst <= READ_BUDGET_S, f"≤ {READ_BUDGET_S:g} s", f"读取最长 {worst:.1f} s"),
         ),
+        row_type(
+            f"{PAST_COUNTY} 组建率表，调整前一日（2023-06-29，按当时的树）：中位数",
+            f"{past * 1000:.1f} ms",
+            f"{today * 1000:.1f} ms（调整当日，今天的树）",
+            f"{past / today:.1f}×",
+            section.check(
+                past <= PAST_RATIO_BUDGET * today,
+                f"≤ {PAST_RATIO_BUDGET:g}×",
+                f"过去日期的组建率为当日的 {past / today:.1f} 倍",
+            ),
+        ),
         row_type("再次执行同一版本（应无变化）", f"{again.seconds:.1f} s"),
         row_type("check_tree", f"{tree.seconds:.1f} s"),
     ]
@@ -209,6 +224,23 @@ def bench_divisions(section, row_type, new_dir: Path, old_dir: Path):
         "最后清空单位表并载入2023版，库恢复为其他各节所需的状态。",
     ]
     return section
+
+
+def time_past_coverage(county: str) -> tuple[float, float]:
+    """Median seconds of the county's coverage the day before the change and on the day."""
+    from stats.coverage import coverage
+
+    unit = OrgUnit.objects.select_related("kind").get(code=county)
+    medians = []
+    for day in (date(2023, 6, 29), date.fromisoformat(ON)):
+        coverage(unit, day)  # warm
+        samples = []
+        for _ in range(PAST_REPEATS):
+            started = time.perf_counter()
+            coverage(unit, day)
+            samples.append(time.perf_counter() - started)
+        medians.append(statistics.median(samples))
+    return medians[0], medians[1]
 
 
 def _rss(run: Run) -> str:

@@ -15,7 +15,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from orgunits.loader import read_divisions
-from orgunits.models import OrgUnit
+from orgunits.models import OrgUnit, UnitChange
 from registry.demo import DEMO_TODAY
 from registry.demo.organisations import county_plans, read_hosts
 from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
@@ -26,7 +26,7 @@ from rosters.identity import id_birth_date, id_sex, validate_id_number, validate
 from rosters.models import Appointment, Person, Term
 from rosters.profiles import roster_stats
 from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
-from stats.coverage import coverage_with_previous_year
+from stats.coverage import coverage, coverage_with_previous_year
 from stats.models import DataValue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -266,3 +266,19 @@ class LoadedDemoTests(TestCase):
         self.assertEqual(readme_number(r"(\d+) values"), DataValue.objects.count())
         for name in ("units.csv", "officers.csv", "statistics-long.csv", "statistics-wide.csv"):
             self.assertIn(f"docs/samples/{name}", demo_section())
+
+    def test_loudi_louxing_was_brought_from_the_2022_edition_to_2023(self):
+        self.assertIn("娄星区按2022版区划载入后调整到2023版：区划调整（2023版，2023-06-30）：新增1个", self.output)
+        fangshi = OrgUnit.objects.get(code="431302005012")
+        self.assertEqual((fangshi.name, fangshi.kind.code), ("方石社区", "community"))
+        change = UnitChange.objects.get(unit=fangshi)
+        self.assertEqual((change.old_code, change.old_name, change.old_kind), ("431302005210", "方石村", "village"))
+        self.assertTrue(fangshi.has_org_on(datetime.date(2023, 7, 1)))  # the organisation stayed on its unit
+        self.assertTrue(fangshi.history.filter(history_change_reason__contains="区划调整（2023版）").exists())
+        self.assertEqual(fangshi.past_states.get().name, "方石村")
+        louxing = OrgUnit.objects.select_related("kind").get(code="431302")
+        before, after = (coverage(louxing, datetime.date.fromisoformat(d)) for d in ("2023-06-29", "2023-06-30"))
+        kind = {k.code: k for k in before.kinds}
+        self.assertEqual(
+            before.summary.tally(kind["community"]).eligible + 3, after.summary.tally(kind["community"]).eligible
+        )

@@ -15,6 +15,7 @@ from orgunits.loader import DivisionLoadError, load_divisions, read_divisions
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
 from registry.demo import build as build_demo
+from registry.demo.division_change import demo_division_change
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 DEMO_REFUSED = "演示数据未载入：{errors}"
@@ -82,10 +83,13 @@ class Command(RegistryCommand):
                 raise CommandError(DEMO_REFUSED.format(errors="\n".join(exc.messages))) from exc
             created_hosts = self._load_hosts(DEMO_DIR / "hosts.csv")
             built = build_demo(DEMO_DIR, groups=DEMO_GROUPS)
+            changed = demo_division_change(DEMO_DIR / "division-change")
         self.stdout.write(
             f"演示数据：新增区划{result.created}个、机关企事业单位{created_hosts}个；"
             f"共{OrgUnit.objects.count()}个单位。{built.summary()}。"
         )
+        if changed:
+            self.stdout.write(f"娄星区按2022版区划载入后调整到2023版：{changed}")
         if superuser:
             self._ensure_superuser()
         if personas:
