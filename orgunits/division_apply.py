@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from imports.audit import bulk_history_kwargs
+from imports.queries import chunked_in
 from orgunits import errors
 from orgunits.division_matching import MappingEntry
 from orgunits.division_plan import DivisionPlan, DivisionPlanError, plan_changes
@@ -69,7 +70,8 @@ def divisions_apply(
         OrgUnit.objects.lock_for_bulk_write()
         _check_date(on, under)
         old, hand_added = open_divisions(on, under=under)
-        plan = plan_changes(old, divisions, mapping=list(mapping), hand_added=hand_added)
+        mapping = _not_yet_applied(mapping, on=on, edition=edition)
+        plan = plan_changes(old, divisions, mapping=mapping, hand_added=hand_added)
         decisions = hand_decisions(mapping, plan=plan, hand_added=hand_added, divisions=divisions)
         _check_decided(plan, decisions)
         result = ApplyResult(plan, edition, on, dry_run, hand_decisions=decisions)
@@ -86,6 +88,16 @@ def divisions_apply(
         if dry_run:
             transaction.set_rollback(True)
         return result
+
+
+def _not_yet_applied(mapping, *, on: datetime.date, edition: str) -> list[MappingEntry]:
+    """The mapping without the rows this same change already carried out: applying the edition again
+    with the file that completed it the first time then finds nothing to change, not unknown codes."""
+    changes = UnitChange.objects.filter(changed_on=on, edition=edition).exclude(old_code="").order_by()
+    done = set()
+    for chunk in chunked_in(changes, "old_code", {entry.old_code for entry in mapping}):
+        done.update(chunk.values_list("old_code", flat=True))
+    return [entry for entry in mapping if entry.old_code not in done]
 
 
 def _check_date(on: datetime.date, under: OrgUnit | None) -> None:
