@@ -58,13 +58,14 @@ def hand_decisions(
 ) -> list[HandDecision]:
     """The 移至 and 撤销 rows, checked against the hand-added units open in the area and the edition."""
     units = {unit.code: unit for unit in hand_added}
-    edition = {division.code for division in divisions}
+    edition = {division.code: division.kind for division in divisions}
     closing = {entry.old_code for entry in mapping if entry.relation == CLOSE}
+    kinds = {kind.code: kind for kind in UnitKind.objects.prefetch_related("allowed_parents")}
     decisions, problems, first = [], [], {}
     for entry in mapping:
         if entry.relation not in (MOVE_TO, CLOSE):
             continue
-        problem = _decision_problem(entry, units, edition, closing, first)
+        problem = _decision_problem(entry, units, edition, closing, first, kinds)
         first.setdefault(entry.old_code, entry.row)
         if problem:
             problems.append(format_row_error(entry.row, COLUMNS[problem[0]], getattr(entry, problem[0]), problem[1]))
@@ -78,7 +79,7 @@ def hand_decisions(
     return decisions
 
 
-def _decision_problem(entry, units, edition, closing, first) -> tuple[str, str] | None:
+def _decision_problem(entry, units, edition, closing, first, kinds) -> tuple[str, str] | None:
     if entry.old_code not in units:
         return "old_code", errors.APPLY_HAND_UNKNOWN
     if entry.old_code in first:
@@ -95,6 +96,13 @@ def _decision_problem(entry, units, edition, closing, first) -> tuple[str, str] 
         if code == entry.old_code:
             return "new_code", errors.APPLY_MOVE_INTO_ITSELF.format(name=units[entry.old_code].name)
         code = units[code].parent_code
+    kind, parent_kind = kinds[units[entry.old_code].kind], kinds[edition.get(target) or units[target].kind]
+    allowed = list(kind.allowed_parents.all())
+    if parent_kind not in allowed:
+        names = "、".join(k.name for k in allowed)
+        return "new_code", errors.KIND_NOT_ALLOWED_UNDER.format(
+            kind=kind.name, parent_kind=parent_kind.name, allowed=names
+        )
     return None
 
 
@@ -157,10 +165,12 @@ class ChangeWriter:
     def _closing(self) -> list[OrgUnit]:
         """The units closed: removed and merged ones, and the hand-added ones closed with what lies below."""
         closing = [self.units[c.old_code] for c in self.removed]
+        # A unit below with a 移至 row of its own leaves before, with what lies below it.
+        moving = tuple(self.units[d.code].path for d in self.decisions if d.relation == MOVE_TO)
         for decision in self.decisions:
             if decision.relation == CLOSE:
                 below = OrgUnit.objects.subtree(self.units[decision.code]).open_on(self.on)
-                closing += list(below)
+                closing += [unit for unit in below if not unit.path.startswith(moving)]
         return list({unit.pk: unit for unit in closing}.values())
 
     # Writes -------------------------------------------------------------------------------
@@ -192,6 +202,9 @@ class ChangeWriter:
         since = {}
         for chunk in chunked_in(UnitPastState.objects.order_by(), "unit_id", states):
             since.update(chunk.values("unit_id").annotate(last=Max("valid_until")).values_list("unit_id", "last"))
+        # A second apply on the same day keeps the state before the first one (from == until would
+        # break the check constraint, which PostgreSQL enforces even where the row would conflict).
+        states = {pk: state for pk, state in states.items() if since.get(pk) != self.on}
         UnitPastState.objects.bulk_create(
             (
                 UnitPastState(
@@ -207,7 +220,6 @@ class ChangeWriter:
                 for pk, (code, name, kind_id, path, depth) in states.items()
             ),
             batch_size=WRITE_BATCH,
-            # A second apply on the same day keeps the state before the first one.
             ignore_conflicts=True,
         )
 
