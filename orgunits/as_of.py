@@ -75,10 +75,14 @@ class TreeOn:
             return self.annotate(OrgUnit.objects.subtree(unit, include_self=include_self))
         place = place or self.place(unit)
         within = OrgUnit.subtree_q(place.path, include_self=include_self)
-        moved_since = UnitPastState.objects.filter(_state_on(self.day), within).values("unit_id")
+        # The ids as a list, not a subquery: with literal ids PostgreSQL ORs two index scans (path
+        # and pk); with a subquery it would filter every unit of the country.
+        moved_since = list(UnitPastState.objects.filter(_state_on(self.day), within).values_list("unit_id", flat=True))
         first, last = OrgUnit.subtree_range(place.path)
-        units = self.annotate(OrgUnit.objects.filter(within | Q(pk__in=moved_since)))
-        units = units.filter(then_path__range=(first, last))
+        units = (
+            OrgUnit.objects.filter(within | Q(pk__in=moved_since)) if moved_since else OrgUnit.objects.filter(within)
+        )
+        units = self.annotate(units).filter(then_path__range=(first, last))
         return units if include_self else units.exclude(then_path=place.path)
 
     def children(self, unit: OrgUnit, place: PlaceThen | None = None):
