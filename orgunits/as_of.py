@@ -8,9 +8,9 @@ change happened after the day (the usual case), nothing is joined at all.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Exists, F, FilteredRelation, Q
 from django.db.models.functions import Coalesce, Substr
 
 from orgunits.models import OrgUnit, UnitPastState
@@ -48,10 +48,21 @@ class TreeOn:
 
     day: datetime.date
     changed: bool
+    # path -> ids of the units whose state then lies below it: asked once per subtree.
+    _moved: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, day: datetime.date) -> "TreeOn":
         return cls(day, changed_after(day))
+
+    @classmethod
+    def around(cls, unit: OrgUnit, day: datetime.date) -> tuple["TreeOn", PlaceThen]:
+        """The tree on `day` and the unit's place in it, in one indexed query."""
+        later = UnitPastState.objects.filter(valid_until__gt=day).order_by()
+        units = cls(day, changed=True).annotate(OrgUnit.objects.filter(pk=unit.pk).order_by())
+        row = units.annotate(changed=Exists(later)).values("changed", *(f"then_{name}" for name in THEN_FIELDS))[0]
+        place = PlaceThen(*(row[f"then_{name}"] for name in ("path", "depth", "code", "name", "kind_id")))
+        return cls(day, changed=row["changed"]), place
 
     def annotate(self, queryset):
         """The queryset with then_path, then_depth, then_code, then_name and then_kind_id."""
@@ -64,7 +75,8 @@ class TreeOn:
         )
 
     def place(self, unit: OrgUnit) -> PlaceThen:
-        state = UnitPastState.objects.filter(_state_on(self.day), unit=unit).first() if self.changed else None
+        states = UnitPastState.objects.filter(_state_on(self.day), unit=unit).order_by()
+        state = states.first() if self.changed else None
         source = state or unit
         return PlaceThen(source.path, source.depth, source.code, source.name, source.kind_id)
 
@@ -77,13 +89,19 @@ class TreeOn:
         within = OrgUnit.subtree_q(place.path, include_self=include_self)
         # The ids as a list, not a subquery: with literal ids PostgreSQL ORs two index scans (path
         # and pk); with a subquery it would filter every unit of the country.
-        moved_since = list(UnitPastState.objects.filter(_state_on(self.day), within).values_list("unit_id", flat=True))
+        moved_since = self._moved_below(place.path)
         first, last = OrgUnit.subtree_range(place.path)
         units = (
             OrgUnit.objects.filter(within | Q(pk__in=moved_since)) if moved_since else OrgUnit.objects.filter(within)
         )
         units = self.annotate(units).filter(then_path__range=(first, last))
         return units if include_self else units.exclude(then_path=place.path)
+
+    def _moved_below(self, path: str) -> list[int]:
+        if path not in self._moved:
+            states = UnitPastState.objects.filter(_state_on(self.day), OrgUnit.subtree_q(path)).order_by()
+            self._moved[path] = list(states.values_list("unit_id", flat=True))
+        return self._moved[path]
 
     def children(self, unit: OrgUnit, place: PlaceThen | None = None):
         """The units directly below `unit` then, as they were (open or not)."""

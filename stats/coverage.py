@@ -81,8 +81,10 @@ def coverage(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None) ->
     the place they had then, in rows named as they were then."""
     kinds = list(UnitKind.objects.all())
     kinds_by_id = {kind.pk: kind for kind in kinds}
-    tree = tree or TreeOn.of(on)
-    place = tree.place(unit)
+    if tree is None:
+        tree, place = TreeOn.around(unit, on)
+    else:
+        place = tree.place(unit)
     tallies, forms = _tallies_by_branch(unit, place, tree, kinds)
     children = tree.children(unit, place).open_on(on).select_related("kind").order_by("then_path")
     rows = []
