@@ -109,6 +109,7 @@ class PreviewResult(Result):
         self.summary: list[tuple[str, int, str]] = []
         self.unknown_headers: list[str] = []
         self.error_messages: list[str] = []
+        self.notes: list[str] = []  # what the import inferred, e.g. an old code mapped to its unit
         self.preview_rows: list[PreviewRow] = []
         self.preview_hidden = 0
         self.error_file: str | None = None

@@ -46,6 +46,8 @@ class SpreadsheetImportCommand(RegistryCommand):
             self.stderr.write(UNKNOWN_HEADERS.format(headers="、".join(plan.unknown_headers)))
         if not plan.valid:
             raise CommandError(FILE_HAS_ERRORS.format(errors="\n".join(plan.messages())))
+        for note in plan.notes():
+            self.stdout.write(note)
         if dry_run:
             self.stdout.write(CHECKED.format(summary=importer.summary(plan)))
             return

@@ -26,6 +26,7 @@ class PlannedRow:
     kind: str = "new"  # one of KINDS
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # header -> messages
     changes: dict[str, str] = field(default_factory=dict)  # header -> the stored value it replaces, as shown
+    notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # header -> what was inferred
 
 
 @dataclass
@@ -43,6 +44,16 @@ class Plan:
 
     def count(self, kind: str) -> int:
         return sum(1 for row in self.rows if row.kind == kind)
+
+    def notes(self) -> list[str]:
+        """What the import inferred and the user should know (an old code mapped to its unit), by row."""
+        field_of = {column.header: column.field for column in self.columns}
+        return [
+            format_row_error(row.number, header, self._value(row, field_of.get(header)), note)
+            for row in self.rows
+            for header, notes in row.notes.items()
+            for note in notes
+        ]
 
     def messages(self) -> list[str]:
         field_of = {column.header: column.field for column in self.columns}

@@ -39,6 +39,7 @@ class ImporterResource(resources.Resource):
             error_messages=plan.messages(),
             user=user,
         )
+        result.notes = plan.notes()
         if plan.valid and not dry_run:
             try:
                 with audit_source(f"导入 {kwargs.get('file_name') or '文件'}"):

@@ -20,6 +20,7 @@ from imports.pipeline import Importer, Plan, PlannedRow
 from imports.queries import chunked_in
 from imports.spreadsheets import Column, SpreadsheetError, Table, find_table, normalize_text
 from orgunits.models import OrgUnit
+from orgunits.old_codes import CodeLookup, units_by_code
 from stats import errors
 from stats.models import DataElement, DataValue, ValidationRule
 from stats.periods import Period
@@ -120,7 +121,7 @@ def write(plan: StatsImport) -> StatsImport:
 def _check_rows(plan: StatsImport, table: Table, scope) -> None:
     elements = {element.code: element for element in DataElement.objects.all()}
     headers = {column.field: column.header for column in table.columns}
-    units = _units({normalize_text(row.raw.get("unit_code")).upper() for row in plan.rows})
+    units = units_by_code({normalize_text(row.raw.get("unit_code")).upper() for row in plan.rows})
     for row in plan.rows:
         _parse_key(row, headers, units, scope)
         if plan.shape == "long":
@@ -131,22 +132,25 @@ def _check_rows(plan: StatsImport, table: Table, scope) -> None:
     _plan_writes(plan, elements, headers)
 
 
-def _units(codes: set[str]) -> dict[str, OrgUnit]:
-    return {unit.code: unit for chunk in chunked_in(OrgUnit.objects, "code", codes - {""}) for unit in chunk}
-
-
-def _parse_key(row: StatsRow, headers: dict, units: dict, scope) -> None:
+def _parse_key(row: StatsRow, headers: dict, units: CodeLookup, scope) -> None:
+    _parse_period(row, headers)
     code = normalize_text(row.raw.get("unit_code")).upper()
     if not code:
         row.errors[headers["unit_code"]].append(REQUIRED_VALUE)
     else:
-        row.unit = units.get(code)
+        # A code from before a division change means the unit it meant on the period's last day.
+        row.unit, note = units.unit_on(code, row.period.end if row.period else None)
         if row.unit is not None and scope is not None and not scope.can_view(row.unit):
             row.unit = None  # out of her scope reads exactly like a code that does not exist
+        if row.unit is not None and note:
+            row.notes[headers["unit_code"]].append(note)
         if row.unit is None:
             row.errors[headers["unit_code"]].append(UNKNOWN_UNIT.format(code=code))
         elif scope is not None and not scope.can_edit(row.unit):
             row.errors[headers["unit_code"]].append(OUT_OF_SCOPE.format(unit=row.unit.name))
+
+
+def _parse_period(row: StatsRow, headers: dict) -> None:
     text = normalize_text(row.raw.get("period"))
     if not text:
         row.errors[headers["period"]].append(REQUIRED_VALUE)

@@ -1,9 +1,26 @@
 """Old codes keep working after a division change (issue 17): the unit list finds a unit by a code it
-had, labelled 原代码, within her own subtree only."""
+had, labelled 原代码, within her own subtree only; the statistics import maps last year's codes to
+their units as of each period's last day and says so in the preview."""
+
+import datetime
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import TestCase
 
 from access.models import Assignment
+from imports.errors import format_row_error
+from orgunits.division_apply import divisions_apply
+from orgunits.division_matching import MappingEntry
+from orgunits.loader import Division, load_divisions
+from orgunits.old_codes import OLD_CODE_MERGED, OLD_CODE_RECODED
+from stats.models import DataValue
 from tests.base import UNIT_PERMS, admin_url, make_user, page_text, unit
-from tests.orgunits.changed_county import ChangedCountyTestCase
+from tests.orgunits.changed_county import CHANGED_ON, EDITION_2022, EDITION_2023, MAPPING, ChangedCountyTestCase
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BING, JIA = "431302103201", "431302106201"
 
 FANGSHI_BEFORE, FANGSHI_NOW = "431302101210", "431302101012"
 
@@ -40,3 +57,49 @@ class OldCodeSearchTests(ChangedCountyTestCase):
     def test_outside_her_subtree_an_old_code_finds_nothing(self):
         text = self.search(self.other_clerk, FANGSHI_BEFORE)
         assert "方石社区" not in text and "原代码" not in text
+
+
+class OldCodesInImportsTests(TestCase):
+    """Last year's file: 方石村's old code, and 丙村, merged into 甲村 on the day of the change."""
+
+    @classmethod
+    def setUpTestData(cls):
+        extra = [Division("431302103", "石门乡", "township", "431302"), Division(BING, "丙村", "village", "431302103")]
+        load_divisions([*EDITION_2022, *extra])
+        mapping = [*MAPPING, MappingEntry(3, BING, JIA, "并入")]
+        divisions_apply(divisions=EDITION_2023, on=CHANGED_ON, edition="2023", under=unit("431302"), mapping=mapping)
+
+    def import_stats(self, *args) -> str:
+        out = StringIO()
+        call_command("import_stats", str(FIXTURES / "stats" / "old_codes.csv"), *args, stdout=out)
+        return out.getvalue()
+
+    def test_the_preview_says_where_each_old_code_went(self):
+        fangshi, jia = unit(FANGSHI_NOW), unit(JIA)
+        lines = self.import_stats("--dry-run").splitlines()
+        recoded = OLD_CODE_RECODED.format(old=FANGSHI_BEFORE, on=CHANGED_ON, new=FANGSHI_NOW, name=fangshi.name)
+        merged = OLD_CODE_MERGED.format(
+            old=BING, old_name="丙村", on=CHANGED_ON, new=JIA, name=jia.name, day=datetime.date(2023, 12, 31)
+        )
+        assert lines[:2] == [
+            format_row_error(2, "单位代码", FANGSHI_BEFORE, recoded),
+            format_row_error(4, "单位代码", BING, merged),
+        ]
+        assert not DataValue.objects.exists()
+
+    def test_figures_go_to_the_unit_as_of_the_periods_last_day(self):
+        self.import_stats()
+        found = {
+            (value.unit.code, str(value.period)): value.total for value in DataValue.objects.select_related("unit")
+        }
+        # 丙村's 2022 figure stays on 丙村 (closed since); its 2023 figure is 甲村's.
+        assert found == {(FANGSHI_NOW, "2022"): 1210, (BING, "2022"): 800, (JIA, "2023"): 805}
+
+    def test_the_admin_preview_lists_them_under_说明(self):
+        self.client.force_login(make_user("root", superuser=True))
+        with (FIXTURES / "stats" / "old_codes.csv").open("rb") as handle:
+            response = self.client.post(admin_url("datavalue_import"), {"import_file": handle, "format": "0"})
+        text = response.content.decode()
+        assert "说明（共 2 处）" in text
+        assert "代码431302103201（丙村）已于2023-06-30并入431302106201（甲村）" in text
+        assert not DataValue.objects.exists()

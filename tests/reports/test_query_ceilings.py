@@ -27,10 +27,11 @@ CEILINGS = {
     "reports.surveyreport report": (32, 35),
     "reports.surveyreport report final": (27, 30),
     "reports.surveyreport docx": (27, 30),
-    "stats.datavalue import long preview": (7, 11),
-    "stats.datavalue import long confirm": (13, 17),
-    "stats.datavalue import wide preview": (7, 11),
-    "stats.datavalue import wide confirm": (13, 17),
+    # +1 since issue 17: whether any division change was applied, before looking up old codes.
+    "stats.datavalue import long preview": (8, 12),
+    "stats.datavalue import long confirm": (14, 18),
+    "stats.datavalue import wide preview": (8, 12),
+    "stats.datavalue import wide confirm": (14, 18),
 }
 
 
