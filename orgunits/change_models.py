@@ -70,7 +70,10 @@ class UnitPastState(models.Model):
         verbose_name = verbose_name_plural = _("单位历史状态")
         ordering = ["unit", "valid_until"]
         indexes = [
-            models.Index(fields=["valid_until", "path"], name="unitpaststate_until_path"),
+            # The states below a path (orgunits.as_of): a range on path, then the date.
+            models.Index(fields=["path", "valid_until"], name="unitpaststate_path_until"),
+            # Whether anything changed after a day.
+            models.Index(fields=["valid_until"], name="unitpaststate_until"),
             models.Index(fields=["code"], name="unitpaststate_code"),
         ]
         constraints = [

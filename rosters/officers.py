@@ -18,7 +18,7 @@ from imports.audit import bulk_history_kwargs
 from imports.errors import REQUIRED_VALUE, UNKNOWN_UNIT
 from imports.pipeline import Importer, Plan, PlannedRow
 from imports.spreadsheets import Column, Table, find_table, normalize_text, parse_date, read_upload, table_xlsx
-from orgunits.models import OrgUnit
+from orgunits.old_codes import units_by_code
 from rosters import errors
 from rosters.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
 from rosters.models import Appointment, AppointmentMode, ConcurrentRole, Person, Post, Sex
@@ -119,7 +119,7 @@ class _Lookups:
     def __init__(self, rows: list[dict], scope=None):
         self.scope = scope
         codes = {normalize_text(row.get("unit_code")).upper() for row in rows}
-        self.units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)}
+        self.units = units_by_code(codes)
         self.posts = {post.name: post for post in Post.objects.all()}
         self.roles = list(ConcurrentRole.objects.all())
         self.sex = _Choices(Sex.choices, "性别", default=Sex.FEMALE)
@@ -195,9 +195,12 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
     birth_date = _date(raw.get("birth_date"), problems, HEADER_OF["birth_date"])
     start_on = _date(raw.get("start_on"), problems, HEADER_OF["start_on"])
     end_on = _date(raw.get("end_on"), problems, HEADER_OF["end_on"])
-    unit = lookups.units.get(normalize_text(text["unit_code"]).upper())
+    # A code from before a division change means the unit it meant on the day the appointment began.
+    unit, note = lookups.units.unit_on(normalize_text(text["unit_code"]).upper(), start_on)
     if unit is not None and lookups.scope is not None and not lookups.scope.can_view(unit):
         unit = None  # out of her scope reads exactly like a code that does not exist
+    if unit is not None and note:
+        outcome.notes[HEADER_OF["unit_code"]].append(note)
     if text["unit_code"] and unit is None:
         problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(code=text["unit_code"]))
     elif unit is not None and lookups.scope is not None and not lookups.scope.can_edit(unit):

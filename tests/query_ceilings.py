@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.models import Assignment
-from orgunits.models import OrgUnit, UnitKind
+from orgunits.models import OrgUnit, UnitChange, UnitKind
 from orgunits.services import unit_create
 from reports.survey_services import survey_report_create
 from rosters.models import AgeBandSet, ConcurrentRole, EducationGroupSet, Post
@@ -95,6 +95,18 @@ class CeilingWorld(TreeTestCase):
             )
             datavalues_save(unit=village, period=str(YEAR), values={"cadres": (10, 3), "population": (900, 450)})
             survey_report_create(unit=village, year=YEAR)
+            UnitChange.objects.create(
+                changed_on=day("2023-06-30"),
+                edition="2023",
+                change_type="更名",
+                unit=village,
+                old_code=village.code,
+                new_code=village.code,
+                old_name=f"{village.name}旧名",
+                new_name=village.name,
+                old_kind="village",
+                new_kind="village",
+            )
             account = make_user(f"probe-{n}")
             Assignment.objects.create(user=account, unit=village, role=Assignment.Role.VIEWER)
             villages.append(village)

@@ -45,7 +45,9 @@ CEILINGS = {
     "orgunits.orgunit changelist ?q": (6, 9),
     "orgunits.orgunit choose": (5, 8),
     "orgunits.orgunit history": (9, 12),
-    "orgunits.orgunit revert": (8, 11),
+    # +1 since issue 17: the unit's division changes on its form.
+    "orgunits.orgunit revert": (9, 12),
+    "orgunits.unitchange changelist": (5, 8),
     "rosters.person changelist": (4, 7),
     "rosters.person history": (9, 15),
     "rosters.person revert": (6, 15),

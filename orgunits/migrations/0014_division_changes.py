@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '单位历史状态',
                 'verbose_name_plural': '单位历史状态',
                 'ordering': ['unit', 'valid_until'],
-                'indexes': [models.Index(fields=['valid_until', 'path'], name='unitpaststate_until_path'), models.Index(fields=['code'], name='unitpaststate_code')],
+                'indexes': [models.Index(fields=['path', 'valid_until'], name='unitpaststate_path_until'), models.Index(fields=['valid_until'], name='unitpaststate_until'), models.Index(fields=['code'], name='unitpaststate_code')],
                 'constraints': [models.UniqueConstraint(fields=('unit', 'valid_until'), name='unitpaststate_one_per_unit_and_date'), models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_from__lt', models.F('valid_until')), _connector='OR'), name='unitpaststate_from_before_until')],
             },
         ),

@@ -14,7 +14,9 @@ from imports.errors import format_row_error
 from orgunits.division_apply import divisions_apply
 from orgunits.division_matching import MappingEntry
 from orgunits.loader import Division, load_divisions
+from orgunits.models import OrgUnit
 from orgunits.old_codes import OLD_CODE_MERGED, OLD_CODE_RECODED
+from rosters.models import Appointment
 from stats.models import DataValue
 from tests.base import UNIT_PERMS, admin_url, make_user, page_text, unit
 from tests.orgunits.changed_county import CHANGED_ON, EDITION_2022, EDITION_2023, MAPPING, ChangedCountyTestCase
@@ -66,6 +68,7 @@ class OldCodesInImportsTests(TestCase):
     def setUpTestData(cls):
         extra = [Division("431302103", "石门乡", "township", "431302"), Division(BING, "丙村", "village", "431302103")]
         load_divisions([*EDITION_2022, *extra])
+        OrgUnit.objects.update(org_established_on=datetime.date(2020, 1, 1))
         mapping = [*MAPPING, MappingEntry(3, BING, JIA, "并入")]
         divisions_apply(divisions=EDITION_2023, on=CHANGED_ON, edition="2023", under=unit("431302"), mapping=mapping)
 
@@ -103,3 +106,12 @@ class OldCodesInImportsTests(TestCase):
         assert "说明（共 2 处）" in text
         assert "代码431302103201（丙村）已于2023-06-30并入431302106201（甲村）" in text
         assert not DataValue.objects.exists()
+
+    def test_the_officer_import_takes_an_old_code_too(self):
+        out = StringIO()
+        call_command("import_officers", str(FIXTURES / "officers" / "old_code.csv"), stdout=out)
+        fangshi = unit(FANGSHI_NOW)
+        recoded = OLD_CODE_RECODED.format(old=FANGSHI_BEFORE, on=CHANGED_ON, new=FANGSHI_NOW, name=fangshi.name)
+        # The officer import never repeats a cell's value (it may be personal data).
+        assert out.getvalue().splitlines()[0] == format_row_error(2, "单位代码", "", recoded)
+        assert Appointment.objects.get().unit == fangshi

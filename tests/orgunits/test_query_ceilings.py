@@ -23,8 +23,9 @@ CEILINGS = {
     # which goes past Django's cursor and is not counted; SQLite writes both with bulk_create.
     # The new units' parents and their last children are read in one query, whatever their number.
     "orgunits.orgunit import confirm": {"postgresql": (14, 18), "sqlite": (15, 19)},
-    "rosters.appointment import preview": (8, 12),
-    "rosters.appointment import confirm": (18, 21),
+    # +1 since issue 17: whether any division change was applied, before looking up old codes.
+    "rosters.appointment import preview": (9, 13),
+    "rosters.appointment import confirm": (19, 22),
     "orgunits.orgunit export xlsx": (10, 13),
     "orgunits.orgunit export csv": (10, 13),
     "rosters.appointment export xlsx": (11, 14),
