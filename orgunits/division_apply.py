@@ -12,7 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from imports.audit import bulk_history_kwargs
@@ -21,8 +21,8 @@ from orgunits import errors
 from orgunits.division_matching import MappingEntry
 from orgunits.division_plan import DivisionPlan, DivisionPlanError, plan_changes
 from orgunits.division_writes import ChangeWriter, HandDecision, hand_decisions
-from orgunits.loader import Division
-from orgunits.models import OrgUnit, UnitChange
+from orgunits.loader import ANALYZE_AFTER_ROWS, Division
+from orgunits.models import OrgUnit, UnitChange, UnitPastState
 from orgunits.selectors import open_divisions
 
 
@@ -87,7 +87,19 @@ def divisions_apply(
             result.merges = _merge_effects(writer)
         if dry_run:
             transaction.set_rollback(True)
-        return result
+    if not dry_run and len(plan.changes) >= ANALYZE_AFTER_ROWS:
+        _refresh_statistics()
+    return result
+
+
+def _refresh_statistics() -> None:
+    """Fresh statistics after a big change, so that the planner joins a county's few units to their
+    past states by index rather than hashing the whole table (autovacuum may be long in coming)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (UnitPastState, UnitChange, OrgUnit):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def _not_yet_applied(mapping, *, on: datetime.date, edition: str) -> list[MappingEntry]:
