@@ -32,6 +32,7 @@ from orgunits.services import (
     unit_update,
 )
 from orgunits.unit_list_admin import (
+    AsOfFilter,
     KindFilter,
     LevelFilter,
     OrgFilter,
@@ -91,7 +92,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
     list_display = ("tree_name", "code_column", "kind", "children", "location", "status", "org_status")
     list_display_links = None
     list_select_related = ("kind",)
-    list_filter = (ParentFilter, KindFilter, LevelFilter, StatusFilter, OrgFilter)
+    list_filter = (ParentFilter, KindFilter, LevelFilter, StatusFilter, OrgFilter, AsOfFilter)
     list_per_page = 50
     sortable_by = ("tree_name", "code_column")
     search_fields = ("code", "name")
@@ -134,7 +135,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
             indent * 1.5,
             "└ " if indent else "",
             url,
-            unit.name,
+            getattr(unit, "then_name", unit.name),  # with 截至日期: the name it had then
         )
 
     @admin.display(description="代码", ordering="code")
@@ -142,6 +143,9 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         old = getattr(unit, "old_code_found", None)  # a code it had before a division change, searched for
         if old:
             return format_html('{}<br><span class="help">原代码 {}</span>', unit.code, old)
+        then = getattr(unit, "then_code", unit.code)  # with 截至日期: the code it had then
+        if then != unit.code:
+            return format_html('{}<br><span class="help">现代码 {}</span>', then, unit.code)
         return unit.code
 
     @admin.display(description="下级")

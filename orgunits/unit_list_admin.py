@@ -1,13 +1,16 @@
 """The unit list page's parts: the drill-down into the tree, the list filters and the changelist."""
 
+import datetime
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.utils import timezone
 
 from access.scope import scope_of
 from orgunits import selectors
+from orgunits.as_of import TreeOn
 from orgunits.autocomplete import location_labels
-from orgunits.models import OrgUnit, UnitKind
+from orgunits.models import OrgUnit, UnitChange, UnitKind
 
 LEVEL_NAMES = {1: "全国", 2: "省级", 3: "市级", 4: "县级", 5: "乡级", 6: "村级", 7: "村以下"}
 
@@ -50,7 +53,44 @@ class ParentFilter(admin.SimpleListFilter):
             return queryset.subtree(chain[-1], include_self=False)
         if getattr(request, "export_whole_subtree", False):
             return queryset.subtree(chain[-1])
+        day = as_of_day(request)
+        if day is not None:  # the children it had then, wherever they are now
+            return queryset.filter(pk__in=TreeOn.of(day).children(chain[-1]).values("pk"))
         return queryset.children_of(chain[-1])
+
+
+def as_of_day(request) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.GET.get(AsOfFilter.parameter_name, ""))
+    except ValueError:
+        return None
+
+
+class AsOfFilter(admin.SimpleListFilter):
+    """The units open on a past day, with the code, name and kind they had then (orgunits.as_of).
+    Offered for the eve of each division change; any day can be typed into the address."""
+
+    title = "截至日期（区划调整前）"
+    parameter_name = "as_of"
+
+    def lookups(self, request, model_admin):
+        days = UnitChange.objects.dates("changed_on", "day", order="DESC")[:10]
+        choices = [
+            (str(day - datetime.timedelta(days=1)), f"{day - datetime.timedelta(days=1)}（{day}调整前）")
+            for day in days
+        ]
+        value = self.value()
+        if value and value not in dict(choices):
+            choices.append((value, value if as_of_day(request) else "（日期无效）"))
+        return choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        day = as_of_day(request)
+        if day is None:
+            return queryset.none()
+        return TreeOn.of(day).annotate(queryset.open_on(day))
 
 
 class KindFilter(admin.SimpleListFilter):

@@ -40,9 +40,10 @@ CEILINGS = {
     "rosters.agebandset autocomplete owner": (4, 7),
     "rosters.educationgroupset changelist": (5, 8),
     "rosters.educationgroupset autocomplete owner": (4, 7),
-    "orgunits.orgunit changelist": (5, 8),
-    "orgunits.orgunit changelist ?parent": (7, 10),
-    "orgunits.orgunit changelist ?q": (6, 9),
+    # +1 since issue 17: the days offered by 截至日期 (the eves of division changes).
+    "orgunits.orgunit changelist": (6, 9),
+    "orgunits.orgunit changelist ?parent": (8, 11),
+    "orgunits.orgunit changelist ?q": (7, 10),
     "orgunits.orgunit choose": (5, 8),
     "orgunits.orgunit history": (9, 12),
     # +1 since issue 17: the unit's division changes on its form.

@@ -1,6 +1,7 @@
 """Old codes keep working after a division change (issue 17): the unit list finds a unit by a code it
 had, labelled 原代码, within her own subtree only; the statistics import maps last year's codes to
-their units as of each period's last day and says so in the preview."""
+their units as of each period's last day and says so in the preview; the unit list's 截至日期 shows
+the units of a past day as they were."""
 
 import datetime
 from io import StringIO
@@ -115,3 +116,40 @@ class OldCodesInImportsTests(TestCase):
         # The officer import never repeats a cell's value (it may be personal data).
         assert out.getvalue().splitlines()[0] == format_row_error(2, "单位代码", "", recoded)
         assert Appointment.objects.get().unit == fangshi
+
+
+class UnitListAsOfTests(ChangedCountyTestCase):
+    """The unit list's 截至日期: the units open on a past day, where and as they were then."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.county_clerk = make_user("county-clerk", perms=UNIT_PERMS)
+        cls.other_clerk = make_user("other-clerk", perms=UNIT_PERMS)
+        Assignment.objects.create(user=cls.county_clerk, unit=cls.county, role=Assignment.Role.MANAGER)
+        Assignment.objects.create(user=cls.other_clerk, unit=unit("431321"), role=Assignment.Role.MANAGER)
+
+    def page(self, user, **params) -> str:
+        self.client.force_login(user)
+        response = self.client.get(admin_url("orgunit_changelist"), {"as_of": "2023-06-29", **params})
+        assert response.status_code == 200
+        return page_text(response)
+
+    def test_the_county_on_the_eve_of_the_change(self):
+        text = self.page(self.county_clerk, parent=self.county.pk)
+        assert "茅塘乡" in text and "现代码 431302106" in text
+        assert "兴隆街道" not in text  # opened on the day of the change
+
+    def test_a_township_has_the_villages_it_had_then(self):
+        maotang, shanshan = unit("431302106"), unit("431302101")
+        then_maotang = self.page(self.county_clerk, parent=maotang.pk)
+        assert "甲村" in then_maotang and "大坪村" not in then_maotang
+        then_shanshan = self.page(self.county_clerk, parent=shanshan.pk)
+        assert "大坪村" in then_shanshan and "方石村" in then_shanshan and "方石社区" not in then_shanshan
+
+    def test_the_choice_is_offered_for_the_eve_of_each_change(self):
+        assert "2023-06-29（2023-06-30调整前）" in self.page(self.county_clerk)
+
+    def test_another_county_sees_none_of_it(self):
+        text = self.page(self.other_clerk, parent=self.county.pk)
+        assert "茅塘乡" not in text and "方石村" not in text
