@@ -1,9 +1,8 @@
 """Officer spreadsheets: read, check every row, then write all rows or none.
 
-One row is one appointment of one person. A person is matched by identity number when the row
-has one, otherwise by name and birth date, so two people who share a name stay apart. Rows are
-checked with the same rules as the services, against data fetched in bulk up front.
-"""
+One row is one appointment of one person, matched by identity number when the row has one, otherwise
+by name and birth date (two namesakes stay apart). Rows are checked with the services' rules, against
+data fetched in bulk up front."""
 
 import datetime
 import re
@@ -195,12 +194,10 @@ def _check_row(outcome: RowOutcome, lookups: _Lookups, new_people: dict) -> None
     birth_date = _date(raw.get("birth_date"), problems, HEADER_OF["birth_date"])
     start_on = _date(raw.get("start_on"), problems, HEADER_OF["start_on"])
     end_on = _date(raw.get("end_on"), problems, HEADER_OF["end_on"])
-    # A code from before a division change means the unit it meant on the day the appointment began.
-    unit, note = lookups.units.unit_on(normalize_text(text["unit_code"]).upper(), start_on)
+    unit, note = lookups.units.unit_on(normalize_text(text["unit_code"]).upper(), start_on)  # old codes too
     if unit is not None and lookups.scope is not None and not lookups.scope.can_view(unit):
-        unit = None  # out of her scope reads exactly like a code that does not exist
-    if unit is not None and note:
-        outcome.notes[HEADER_OF["unit_code"]].append(note)
+        unit, note = None, ""  # out of her scope reads exactly like a code that does not exist
+    outcome.notes[HEADER_OF["unit_code"]].extend([note] if note else [])
     if text["unit_code"] and unit is None:
         problems[HEADER_OF["unit_code"]].append(UNKNOWN_UNIT.format(code=text["unit_code"]))
     elif unit is not None and lookups.scope is not None and not lookups.scope.can_edit(unit):
