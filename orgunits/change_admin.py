@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from access.scope import scope_of
 from access.scoped_admin import ScopedAdminMixin
 from orgunits.division_plan import CHANGE_TYPES
+from orgunits.division_upload_admin import DivisionUploadMixin
 from orgunits.models import OrgUnit, UnitChange
 
 CHANGES_SHOWN_ON_UNIT_PAGE = 10
@@ -67,7 +68,8 @@ class ChangeTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(UnitChange)
-class UnitChangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class UnitChangeAdmin(DivisionUploadMixin, ScopedAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/orgunits/unitchange/change_list.html"
     list_display = (
         "changed_on",
         "change_type",

@@ -39,6 +39,7 @@ class UnitChange(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("区划调整记录")
         ordering = ["-changed_on", "old_code", "new_code"]
+        permissions = [("apply_divisionchange", _("可在后台执行本区域的区划调整"))]
         indexes = [
             models.Index(fields=["changed_on"], name="unitchange_date"),
             models.Index(fields=["old_code"], name="unitchange_old_code"),

@@ -17,10 +17,11 @@ INFORMATIVE = ("变更类型", "原名称", "新名称", "原上级", "新上级
 SHEET_TITLE = "区划调整计划"
 
 
-def read_mapping(content: bytes) -> list[MappingEntry]:
-    """The rows that name a relation; raises DivisionPlanError naming each wrong row and column."""
+def read_mapping(content: bytes, *, max_rows: int | None = None) -> list[MappingEntry]:
+    """The rows that name a relation; raises DivisionPlanError naming each wrong row and column.
+    At most `max_rows` rows are read (read_cells' limit for commands unless given)."""
     try:
-        table = find_table(read_cells(content), MAPPING_COLUMNS)
+        table = find_table(read_cells(content, max_rows=max_rows), MAPPING_COLUMNS)
     except SpreadsheetError as exc:
         raise DivisionPlanError([str(exc)]) from exc
     entries, problems = [], []

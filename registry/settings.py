@@ -145,6 +145,9 @@ SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 200)
 # or of one cell far right in every row, could still unfold into rows × columns (40 million).
 SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Editions of the division codes the admin's 区划调整 page offers: one folder per edition, named
+# after it (e.g. 2023), holding the five CSVs that load_divisions and apply_divisions read.
+DIVISION_EDITIONS_DIR = Path(env_str("DIVISION_EDITIONS_DIR") or BASE_DIR / "editions")
 
 # django-import-export lets anyone with admin access import unless a permission is named.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

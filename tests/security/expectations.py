@@ -332,6 +332,12 @@ def import_view(p, page, method):
     return 200 if p.perm("add", page.model) and p.scope.can_edit_anything else 403
 
 
+def divisions_page(p, page, method):
+    """区划调整 (orgunits.division_upload_admin): its own permission and a unit she may edit. The swept
+    post has no edition chosen: the form comes back with its errors."""
+    return 200 if p.perm_named("orgunits.apply_divisionchange") and p.scope.can_edit_anything else 403
+
+
 KINDS = {
     "root": lambda p, page, m: 302,  # on to the admin
     "catch_all": lambda p, page, m: 404,
@@ -366,6 +372,7 @@ KINDS = {
     "coverage": lambda p, page, m: 200 if p.perm("view", OrgUnit) else 403,
     "indicators": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", DataValue) else 403,
     "entry": entry,
+    "divisions": divisions_page,
 }
 
 
