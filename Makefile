@@ -19,7 +19,7 @@ demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo --superuser --personas
 	@echo "管理后台：http://127.0.0.1:8000/admin/  （Ctrl-C 停止）"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 DIVISION_EDITIONS_DIR=registry/fixtures/demo/division-change $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET)} $(PY) -m pytest $(PYTEST_ARGS)
