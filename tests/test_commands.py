@@ -199,12 +199,13 @@ def test_load_divisions_loads_a_county_with_its_ancestors(database, divisions):
 
 def test_load_demo_adds_the_demo_counties_and_logins(database, demo):
     assert demo.returncode == 0, demo.stderr
-    first, *logins = demo.stdout.splitlines()
+    first, division_change, *logins = demo.stdout.splitlines()
     total = database.value("SELECT count(*) FROM orgunits_orgunit")
     assert re.match(rf"演示数据：新增区划\d+个、机关企事业单位\d+个；共{total}个单位。", first)
+    assert division_change.startswith("娄星区按2022版区划载入后调整到2023版：区划调整（2023版，2023-06-30）：")
     assert logins[0] == f"演示管理员：用户名 {load_demo.DEMO_USERNAME}，密码 {load_demo.DEMO_PASSWORD}"
     assert [line.split("用户名 ")[1].split("，")[0] for line in logins[1:]] == [COUNTY_CLERK, TOWNSHIP_EDITOR]
-    assert {"431321", "131024", "431381"} <= unit_codes(database)  # the county loaded before stays
+    assert {"431321", "131024", "431302", "431381"} <= unit_codes(database)  # the county loaded before stays
     users = dict(database.rows("SELECT username, is_superuser FROM auth_user"))
     assert {name: bool(flag) for name, flag in users.items()} == {
         "admin": True,
