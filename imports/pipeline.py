@@ -47,21 +47,19 @@ class Plan:
 
     def notes(self) -> list[str]:
         """What the import inferred and the user should know (an old code mapped to its unit), by row."""
-        field_of = {column.header: column.field for column in self.columns}
-        return [
-            format_row_error(row.number, header, self._value(row, field_of.get(header)), note)
-            for row in self.rows
-            for header, notes in row.notes.items()
-            for note in notes
-        ]
+        return self._by_row("notes")
 
     def messages(self) -> list[str]:
+        return self._by_row("errors")
+
+    def _by_row(self, attribute: str) -> list[str]:
+        """Each row's `errors` or `notes` ({header: [text]}), naming the row, the column and the cell."""
         field_of = {column.header: column.field for column in self.columns}
         return [
-            format_row_error(row.number, header, self._value(row, field_of.get(header)), message)
+            format_row_error(row.number, header, self._value(row, field_of.get(header)), text)
             for row in self.rows
-            for header, messages in row.errors.items()
-            for message in messages
+            for header, texts in getattr(row, attribute).items()
+            for text in texts
         ]
 
     def _value(self, row, field_name):

@@ -84,7 +84,7 @@ def divisions_apply(
                 writer.dissolved,
                 writer.roster_counts,
             )
-            result.merges = _merge_effects(writer)
+            result.merges = _merge_effects(writer, {division.code: division.name for division in divisions})
         if dry_run:
             transaction.set_rollback(True)
     if not dry_run and len(plan.changes) >= ANALYZE_AFTER_ROWS:
@@ -139,8 +139,9 @@ def _check_decided(plan: DivisionPlan, decisions: list[HandDecision]) -> None:
         raise DivisionPlanError(problems)
 
 
-def _merge_effects(writer: ChangeWriter) -> list[MergeEffect]:
-    """Per merged unit: whether its organisation is dissolved, and how many officers were in post."""
+def _merge_effects(writer: ChangeWriter, names: dict[str, str]) -> list[MergeEffect]:
+    """Per merged unit: whether its organisation is dissolved, and how many officers were in post.
+    A successor is a code of the edition, so `names` (the edition's) names it without a query."""
     effects = []
     for change in writer.merged_changes():
         unit = writer.unit(change.old_code)
@@ -149,7 +150,7 @@ def _merge_effects(writer: ChangeWriter) -> list[MergeEffect]:
                 change.old_code,
                 change.old_name,
                 change.successor,
-                writer.new_name(change.successor),
+                names[change.successor],
                 unit.pk in writer.dissolved_units,
                 writer.ended_by_unit[unit.pk],
             )

@@ -123,13 +123,9 @@ class ChangeWriter:
         self.dissolved_units: set[int] = set()
         self.roster_counts: Counter = Counter()
         self.ended_by_unit: Counter = Counter()
-        self.new_names = {c.new_code: c.new_name for c in plan.changes if c.new_code}
 
     def unit(self, code: str) -> OrgUnit:
         return self.units[code]
-
-    def new_name(self, code: str) -> str:
-        return self.new_names.get(code) or OrgUnit.objects.filter(code=code).values_list("name", flat=True).first()
 
     def merged_changes(self) -> list[DivisionChange]:
         return [c for c in self.plan.changes if c.kind == MERGED_INTO]

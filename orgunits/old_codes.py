@@ -33,11 +33,6 @@ class CodeLookup:
     recoded: dict[str, tuple[OrgUnit, datetime.date]] = field(default_factory=dict)
     merged: dict[str, Successor] = field(default_factory=dict)
 
-    def get(self, code: str) -> OrgUnit | None:
-        """The unit with this code now, or that had it before a change."""
-        unit, _note = self.unit_on(code, None)
-        return unit
-
     def unit_on(self, code: str, day: datetime.date | None) -> tuple[OrgUnit | None, str]:
         """The unit the code means for data dated `day` (None: undated), and a note when it is not
         the unit that has the code today."""
