@@ -113,3 +113,9 @@ class TreeOn:
         """For the units of subtree(): the then-path of the child branch each lies in (the unit's own
         then-path for itself)."""
         return Substr("then_path", 1, (place.depth + 1) * OrgUnit.steplen)
+
+
+def subtree_on(unit: OrgUnit, day: datetime.date, *, include_self: bool = True, tree: TreeOn | None = None):
+    """`unit`'s subtree as it stood on `day` (open or not), with the then_* fields: what figures and
+    rosters dated that day are summed over. Today's subtree when nothing changed since."""
+    return (tree or TreeOn.of(day)).subtree(unit, include_self=include_self)

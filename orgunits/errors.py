@@ -62,6 +62,9 @@ UNKNOWN_ORG_FORM = "没有这种妇女组织形式，可选：{choices}。"
 DUPLICATE_ROW = "代码与第{first}行重复。"
 UNKNOWN_PARENT = "上级代码“{code}”既不在库中，也不在本文件中。"
 CODE_TAKEN = "该代码已被使用，请联系上级妇联核实。"
+# A code a unit had before a division change: a row with it would create a second unit beside the one
+# that carries on under the new code.
+FORMER_CODE = "代码{old}已于{on}改为{new}（{name}），请使用现行代码"
 PARENT_NEEDED = "新单位必须填写上级代码。"
 OWN_PARENT = "上级代码不能是本单位自己的代码。"
 CYCLE = "上级关系形成循环：{chain}（涉及第{rows}行）。"

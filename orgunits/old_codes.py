@@ -65,6 +65,13 @@ def units_by_code(codes, queryset=None) -> CodeLookup:
     return lookup
 
 
+def former_codes(codes) -> dict[str, tuple[OrgUnit, datetime.date]]:
+    """For codes no unit has today: the unit that last had each, and the day it stopped."""
+    if not UnitPastState.objects.exists():
+        return {}
+    return _recoded({code for code in codes if code})
+
+
 def _recoded(codes: set[str]) -> dict[str, tuple[OrgUnit, datetime.date]]:
     """The unit that last had each code, and the day it stopped having it."""
     latest = {}

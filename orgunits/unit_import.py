@@ -30,6 +30,7 @@ from orgunits.errors import (
     CODE_TAKEN,
     CYCLE,
     DUPLICATE_ROW,
+    FORMER_CODE,
     NAME_TOO_LONG,
     OUT_OF_SCOPE,
     OWN_PARENT,
@@ -41,6 +42,7 @@ from orgunits.errors import (
 )
 from orgunits.import_tree import UnitLookups, parents_first
 from orgunits.models import OrgForm, OrgUnit, UnitKind
+from orgunits.old_codes import former_codes
 from orgunits.services import unit_move, unit_rule_errors
 
 COLUMNS = [
@@ -129,6 +131,7 @@ def _check_rows(table: Table, scope) -> list[UnitRow]:
     for row in rows:
         if row.code in lookups.hidden_codes:
             row.errors[HEADER_OF["code"]].append(CODE_TAKEN)
+    _refuse_former_codes(rows, lookups, scope)
     by_code = {row.code: row for row in rows if row.code and HEADER_OF["code"] not in row.errors}
     for row in by_code.values():
         _plan(row, present, lookups)
@@ -142,6 +145,19 @@ def _check_rows(table: Table, scope) -> list[UnitRow]:
         else:
             row.kind = "update" if row.changes else "skip"
     return rows
+
+
+def _refuse_former_codes(rows: list[UnitRow], lookups: UnitLookups, scope) -> None:
+    """A code a unit of hers had before a division change names that unit, by its code today."""
+    named = {code for row in rows for code in (row.code, row.parent_code)}
+    former = former_codes(named - set(lookups.units) - lookups.hidden_codes)
+    for row in rows:
+        for name in ("code", "parent_code"):
+            found = former.get(getattr(row, name))
+            if found and (scope is None or scope.can_view(found[0])):
+                unit, on = found
+                message = FORMER_CODE.format(old=getattr(row, name), on=on, new=unit.code, name=unit.name)
+                row.errors[HEADER_OF[name]].append(message)
 
 
 def _parse(row: UnitRow, present: set[str]) -> None:

@@ -6,6 +6,7 @@ A constant number of queries, whatever the size of the subtree.
 import datetime
 from decimal import Decimal
 
+from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from reports.figures import (
     CoverageFigures,
@@ -43,15 +44,17 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
     period = Period(year)
     previous = period.previous()
     elements = list(DataElement.objects.all())
-    values_now, values_before = subtree_values(unit, period), subtree_values(unit, previous)
-    cover_now, cover_before = coverage(unit, period.end), coverage(unit, previous.end)
+    # The tree as it stood at the end of each year: one query each, shared by every figure of that year.
+    now, before = TreeOn.of(period.end), TreeOn.of(previous.end)
+    values_now, values_before = subtree_values(unit, period, tree=now), subtree_values(unit, previous, tree=before)
+    cover_now, cover_before = coverage(unit, period.end, tree=now), coverage(unit, previous.end, tree=before)
     profile = {
         "age_bands": default_age_bands(unit) if age_bands is None else age_bands,
         "education_groups": default_education_groups(unit) if education_groups is None else education_groups,
     }
     officers_now, officers_before = (
-        roster_stats(unit, period.end, **profile),
-        roster_stats(unit, previous.end, **profile),
+        roster_stats(unit, period.end, **profile, tree=now),
+        roster_stats(unit, previous.end, **profile, tree=before),
     )
     post_order = list(Post.objects.values_list("name", flat=True))
     return SurveyFigures(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from reports.figures import SurveyFigures, from_snapshot
 from reports.models import SurveyReport
@@ -117,12 +118,13 @@ def evidence(unit: OrgUnit, figures: SurveyFigures) -> list[Evidence]:
             text += "，组建率低于本级水平的有" + "、".join(label for label, _rate in below)
         coverage_url = reverse("stats_coverage") + "?" + urlencode({"unit": unit.pk, "on": on, "compare": "on"})
         found.append(Evidence("组建缺口", text + "。", coverage_url))
+    tree = TreeOn.of(on)
     named = (
-        ("有组织无人员", organisations_without_chair(unit, on), "name",
+        ("有组织无人员", organisations_without_chair(unit, on, tree=tree), "then_name",
          "{count}个已建组织没有主席（妇女主任）在任：{names}。", _worklist("without-chair", unit, on)),
-        ("换届逾期", terms_due(unit, on, 0).filter(due_on__lt=on), "unit__name",
+        ("换届逾期", terms_due(unit, on, 0, tree=tree).filter(due_on__lt=on), "unit__name",
          "{count}个组织届满未换届：{names}。", _worklist("terms-due", unit, on, months=0)),
-        ("身兼数职", busy_people(unit, on), "name",
+        ("身兼数职", busy_people(unit, on, tree=tree), "name",
          "{count}人同时担任三项及以上职务或兼职：{names}。", _worklist("busy", unit, on)),
     )  # fmt: skip
     for title, queryset, name_field, template, url in named:

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit, UnitKind
 from rosters import errors
 from rosters.identity import validate_id_number, validate_mobile
@@ -234,8 +235,10 @@ class AppointmentQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
         return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
 
-    def in_subtree(self, unit: OrgUnit):
-        return self.filter(unit__in=OrgUnit.objects.subtree(unit))
+    def in_subtree(self, unit: OrgUnit, *, tree: TreeOn | None = None):
+        """At units of the unit's subtree: today's, or as it stood on the day of `tree` (区划调整 since)."""
+        units = OrgUnit.objects.subtree(unit) if tree is None else tree.subtree(unit).values("pk")
+        return self.filter(unit__in=units)
 
 
 class Appointment(models.Model):

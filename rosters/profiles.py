@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from orgunits.as_of import TreeOn
 from orgunits.dates import shift_years
 from orgunits.models import OrgUnit
 from rosters.models import AgeBand, AgeBandSet, Appointment, EducationGroup, EducationGroupSet, Term
@@ -231,12 +232,13 @@ def _count_rows(stats: RosterStats, active) -> None:
         stats.by_mode[row["mode"]] += n
 
 
-def roster_stats(unit, on: datetime.date, *, age_bands=None, education_groups=None) -> RosterStats:
-    """Counts of appointments (人次) in the subtree on the day. Bands and groups default to the
-    nearest default sets (rosters.profile_models)."""
+def roster_stats(unit, on: datetime.date, *, age_bands=None, education_groups=None, tree=None) -> RosterStats:
+    """Counts of appointments (人次) in the subtree as it stood on the day (`tree`, the TreeOn of
+    that day, when the caller has it). Bands and groups default to the nearest default sets
+    (rosters.profile_models)."""
     age_bands = default_age_bands(unit) if age_bands is None else age_bands
     education_groups = default_education_groups(unit) if education_groups is None else education_groups
-    active = Appointment.objects.in_subtree(unit).active_on(on)
+    active = Appointment.objects.in_subtree(unit, tree=tree or TreeOn.of(on)).active_on(on)
     stats = RosterStats()
     _count_rows(stats, active)
     summary = _summary(active, on, age_bands, education_groups)

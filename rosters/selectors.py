@@ -1,6 +1,7 @@
 """The reads that pages, exports and reports share: the people a user may see, and the worklists
 (the lists federations act on, for a subtree and a date). Each is one queryset, so pages can
-paginate and count it.
+paginate and count it. A worklist on a past date lists the units as they stood then (TreeOn): pass
+the day's `tree` when asking several lists for the same day, to learn only once whether it changed.
 
 A person is hers when one of the person's appointments (past ones included) lies in her scope, or
 when she registered the person herself and nobody has appointed them yet.
@@ -11,6 +12,7 @@ import datetime
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
+from orgunits.as_of import TreeOn, subtree_on
 from orgunits.dates import add_months
 from orgunits.models import OrgUnit
 from rosters.models import Appointment, Person, Post, Term
@@ -37,18 +39,17 @@ def latest_term(unit: OrgUnit, *, lock: bool = False) -> Term | None:
     return terms.filter(unit=unit).order_by("-ordinal").first()
 
 
-def organisations_without_chair(unit: OrgUnit, on: datetime.date):
+def organisations_without_chair(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None):
     """有组织无人员: established organisations with nobody in a chair post that day."""
     chairs = Appointment.objects.active_on(on).filter(unit=OuterRef("pk"), post__counts_as_chair=True)
-    return (
-        OrgUnit.objects.subtree(unit).open_on(on).org_established_on(on).exclude(Exists(chairs)).select_related("kind")
-    )
+    units = subtree_on(unit, on, tree=tree).open_on(on).org_established_on(on)
+    return units.exclude(Exists(chairs)).select_related("kind").order_by("then_path")
 
 
-def terms_due(unit: OrgUnit, on: datetime.date, months: int = 6):
+def terms_due(unit: OrgUnit, on: datetime.date, months: int = 6, *, tree: TreeOn | None = None):
     """换届: open terms due within `months` of the date, or already overdue (annotated)."""
     return (
-        Term.objects.filter(unit__in=OrgUnit.objects.subtree(unit), closed_on__isnull=True)
+        Term.objects.filter(unit__in=subtree_on(unit, on, tree=tree).values("pk"), closed_on__isnull=True)
         .filter(due_on__lte=add_months(on, months))
         .annotate(overdue=Case(When(due_on__lt=on, then=Value(True)), default=Value(False)))
         .select_related("unit")
@@ -56,10 +57,10 @@ def terms_due(unit: OrgUnit, on: datetime.date, months: int = 6):
     )
 
 
-def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOLD):
+def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOLD, *, tree: TreeOn | None = None):
     """身兼数职: people holding `threshold` or more posts and concurrent roles that day in the subtree."""
     active = (
-        Q(appointments__unit__in=OrgUnit.objects.subtree(unit))
+        Q(appointments__unit__in=subtree_on(unit, on, tree=tree).values("pk"))
         & Q(appointments__start_on__lte=on)
         & (Q(appointments__end_on__isnull=True) | Q(appointments__end_on__gte=on))
     )
@@ -87,12 +88,12 @@ def _holders(on: datetime.date, **posts):
 
 
 def _seats_by_kind(seats: dict[int, int]):
-    """The seats of the outer unit's kind, from {kind pk: seats}; 0 for other kinds."""
+    """The seats of the kind the unit had then (then_kind_id), from {kind pk: seats}; 0 for other kinds."""
     kinds_by_seats: dict[int, list[int]] = {}
     for kind_pk, count in seats.items():
         kinds_by_seats.setdefault(count, []).append(kind_pk)
     return Case(
-        *(When(kind_id__in=kinds, then=Value(count)) for count, kinds in kinds_by_seats.items()),
+        *(When(then_kind_id__in=kinds, then=Value(count)) for count, kinds in kinds_by_seats.items()),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -114,7 +115,7 @@ def vacant_seats(unit: OrgUnit, on: datetime.date) -> tuple[list[Post], object]:
     which counts the chair seat once.
     """
     posts = [post for post in Post.objects.prefetch_related("kinds") if post.default_seats and post.kinds.all()]
-    units = OrgUnit.objects.subtree(unit).open_on(on).org_established_on(on).select_related("kind")
+    units = subtree_on(unit, on).open_on(on).org_established_on(on).select_related("kind").order_by("then_path")
     chair_seats: dict[int, int] = {}
     for post in posts:
         seats = _seats_by_kind({kind.pk: post.default_seats for kind in post.kinds.all()})

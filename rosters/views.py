@@ -10,8 +10,9 @@ from django.utils.html import format_html
 
 from access.scope import scope_of
 from orgunits.autocomplete import limit_unit_choices, location_labels
+from orgunits.models import UnitKind
 from rosters.forms import WorklistForm
-from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
+from rosters.selectors import busy_people, organisations_without_chair, people_for, terms_due, vacant_seats
 
 PER_PAGE = 50
 EMPTY_WORKLIST = "没有需要处理的条目。"
@@ -20,7 +21,14 @@ CHAIR_VACANCY_HELP = "{titles}同为组织负责人，只计一席，任一在�
 
 
 def _unit_link(unit):
-    return format_html('<a href="{}">{}</a>', reverse("admin:orgunits_orgunit_change", args=[unit.pk]), unit.name)
+    """Named as it was on the list's date where the list knows (then_name), else as today."""
+    name = getattr(unit, "then_name", unit.name)
+    return format_html('<a href="{}">{}</a>', reverse("admin:orgunits_orgunit_change", args=[unit.pk]), name)
+
+
+def _kind_names() -> dict[int, str]:
+    """Kind names by pk, for the kind a unit had on the list's date (then_kind_id)."""
+    return dict(UnitKind.objects.values_list("pk", "name"))
 
 
 # Each list gives its headers, its queryset, the cells of a row (given where each listed unit is, as
@@ -28,11 +36,11 @@ def _unit_link(unit):
 
 
 def _without_chair(unit, on, months):
-    rows = organisations_without_chair(unit, on)
+    rows, kinds = organisations_without_chair(unit, on), _kind_names()
     return (
         ["单位", "所属", "代码", "类型", "妇女组织成立"],
         rows,
-        lambda u, where: [_unit_link(u), where[u.pk], u.code, u.kind.name, u.org_established_on],
+        lambda u, where: [_unit_link(u), where[u.pk], u.then_code, kinds[u.then_kind_id], u.org_established_on],
         lambda u: u,
     )
 
@@ -71,7 +79,7 @@ def _busy(unit, on, months):
 
 
 def _vacant(unit, on, months):
-    posts, rows = vacant_seats(unit, on)
+    (posts, rows), kinds = vacant_seats(unit, on), _kind_names()
     chairs = [p for p in posts if p.counts_as_chair]
     others = [p for p in posts if not p.counts_as_chair]
     chair_header = (
@@ -91,7 +99,7 @@ def _vacant(unit, on, months):
         lambda u, where: [
             _unit_link(u),
             where[u.pk],
-            u.kind.name,
+            kinds[u.then_kind_id],
             *([u.vacant_chair or ""] if chairs else []),
             *[getattr(u, f"vacant_{p.pk}") or "" for p in others],
             u.vacant_total,
@@ -100,21 +108,32 @@ def _vacant(unit, on, months):
     )
 
 
+# Name -> (title, description, builder, the path from a row to its unit for the user's scope; None
+# for people, who are hers through people_for). On a past date the subtree then may hold units that
+# have since moved out of her scope: she sees only the units of her scope today, where they stood then.
 WORKLISTS = {
     "without-chair": (
         "有组织无人员",
         "已建立妇女组织、但当日没有主席（或妇女主任、妇代会主任）在任的单位。",
         _without_chair,
+        "",
     ),
-    "terms-due": ("换届到期", "未结束、在所选月数内到期或已逾期的届次。", _terms_due),
-    "busy": ("身兼数职", "当日在任职务与兼任合计三项及以上的人员。", _busy),
+    "terms-due": ("换届到期", "未结束、在所选月数内到期或已逾期的届次。", _terms_due, "unit__"),
+    "busy": ("身兼数职", "当日在任职务与兼任合计三项及以上的人员。", _busy, None),
     "vacant-seats": (
         "职数空缺",
         "在任人数少于职务默认职数的组织。职务只在其适用的单位类型中计职数，未设适用类型的职务不计；"
         "算作负责人的职务（主席、妇女主任、妇代会主任等）只计一席。",
         _vacant,
+        "",
     ),
 }
+
+
+def _in_scope(scope, queryset, via: str | None):
+    if scope.unrestricted:
+        return queryset
+    return scope.filter(queryset, via) if via is not None else queryset.filter(pk__in=people_for(scope).values("pk"))
 
 
 def worklist_view(request, name: str):
@@ -122,7 +141,7 @@ def worklist_view(request, name: str):
         raise PermissionDenied
     if name not in WORKLISTS:
         raise Http404(name)
-    title, description, build = WORKLISTS[name]
+    title, description, build, via = WORKLISTS[name]
     data = request.GET.copy()
     for key, value in WorklistForm.defaults().items():
         data.setdefault(key, value)
@@ -143,6 +162,7 @@ def worklist_view(request, name: str):
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
         headers, queryset, cells, unit_of = build(unit, on, form.cleaned_data.get("months") or 0)
+        queryset = _in_scope(scope_of(request), queryset, via)
         page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
         items = list(page.object_list)
         where = location_labels(unit_of(item) for item in items) if unit_of else {}

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from stats.coverage import Coverage, coverage
 from stats.expressions import Expression, Values
@@ -62,10 +63,11 @@ def indicator_values(unit: OrgUnit, period: Period, indicators=None) -> list[Ind
     indicators = list(indicators if indicators is not None else Indicator.objects.select_related("coverage_kind"))
     known = dict(DataElement.objects.values_list("code", "has_female"))
     previous = period.previous()
-    values_now, values_before = subtree_values(unit, period), subtree_values(unit, previous)
+    now, before = TreeOn.of(period.end), TreeOn.of(previous.end)
+    values_now, values_before = subtree_values(unit, period, tree=now), subtree_values(unit, previous, tree=before)
     needs_coverage = any(i.coverage_kind_id for i in indicators)
-    cover_now = coverage(unit, period.end) if needs_coverage else None
-    cover_before = coverage(unit, previous.end) if needs_coverage else None
+    cover_now = coverage(unit, period.end, tree=now) if needs_coverage else None
+    cover_before = coverage(unit, previous.end, tree=before) if needs_coverage else None
     return [
         IndicatorValue(
             indicator,

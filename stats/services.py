@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from imports.audit import bulk_history_kwargs
+from orgunits.as_of import TreeOn, subtree_on
 from orgunits.models import OrgUnit
 from stats import errors
 from stats.expressions import Expression, Values
@@ -182,31 +183,25 @@ def _sums(queryset) -> Values:
     }
 
 
-def subtree_values(unit: OrgUnit, period: Period) -> Values:
-    """Each element summed over the unit's subtree, the unit included. One query."""
-    return _sums(DataValue.objects.filter(unit__in=OrgUnit.objects.subtree(unit), period=period))
-
-
-def values_by_child(unit: OrgUnit, period: Period) -> dict[str, Values]:
-    """Sums per child branch, keyed by the child's branch_key (the unit's own figures under its own key)."""
-    rows = (
-        DataValue.objects.filter(unit__in=OrgUnit.objects.subtree(unit), period=period)
-        .annotate(branch=OrgUnit.branch_of(unit, via="unit__"))
-        .values("branch", "element__code")
-        .annotate(total_sum=Sum("total"), female_sum=Sum("female"))
-    )
-    found: dict[str, Values] = defaultdict(dict)
-    for row in rows:
-        found[row["branch"]][row["element__code"]] = (row["total_sum"], row["female_sum"])
-    return found
+def subtree_values(unit: OrgUnit, period: Period, *, tree: TreeOn | None = None) -> Values:
+    """Each element summed over the unit's subtree as it stood at the end of the period, the unit
+    included: last year's figures of a village since moved to another township stay where they were
+    reported. One query, and one more to learn whether the tree changed since unless `tree` (the
+    TreeOn of the period's end) is given."""
+    units = subtree_on(unit, period.end, tree=tree).values("pk")
+    return _sums(DataValue.objects.filter(unit__in=units, period=period))
 
 
 def completeness(unit: OrgUnit, period: Period) -> list[tuple[OrgUnit, bool]]:
-    """Each direct child and whether anything in its branch reported for the period. Two queries."""
+    """Each child open at the end of the period, as it was then (then_name), and whether anything in
+    its branch then reported for the period. Three queries."""
+    tree, place = TreeOn.around(unit, period.end)
     reported = set(
-        DataValue.objects.filter(unit__in=OrgUnit.objects.subtree(unit, include_self=False), period=period)
-        .annotate(branch=OrgUnit.branch_of(unit, via="unit__"))
+        tree.subtree(unit, place, include_self=False)
+        .filter(Exists(DataValue.objects.filter(unit=OuterRef("pk"), period=period)))
+        .annotate(branch=tree.branch(place))
         .values_list("branch", flat=True)
         .distinct()
     )
-    return [(child, child.branch_key in reported) for child in OrgUnit.objects.children_of(unit).select_related("kind")]
+    children = tree.children(unit, place).open_on(period.end).select_related("kind").order_by("then_path")
+    return [(child, child.then_path in reported) for child in children]

@@ -11,12 +11,16 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from access.models import Assignment
+from access.scope import Scope
 from imports.errors import format_row_error
+from imports.spreadsheets import find_table
 from orgunits.division_apply import divisions_apply
 from orgunits.division_matching import MappingEntry
+from orgunits.errors import FORMER_CODE
 from orgunits.loader import Division, load_divisions
 from orgunits.models import OrgUnit
 from orgunits.old_codes import OLD_CODE_MERGED, OLD_CODE_RECODED
+from orgunits.unit_import import COLUMNS, check_table
 from rosters.models import Appointment
 from stats.models import DataValue
 from tests.base import UNIT_PERMS, admin_url, make_user, page_text, unit
@@ -153,3 +157,37 @@ class UnitListAsOfTests(ChangedCountyTestCase):
     def test_another_county_sees_none_of_it(self):
         text = self.page(self.other_clerk, parent=self.county.pk)
         assert "茅塘乡" not in text and "方石村" not in text
+
+
+class UnitImportFormerCodeTests(ChangedCountyTestCase):
+    """The unit import would make a second unit of a code a unit had before a change: it refuses the
+    row and names the code today, to her only."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.county_clerk = make_user("county-clerk", perms=UNIT_PERMS)
+        cls.other_clerk = make_user("other-clerk", perms=UNIT_PERMS)
+        Assignment.objects.create(user=cls.county_clerk, unit=cls.county, role=Assignment.Role.MANAGER)
+        Assignment.objects.create(user=cls.other_clerk, unit=unit("431321"), role=Assignment.Role.MANAGER)
+
+    def plan(self, user, *rows):
+        header = ["代码", "名称", "类型", "上级代码"]
+        return check_table(find_table([header, *map(list, rows)], COLUMNS), scope=Scope.for_user(user))
+
+    def test_a_former_code_is_refused_naming_the_code_today(self):
+        result = self.plan(self.county_clerk, [FANGSHI_BEFORE, "方石村", "村", "431302101"])
+        fangshi = unit(FANGSHI_NOW)
+        expected = FORMER_CODE.format(old=FANGSHI_BEFORE, on=CHANGED_ON, new=FANGSHI_NOW, name=fangshi.name)
+        assert result.rows[0].errors["代码"] == [expected]
+        assert not result.valid
+
+    def test_a_former_parent_code_is_refused_too(self):
+        result = self.plan(self.county_clerk, ["431302102299", "新村", "村", "431302102"])
+        maotang = unit("431302106")
+        expected = FORMER_CODE.format(old="431302102", on=CHANGED_ON, new=maotang.code, name=maotang.name)
+        assert expected in result.rows[0].errors["上级代码"]
+
+    def test_to_another_county_the_former_code_names_nothing(self):
+        result = self.plan(self.other_clerk, [FANGSHI_BEFORE, "方石村", "村", "431302101"])
+        assert "方石社区" not in str(result.rows[0].errors) and FANGSHI_NOW not in str(result.rows[0].errors)

@@ -20,11 +20,13 @@ CEILINGS = {
     "reports coverage export csv": (12, 15),
     # +1 or +2 since issue 17: whether the tree changed after the date (orgunits.as_of), once per coverage.
     "reports indicators": (18, 21),
-    "reports entry": (8, 11),
+    # +1 since issue 17: 下级报送情况 lists the children as they stood at the end of the year.
+    "reports entry": (9, 12),
     "stats.datavalue export xlsx": (7, 10),
     "stats.datavalue export csv": (7, 10),
     # +2 since issue 16: the default age bands and education groups (rosters.profiles), one query each.
-    "reports.surveyreport report": (32, 35),
+    # +1 since issue 17: whether the tree changed after the year's end, for the evidence's worklists.
+    "reports.surveyreport report": (33, 36),
     "reports.surveyreport report final": (27, 30),
     "reports.surveyreport docx": (27, 30),
     # +1 since issue 17: whether any division change was applied, before looking up old codes.
