@@ -15,7 +15,12 @@ from access.scope import OUT_OF_SCOPE, scope_of
 from access.scoped_admin import ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
-from orgunits import errors, unit_export, unit_import
+from orgunits import (
+    errors,
+    form_admin,  # noqa: F401  (registers 组织形式变更)
+    unit_export,
+    unit_import,
+)
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices
 from orgunits.change_admin import unit_changes_field
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm

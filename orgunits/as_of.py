@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, F, FilteredRelation, Q
 from django.db.models.functions import Coalesce, Substr
 
-from orgunits.models import OrgUnit, UnitPastState
+from orgunits.models import OrgFormChange, OrgUnit, UnitPastState
+from orgunits.org_forms import form_then
 
 THEN_FIELDS = {"path": "path", "depth": "depth", "code": "code", "name": "name", "kind_id": "kind"}
 
@@ -29,9 +30,13 @@ class PlaceThen:
     kind_id: int
 
 
-def changed_after(day: datetime.date) -> bool:
-    """Whether any unit changed after `day`, so that the tree on `day` differs from today's."""
-    return UnitPastState.objects.filter(valid_until__gt=day).exists()
+def _later(day: datetime.date) -> dict:
+    """Exists() of the division changes and of the organisation form changes after `day`."""
+    return {
+        "changed": Exists(UnitPastState.objects.filter(valid_until__gt=day).order_by()),
+        "forms_changed": Exists(OrgFormChange.objects.filter(changed_on__gt=day).order_by()),
+        "forms_recorded": Exists(OrgFormChange.objects.filter(changed_on__lte=day).order_by()),
+    }
 
 
 def _state_on(day: datetime.date, prefix: str = "") -> Q:
@@ -48,24 +53,34 @@ class TreeOn:
 
     day: datetime.date
     changed: bool
+    # Whether an organisation changed its form after the day (会改联): then_form needs a subquery.
+    forms_changed: bool = True
+    # Whether any form change was recorded on or before the day: 改建率 then counts them.
+    forms_recorded: bool = True
     # path -> ids of the units whose state then lies below it: asked once per subtree.
     _moved: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, day: datetime.date) -> "TreeOn":
-        return cls(day, changed_after(day))
+        """Both flags in one query (on any unit's row: with no units, nothing changed)."""
+        flags = _later(day)
+        row = OrgUnit.objects.order_by().annotate(**flags).values(*flags).first()
+        return cls(day, **row) if row else cls(day, changed=False, forms_changed=False, forms_recorded=False)
 
     @classmethod
     def around(cls, unit: OrgUnit, day: datetime.date) -> tuple["TreeOn", PlaceThen]:
         """The tree on `day` and the unit's place in it, in one indexed query."""
-        later = UnitPastState.objects.filter(valid_until__gt=day).order_by()
-        units = cls(day, changed=True).annotate(OrgUnit.objects.filter(pk=unit.pk).order_by())
-        row = units.annotate(changed=Exists(later)).values("changed", *(f"then_{name}" for name in THEN_FIELDS))[0]
-        place = PlaceThen(*(row[f"then_{name}"] for name in ("path", "depth", "code", "name", "kind_id")))
-        return cls(day, changed=row["changed"]), place
+        units = cls(day, changed=True, forms_changed=False).annotate(OrgUnit.objects.filter(pk=unit.pk).order_by())
+        fields = ("path", "depth", "code", "name", "kind_id")
+        flags = _later(day)
+        row = units.annotate(**flags).values(*flags, *(f"then_{name}" for name in fields))[0]
+        place = PlaceThen(*(row[f"then_{name}"] for name in fields))
+        return cls(day, **{flag: row[flag] for flag in flags}), place
 
     def annotate(self, queryset):
-        """The queryset with then_path, then_depth, then_code, then_name and then_kind_id."""
+        """The queryset with then_path, then_depth, then_code, then_name and then_kind_id, and then_form
+        (the organisation's form then; None where it is the kind's default)."""
+        queryset = queryset.annotate(then_form=form_then(self.day, changed=self.forms_changed))
         if not self.changed:
             return queryset.annotate(**{f"then_{name}": F(name) for name in THEN_FIELDS})
         condition = _state_on(self.day, "past_states__")

@@ -102,3 +102,12 @@ APPLY_CODE_TAKEN = "新版代码{code}（{name}）已属于库中的“{old_name
 APPLY_OPENED_AFTER = "“{name}”（{code}）成立于{opened_on}，晚于调整日期{on}，不能在这天撤销。"
 APPLY_ORG_AFTER = "“{name}”（{code}）的妇女组织成立于{established_on}，晚于调整日期{on}，不能在这天撤销。"
 APPLY_CLOSED_REASON = "区划调整（{edition}版）：{change}"
+
+# Changes of an organisation's form (会改联): orgunits/org_forms.py.
+FORM_CHANGE_NO_ORG = "{on}该单位没有妇女组织，不能记录组织形式变更。"
+FORM_CHANGE_SAME = "原组织形式与新组织形式都是{form}，不是变更。"
+FORM_CHANGE_FROM = "该单位{on}已改为{form}，原组织形式应为{form}。"
+FORM_CHANGE_TO = "该单位{on}的变更记录写明此前为{form}，新组织形式应为{form}。"
+FORM_CHANGE_FROM_NEEDED = "该单位此后还有组织形式变更记录，请填写原组织形式。"
+FORM_CHANGE_DATE_TAKEN = "该单位{on}已有一条组织形式变更记录。"
+FORM_CHANGE_DELETE_BETWEEN = "只能删除该单位最早或最近的一条组织形式变更记录，否则前后记录接不上。"

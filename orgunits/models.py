@@ -200,3 +200,6 @@ class OrgUnit(TreePaths, MP_Node):
 
 # The division-change records live in their own module; Django finds them here.
 from orgunits.change_models import UnitChange, UnitPastState  # noqa: E402, F401
+
+# The organisation form changes (会改联) likewise.
+from orgunits.form_models import OrgFormChange  # noqa: E402, F401

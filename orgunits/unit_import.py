@@ -151,13 +151,11 @@ def _refuse_former_codes(rows: list[UnitRow], lookups: UnitLookups, scope) -> No
     """A code a unit of hers had before a division change names that unit, by its code today."""
     named = {code for row in rows for code in (row.code, row.parent_code)}
     former = former_codes(named - set(lookups.units) - lookups.hidden_codes)
-    for row in rows:
-        for name in ("code", "parent_code"):
-            found = former.get(getattr(row, name))
-            if found and (scope is None or scope.can_view(found[0])):
-                unit, on = found
-                message = FORMER_CODE.format(old=getattr(row, name), on=on, new=unit.code, name=unit.name)
-                row.errors[HEADER_OF[name]].append(message)
+    for row, name in ((row, name) for row in rows for name in ("code", "parent_code")):
+        unit, on = former.get(getattr(row, name), (None, None))
+        if unit and (scope is None or scope.can_view(unit)):
+            message = FORMER_CODE.format(old=getattr(row, name), on=on, new=unit.code, name=unit.name)
+            row.errors[HEADER_OF[name]].append(message)
 
 
 def _parse(row: UnitRow, present: set[str]) -> None:

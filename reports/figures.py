@@ -7,7 +7,9 @@ does not keep the order of keys, and rates as decimal strings.
 Version 1 snapshots were written from an untyped dict before the figures were typed; version 2 keeps
 their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
-beside the figures (reports.survey_text). A later layout adds a reader and keeps the old ones.
+beside the figures (reports.survey_text). Version 4 adds fields with defaults for organisation life
+(会改联 conversions, …): older snapshots read them as empty. A later layout adds a reader and keeps the
+old ones.
 """
 
 import datetime
@@ -17,8 +19,8 @@ from decimal import Decimal
 from reports import errors
 from stats.coverage import Tally
 
-FIGURES_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+FIGURES_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 Pair = tuple[int | None, int | None]  # (total, female)
 Counts = tuple[tuple[str, int], ...]  # (label, count), in the order the report lists them
@@ -61,6 +63,8 @@ class CoverageFigures:
     rows: tuple[CoverageLine, ...]
     # (kind code, ((form label, organisations established), ...)) in kind order; empty before version 3
     forms: tuple[tuple[str, Counts], ...] = ()
+    # (kind code, due, converted) for 会改联 (stats.conversion), in kind order; empty before version 4
+    conversions: tuple[tuple[str, int, int], ...] = ()
 
     def all_total(self) -> Tally:
         """The 合计 of the table: every line, 本级 included."""
@@ -205,7 +209,8 @@ def _coverage(data: dict) -> CoverageFigures:
     )
     kinds = tuple(KindFigures(kind["code"], kind["name"]) for kind in data["kinds"])
     forms = tuple((code, tuple((form, n) for form, n in counts)) for code, counts in data.get("forms", ()))
-    return CoverageFigures(kinds, _tallies(data["total"]), lines, forms)
+    conversions = tuple(tuple(item) for item in data.get("conversions", ()))
+    return CoverageFigures(kinds, _tallies(data["total"]), lines, forms, conversions)
 
 
 def _values(data: dict) -> dict[str, Pair]:

@@ -27,6 +27,7 @@ from rosters.profiles import (
     education_groups_of,
     roster_stats,
 )
+from stats.conversion import conversions
 from stats.coverage import OWN_LEVEL_LABEL, Coverage, coverage
 from stats.expressions import Expression
 from stats.indicators import indicator_value
@@ -101,7 +102,8 @@ def _coverage(result: Coverage) -> CoverageFigures:
         lines.append(CoverageLine(row.label, row.unit.pk if row.unit else None, role, tallies(row)))
     kinds_shown = tuple(KindFigures(k.code, k.name) for k in result.kinds)
     forms = tuple((k.code, tuple(result.forms_of(k))) for k in result.kinds if result.forms_of(k))
-    return CoverageFigures(kinds_shown, tallies(result.summary), tuple(lines), forms)
+    converted = tuple((c.kind.code, c.due, c.converted) for c in conversions(result))
+    return CoverageFigures(kinds_shown, tallies(result.summary), tuple(lines), forms, converted)
 
 
 def _values(values) -> dict:

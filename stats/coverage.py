@@ -13,12 +13,13 @@ from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, Whe
 
 from orgunits.as_of import PlaceThen, TreeOn
 from orgunits.dates import shift_years
-from orgunits.models import OrgForm, OrgUnit, UnitKind
+from orgunits.models import OrgForm, OrgFormChange, OrgUnit, UnitKind
 from stats.formatting import percent
 from stats.models import DataValue, EligibilityRule
 from stats.periods import Period
 
 OWN_LEVEL_LABEL = "本级"
+CONVERTED = "converted"  # in Coverage.forms beside the forms: the recorded 妇代会 → 妇联 changes
 HOST_GROUP_LABELS = {
     "nation": "中央和国家机关直属单位",
     "province": "省直单位",
@@ -74,6 +75,10 @@ class Coverage:
         """(form label, organisations) for the kind, in the order of OrgForm."""
         counts = self.forms.get(kind.pk, Counter())
         return [(str(form.label), counts[form.value]) for form in OrgForm if counts[form.value]]
+
+    def converted(self, kind: UnitKind) -> int:
+        """Organisations of the kind recorded turning from 妇代会 into 妇联 by the date (会改联)."""
+        return self.forms.get(kind.pk, Counter())[CONVERTED]
 
 
 def coverage(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None) -> Coverage:
@@ -140,11 +145,15 @@ def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: lis
         default=0,
         output_field=IntegerField(),
     )
+    counted = F("is_eligible") * F("is_established")
+    sums = {"eligible": Sum("is_eligible"), "established": Sum(counted)}
+    if tree.forms_recorded:
+        sums["converted"] = Sum(counted * _is_converted(on))
     rows = (
         units.alias(is_eligible=is_eligible, is_established=is_established)
         .annotate(branch=tree.branch(place))
-        .values("branch", "then_kind_id", "org_form")
-        .annotate(eligible=Sum("is_eligible"), established=Sum(F("is_eligible") * F("is_established")))
+        .values("branch", "then_kind_id", "then_form")
+        .annotate(**sums)
         .order_by()
     )
     default_form = {kind.pk: kind.org_form for kind in kinds}
@@ -154,8 +163,15 @@ def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: lis
         if row["eligible"]:
             branch, kind_id = found[row["branch"]], row["then_kind_id"]
             branch[kind_id] = branch.get(kind_id, Tally()) + Tally(row["eligible"], row["established"])
-            forms[kind_id][row["org_form"] or default_form[kind_id]] += row["established"]
+            forms[kind_id][row["then_form"] or default_form[kind_id]] += row["established"]
+            forms[kind_id][CONVERTED] += row.get("converted") or 0
     return found, forms
+
+
+def _is_converted(on: datetime.date):
+    """1 for a unit whose organisation was recorded turning from 妇代会 into 妇联 on or before `on`."""
+    changes = OrgFormChange.objects.filter(from_form=OrgForm.CONGRESS, to_form=OrgForm.FEDERATION, changed_on__lte=on)
+    return Case(When(pk__in=changes.values("unit_id"), then=1), default=0, output_field=IntegerField())
 
 
 def one_year_earlier(day: datetime.date) -> datetime.date:
@@ -214,7 +230,9 @@ def current_of(result: Coverage | CoverageComparison) -> Coverage:
 def coverage_with_previous_year(unit: OrgUnit, on: datetime.date) -> CoverageComparison:
     earlier = TreeOn.of(one_year_earlier(on))
     # Nothing changed after the earlier day: nor after the later one.
-    later = TreeOn.of(on) if earlier.changed else TreeOn(on, changed=False)
+    unchanged = not (earlier.changed or earlier.forms_changed)
+    later = TreeOn(on, changed=False, forms_changed=False, forms_recorded=earlier.forms_recorded)
+    later = later if unchanged else TreeOn.of(on)
     return CoverageComparison(
         current=coverage(unit, on, tree=later), previous=coverage(unit, earlier.day, tree=earlier)
     )

@@ -18,7 +18,7 @@ from openpyxl.worksheet.pagebreak import Break
 from imports.spreadsheets import display_width, keep_as_text, neutralize
 from stats.coverage import Coverage, CoverageComparison, Tally, current_of
 from stats.formatting import MISSING, format_rate, rate_number_format
-from stats.tables import TOTAL_LABEL, CoverageLine, coverage_table
+from stats.tables import TOTAL_LABEL, CoverageLine, conversion_table, coverage_table
 
 PARTS = ("应建数", "已建数", "组建率")
 FIRST_LINE_ROW = 5  # title, info line, kind names, parts; then the lines
@@ -131,9 +131,30 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"B{FIRST_LINE_ROW}"
     _set_up_pages(sheet, widths, len(lines))
+    _write_conversion_sheet(book, coverage)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _write_conversion_sheet(book, coverage: Coverage) -> None:
+    """改建率 by kind on a sheet of its own, when any kind has 妇代会 to convert (stats.conversion)."""
+    table = conversion_table(coverage)
+    if table is None:
+        return
+    sheet = book.create_sheet("会改联")
+    sheet.append([f"{coverage.unit.name}妇代会改建妇联情况（截至{coverage.on.isoformat()}）"])
+    sheet.append(table.headers)
+    for row in table.rows:
+        *counts, rate = row
+        sheet.append([cell.value if cell.value is not None else cell.text for cell in counts])
+        rate_cell = sheet.cell(sheet.max_row, len(row), float(rate.value / 100) if rate.value is not None else MISSING)
+        if rate.value is not None:
+            rate_cell.number_format = rate_number_format(rate.value)
+    for row in sheet.iter_rows():
+        for cell in row:
+            keep_as_text(cell)
+    sheet.column_dimensions["A"].width = 14
 
 
 def _write_heading(sheet, coverage: Coverage, first: int, last: int) -> None:
@@ -221,6 +242,13 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
     writer.writerow(["单位", *(neutralize(f"{group}{part}") for group in groups for part in PARTS)])
     for line in coverage_table(coverage).lines:
         writer.writerow([neutralize(line.label), *(value for t in _tallies(line) for value in _csv_cells(t))])
+    conversion = conversion_table(coverage)
+    if conversion is not None:
+        writer.writerow([])
+        writer.writerow(["妇代会改建妇联（会改联）"])
+        writer.writerow(conversion.headers)
+        for row in conversion.rows:
+            writer.writerow([neutralize(row[0].text), *(cell.text for cell in row[1:])])
     return out.getvalue()
 
 

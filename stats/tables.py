@@ -4,6 +4,7 @@ report alike; and plain tables (header + rows of cells) for pages and documents.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from stats.conversion import CONVERSION_HEADERS, conversions
 from stats.coverage import Change, Coverage, CoverageComparison, Tally, current_of
 from stats.formatting import format_change, format_rate
 
@@ -156,3 +157,21 @@ def _branch_cells(line: CoverageLine, table: CoverageTable) -> list[Cell]:
             Cell(format_change(change.points), change.points),
         ]
     return cells
+
+
+def conversion_table(coverage: Coverage) -> Table | None:
+    """改建率 by kind (stats.conversion), or None when no kind has any 妇代会 to convert."""
+    found = conversions(coverage)
+    if not found:
+        return None
+    rows = [
+        [
+            Cell(c.kind.name),
+            Cell(str(c.due), c.due),
+            Cell(str(c.converted), c.converted),
+            Cell(str(c.still_congress), c.still_congress),
+            Cell(format_rate(c.rate), c.rate),
+        ]
+        for c in found
+    ]
+    return Table(CONVERSION_HEADERS, rows)

@@ -21,7 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.models import Assignment
-from orgunits.models import OrgUnit, UnitChange, UnitKind
+from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
+from orgunits.org_forms import org_form_change
 from orgunits.services import unit_create
 from reports.survey_services import survey_report_create
 from rosters.models import AgeBandSet, ConcurrentRole, EducationGroupSet, Post
@@ -107,6 +108,7 @@ class CeilingWorld(TreeTestCase):
                 old_kind="village",
                 new_kind="village",
             )
+            org_form_change(unit=village, on=ESTABLISHED, from_form=OrgForm.CONGRESS, to_form=OrgForm.FEDERATION)
             account = make_user(f"probe-{n}")
             Assignment.objects.create(user=account, unit=village, role=Assignment.Role.VIEWER)
             villages.append(village)

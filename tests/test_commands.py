@@ -280,6 +280,35 @@ def test_import_stats_from_a_gbk_csv_with_a_title_row(database, stats):
     assert township_figures(database) == {**before, **expected}
 
 
+def test_import_form_changes_records_a_communitys_conversion(database, stats, tmp_path):
+    """One of the demo's communities that kept its 妇代会 becomes a 妇联 (会改联), as typed."""
+    code, name = database.rows(
+        "SELECT unit.code, unit.name FROM orgunits_orgunit unit JOIN orgunits_unitkind kind ON kind.id = unit.kind_id"
+        " WHERE kind.code = 'community' AND unit.org_form = 'congress' AND unit.code LIKE '431321%%' ORDER BY unit.code"
+    )[0]
+    good, bad = tmp_path / "会改联.csv", tmp_path / "会改联错误.csv"
+    good.write_text(
+        f"单位代码,单位名称,变更日期,原组织形式,新组织形式\n{code},{name},2025-03-08,妇代会,妇联\n", "utf-8"
+    )
+    bad.write_text(f"单位代码,变更日期,新组织形式\n{code},2025-03-08,妇女会\n", "utf-8")
+    refused = database.manage("import_form_changes", bad, "--user", COUNTY_CLERK)
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert (
+        f"第2行，列“新组织形式”，值“妇女会”：{unit_errors.UNKNOWN_ORG_FORM.format(choices='妇联、妇代会、妇委会、妇女组织')}"
+        in refused.stderr
+    )
+    run = database.manage("import_form_changes", good, "--user", COUNTY_CLERK)
+    summary = "组织形式变更1条，涉及1个单位"
+    assert (run.returncode, run.stdout, run.stderr) == (0, import_command.IMPORTED.format(summary=summary) + "\n", "")
+    form = database.value("SELECT org_form FROM orgunits_orgunit WHERE code = %s", code)
+    change = database.rows(
+        "SELECT change.changed_on, change.from_form, change.to_form FROM orgunits_orgformchange change"
+        " JOIN orgunits_orgunit unit ON unit.id = change.unit_id WHERE unit.code = %s",
+        code,
+    )
+    assert form == "" and [tuple(map(str, row)) for row in change] == [("2025-03-08", "congress", "federation")]
+
+
 def test_export_coverage_writes_the_county_table(database, units, tmp_path):
     output = tmp_path / "双峰县组建率.xlsx"
     run = database.manage("export_coverage", "431321", "--date", "2025-12-31", "-o", output, "--user", COUNTY_CLERK)

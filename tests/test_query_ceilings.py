@@ -9,7 +9,8 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.models import Assignment
-from orgunits.models import OrgUnit, UnitKind
+from orgunits.models import OrgFormChange, OrgUnit, UnitKind
+from orgunits.org_forms import org_form_change_update
 from orgunits.services import unit_update
 from reports.models import SurveyReport
 from reports.survey_services import survey_report_update
@@ -49,6 +50,11 @@ CEILINGS = {
     # +1 since issue 17: the unit's division changes on its form.
     "orgunits.orgunit revert": (9, 12),
     "orgunits.unitchange changelist": (5, 8),
+    # Issue 18: 组织形式变更 (its date hierarchy asks for the years: +1).
+    "orgunits.orgformchange changelist": (6, 9),
+    "orgunits.orgformchange autocomplete unit": (4, 7),
+    "orgunits.orgformchange history": (11, 15),
+    "orgunits.orgformchange revert": (7, 11),
     "rosters.person changelist": (4, 7),
     "rosters.person history": (9, 15),
     "rosters.person revert": (6, 15),
@@ -184,6 +190,12 @@ class HistoryCeilingTests(CeilingWorld):
             Indicator: (
                 Indicator.objects.get(code="probe-1"),
                 lambda indicator, i: saved(indicator, sort_order=i, coverage_kind=kinds[i % 2]),
+            ),
+            OrgFormChange: (
+                village.form_changes.get(),
+                lambda change, i: org_form_change_update(
+                    change=change, on=change.changed_on, to_form=change.to_form, note=f"第{i}次更正"
+                ),
             ),
             SurveyReport: (
                 SurveyReport.objects.get(unit=village),

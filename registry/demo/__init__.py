@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from orgunits.loader import read_divisions
 from registry.demo.dates import DEMO_TODAY
 from registry.demo.figures import apply_figures
+from registry.demo.forms import apply_form_changes
 from registry.demo.organisations import apply_organisations, county_plans, ensure_agency_rule, read_hosts
 from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
 from registry.demo.seats import apply_officers, apply_terms
@@ -25,6 +26,7 @@ __all__ = ["DEMO_TODAY", "Built", "build"]
 @dataclass
 class Built:
     organisations: int = 0
+    form_changes: int = 0
     terms: int = 0
     appointments: int = 0
     people: int = 0
@@ -33,7 +35,7 @@ class Built:
 
     def summary(self) -> str:
         return (
-            f"妇女组织变动{self.organisations}个、届次{self.terms}个、任职{self.appointments}条"
+            f"妇女组织变动{self.organisations}个、组织形式变更{self.form_changes}个、届次{self.terms}个、任职{self.appointments}条"
             f"（新增人员{self.people}人）、统计数据{self.figures}项、调研报告{self.reports}份"
         )
 
@@ -48,6 +50,7 @@ def build(directory: Path, *, groups: dict[str, dict[str, list[str]]]) -> Built:
     built = Built()
     ensure_agency_rule()
     built.organisations = apply_organisations(list(plans.values()))
+    built.form_changes = apply_form_changes(list(plans.values()))
     rosters = [shuangfeng_roster(shuangfeng, pick_specials(shuangfeng)), xianghe_roster(xianghe)]
     built.terms = apply_terms(rosters)
     built.appointments, built.people = apply_officers(rosters)

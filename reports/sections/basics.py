@@ -10,7 +10,7 @@ from reports.charts import Chart
 from reports.figures import CoverageFigures, SurveyFigures
 from reports.sections.common import DocSection, count_text, unit_area, whole
 from stats.coverage import Tally
-from stats.formatting import format_rate
+from stats.formatting import format_rate, percent
 from stats.tables import Cell, CoverageLine, CoverageTable, Table, table_of
 
 KIND_WORDS = {
@@ -76,6 +76,7 @@ def coverage_sentences(figures: SurveyFigures) -> list[str]:
         if listed:
             sentences.append(f"其中，{'；'.join(_kind_clauses(listed))}。")
     sentences += _form_sentences(figures, listed)
+    sentences += _conversion_sentences(figures, listed)
     sentences += _below_sentences(figures, total)
     return sentences
 
@@ -103,6 +104,17 @@ def _form_sentences(figures: SurveyFigures, listed) -> list[str]:
             word = own_word if code == figures.unit.kind and code not in words else words.get(code, "")
             parts.append(f"{word}{form}{n}个")
     return [f"共建有{'、'.join(parts)}。"] if parts else []
+
+
+def _conversion_sentences(figures: SurveyFigures, listed) -> list[str]:
+    """700个村完成了妇代会改建妇联工作，完成率100%；156个社区完成了……，完成率87.2%。(Wuhu)"""
+    words = {kind.code: kind.name for kind in figures.coverage.kinds} | {code: word for code, word, _t in listed}
+    clauses = [
+        f"{converted}个{words.get(code, code)}完成了妇代会改建妇联工作，完成率{format_rate(percent(converted, due))}"
+        for code, due, converted in figures.coverage.conversions
+        if due
+    ]
+    return [f"{'；'.join(clauses)}。"] if clauses else []
 
 
 def _below_sentences(figures: SurveyFigures, total: Tally) -> list[str]:

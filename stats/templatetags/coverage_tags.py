@@ -2,7 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from stats.coverage import CoverageComparison, current_of
-from stats.tables import branch_table, coverage_table, summary_table
+from stats.tables import branch_table, conversion_table, coverage_table, summary_table
 
 register = template.Library()
 
@@ -18,5 +18,6 @@ def coverage_tables(result):
         "on": current.on,
         "summary": summary_table(table),
         "branches": branch_table(table),
+        "conversion": conversion_table(current),
         "link_query": urlencode(query),
     }

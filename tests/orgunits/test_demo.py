@@ -26,6 +26,7 @@ from rosters.identity import id_birth_date, id_sex, validate_id_number, validate
 from rosters.models import Appointment, Person, Term
 from rosters.profiles import roster_stats
 from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
+from stats.conversion import conversions
 from stats.coverage import coverage, coverage_with_previous_year
 from stats.models import DataValue
 
@@ -168,7 +169,9 @@ class LoadedDemoTests(TestCase):
         final = SurveyReport.objects.get(unit=self.county, year=2024)
         output = load("--superuser", "--personas")
         self.assertIn("新增区划0个、机关企事业单位0个", output)
-        self.assertIn("妇女组织变动0个、届次0个、任职0条（新增人员0人）、统计数据0项、调研报告0份", output)
+        self.assertIn(
+            "妇女组织变动0个、组织形式变更0个、届次0个、任职0条（新增人员0人）、统计数据0项、调研报告0份", output
+        )
         self.assertEqual(table_counts(), before)
         self.assertEqual(Person.objects.get(pk=person.pk).phone, person.phone)
         self.assertEqual(Term.objects.get(pk=term.pk).due_on, term.due_on)
@@ -282,3 +285,12 @@ class LoadedDemoTests(TestCase):
         self.assertEqual(
             before.summary.tally(kind["community"]).eligible + 3, after.summary.tally(kind["community"]).eligible
         )
+
+    def test_the_reform_is_recorded_and_a_few_communities_kept_their_congress(self):
+        rates = {c.kind.code: c for c in conversions(coverage(self.county, DEMO_TODAY))}
+        village, community = rates["village"], rates["community"]
+        # Villages that set up their organisation after the reform were 妇联 from the start: not recorded.
+        assert village.converted == village.due and village.recorded > 100
+        assert community.due - community.converted == 3 and 0 < community.recorded <= community.converted
+        before = {c.kind.code: c.converted for c in conversions(coverage(self.county, datetime.date(2017, 6, 29)))}
+        assert before == {}  # the organisations date from the reform: none yet the day before

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, User
 from access.models import Assignment
 from access.scope import Scope
 from access.selectors import accounts_managed_by
-from orgunits.models import OrgUnit, UnitChange, UnitKind
+from orgunits.models import OrgFormChange, OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
 from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
 from rosters.selectors import people_for
@@ -40,6 +40,7 @@ FAMILY = {
     SurveyReport: SCOPED,
     DataValue: FIGURES,
     UnitChange: RECORDS,
+    OrgFormChange: SCOPED,
     Person: PEOPLE,
     Assignment: ACCOUNTS,
     User: ACCOUNTS,
@@ -59,6 +60,7 @@ FAMILY = {
 # the index with a message (302): every national setting is visible to whoever may view the model.
 NOT_FOUND_IS_404 = {
     OrgUnit,
+    OrgFormChange,
     UnitChange,
     Term,
     Appointment,
@@ -72,7 +74,18 @@ NOT_FOUND_IS_404 = {
 }
 # Admins whose history pages are history_admin.GuardedHistoryAdmin's: the list of versions and the
 # revert form answer 404 for anything she may not view, before any other question.
-GUARDED_HISTORY = {OrgUnit, UnitKind, Person, Term, Appointment, Assignment, DataValue, Indicator, SurveyReport}
+GUARDED_HISTORY = {
+    OrgUnit,
+    OrgFormChange,
+    UnitKind,
+    Person,
+    Term,
+    Appointment,
+    Assignment,
+    DataValue,
+    Indicator,
+    SurveyReport,
+}
 
 
 @dataclass(eq=False)

@@ -12,7 +12,8 @@ from django.db.models import Q
 
 from access.models import Assignment
 from access.scope import Scope
-from orgunits.models import OrgUnit, UnitChange, UnitKind
+from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
+from orgunits.org_forms import org_form_change
 from reports.survey_services import survey_report_create
 from rosters.models import AgeBand, AgeBandSet, EducationGroup, EducationGroupSet, Person
 from rosters.selectors import people_for
@@ -68,6 +69,7 @@ class SecurityWorld(TreeTestCase):
         cls._officers()
         cls._figures_and_reports()
         cls._division_changes()
+        cls._form_changes()
 
     @classmethod
     def _person(cls, name, birth, area, sequence, phone, *, created_by=None):
@@ -136,6 +138,18 @@ class SecurityWorld(TreeTestCase):
                 new_name=township.name,
                 old_kind="township",
                 new_kind="township",
+            )
+
+    @classmethod
+    def _form_changes(cls):
+        """A 会改联 record in each county, its note naming the township (the names are unique)."""
+        for township in (cls.heye, cls.shutang):
+            org_form_change(
+                unit=township,
+                on=day("2017-06-30"),
+                from_form=OrgForm.CONGRESS,
+                to_form=OrgForm.FEDERATION,
+                note=f"{township.name}会改联",
             )
 
     @classmethod

@@ -1,0 +1,193 @@
+"""Changes of a women's organisation's form on a date (会改联) and the form it had on any day.
+
+A unit's `org_form` (or its kind's default) is its form today. Each change records the form before and
+after, so the form on a day is the `from_form` of the first change after that day, else today's form.
+A county may record the changes of 2016–2018 for organisations that are 妇联 today: the latest change
+sets today's form, earlier ones only tell the past. The changes of a unit must follow each other:
+each `from_form` is the previous change's `to_form`.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from orgunits import errors
+from orgunits.models import OrgForm, OrgFormChange, OrgUnit
+
+CONGRESS, FEDERATION = OrgForm.CONGRESS.value, OrgForm.FEDERATION.value
+
+
+def label(form: str) -> str:
+    return str(OrgForm(form).label)
+
+
+def form_on(unit: OrgUnit, day: datetime.date) -> str:
+    """The organisation's form on `day`, whatever changed later."""
+    later = unit.form_changes.filter(changed_on__gt=day).order_by("changed_on").first()
+    return later.from_form if later else unit.effective_org_form
+
+
+def form_then(day: datetime.date, *, changed: bool = True):
+    """An expression for the outer unit's form on `day`, blank where it is its kind's default: the
+    `from_form` of its first change after the day, else its own `org_form`. `changed=False` (no form
+    changed after the day anywhere) gives today's column with no subquery."""
+    if not changed:
+        return NullIf("org_form", Value(""))
+    first_later = (
+        OrgFormChange.objects.filter(unit=OuterRef("pk"), changed_on__gt=day).order_by("changed_on").values("from_form")
+    )
+    return Coalesce(Subquery(first_later[:1]), NullIf("org_form", Value("")))
+
+
+@dataclass(frozen=True)
+class FormStep:
+    """A change to record: the organisation took `to_form` on `on`, from `from_form` (None: the form
+    it had the day before, as the recorded changes tell)."""
+
+    on: datetime.date
+    to_form: str
+    from_form: str | None = None
+    note: str = ""
+
+
+def form_chain(unit: OrgUnit, existing: list[OrgFormChange], steps: list[FormStep]):
+    """Each step's `from_form` (resolved) and problems, checked in date order against the unit's
+    recorded changes and the other steps: every change starts from the form the one before left."""
+    events = sorted(
+        [(c.changed_on, c.from_form, c.to_form, None) for c in existing]
+        + [(s.on, s.from_form, s.to_form, i) for i, s in enumerate(steps)],
+        key=lambda event: (event[0], event[3] is not None),
+    )
+    resolved: dict[int, str | None] = {}
+    problems: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for position, (on, from_form, to_form, index) in enumerate(events):
+        if index is None:
+            continue
+        before = events[position - 1] if position else None
+        after = events[position + 1] if position + 1 < len(events) else None
+        if from_form is None:
+            from_form = _form_before(unit, before, after)
+            events[position] = (on, from_form, to_form, index)
+        resolved[index] = from_form
+        for name, message in _step_problems(unit, on, from_form, to_form, before, after):
+            problems[index][name].append(message)
+    return resolved, problems
+
+
+def _form_before(unit: OrgUnit, before, after) -> str | None:
+    if before is not None:
+        return before[2]
+    return unit.effective_org_form if after is None else None  # before the first change: unknown
+
+
+def _step_problems(unit, on, from_form, to_form, before, after) -> list[tuple[str, str]]:
+    """(field, message) for each rule the step breaks; the fields are OrgFormChange's."""
+    found = []
+    if not unit.has_org_on(on):
+        found.append(("changed_on", errors.FORM_CHANGE_NO_ORG.format(on=on)))
+    if before is not None and before[0] == on:
+        found.append(("changed_on", errors.FORM_CHANGE_DATE_TAKEN.format(on=on)))
+    if from_form is None:
+        found.append(("from_form", errors.FORM_CHANGE_FROM_NEEDED))
+    elif from_form == to_form:
+        found.append(("to_form", errors.FORM_CHANGE_SAME.format(form=label(to_form))))
+    elif before is not None and before[0] != on and before[2] != from_form:
+        found.append(("from_form", errors.FORM_CHANGE_FROM.format(on=before[0], form=label(before[2]))))
+    if after is not None and after[1] is not None and after[1] != to_form:
+        found.append(("to_form", errors.FORM_CHANGE_TO.format(on=after[0], form=label(after[1]))))
+    return found
+
+
+@transaction.atomic
+def org_form_changes_add(*, unit: OrgUnit, steps: list[FormStep]) -> list[OrgFormChange]:
+    """Record the steps; the latest change of all sets the unit's form today."""
+    unit = OrgUnit.objects.select_for_update().select_related("kind").get(pk=unit.pk)
+    existing = list(unit.form_changes.all())
+    resolved, problems = form_chain(unit, existing, steps)
+    if problems:
+        raise ValidationError(_merged(problems))
+    changes = [
+        OrgFormChange(unit=unit, changed_on=s.on, from_form=resolved[i], to_form=s.to_form, note=s.note)
+        for i, s in enumerate(steps)
+    ]
+    for change in changes:
+        change.full_clean(validate_unique=False, validate_constraints=False)  # form_chain checked them
+        change.save()
+    latest = max([*existing, *changes], key=lambda change: change.changed_on)
+    if latest in changes:
+        _set_form_today(unit, latest.to_form)
+    return changes
+
+
+def _merged(problems: dict[int, dict[str, list[str]]]) -> dict[str, list[str]]:
+    merged = defaultdict(list)
+    for index in sorted(problems):
+        for name, messages in problems[index].items():
+            merged[name] += messages
+    return dict(merged)
+
+
+def org_form_change(
+    *, unit: OrgUnit, on: datetime.date, to_form: str, from_form: str | None = None, note: str = ""
+) -> OrgFormChange:
+    """Record that the unit's organisation took `to_form` on `on` (from `from_form`, by default the
+    form it had the day before)."""
+    return org_form_changes_add(unit=unit, steps=[FormStep(on, to_form, from_form, note)])[0]
+
+
+def _neighbours(unit: OrgUnit, on: datetime.date) -> tuple[OrgFormChange | None, OrgFormChange | None]:
+    changes = unit.form_changes.exclude(changed_on=on)
+    return (
+        changes.filter(changed_on__lt=on).order_by("-changed_on").first(),
+        changes.filter(changed_on__gt=on).order_by("changed_on").first(),
+    )
+
+
+@transaction.atomic
+def org_form_change_update(
+    *, change: OrgFormChange, on: datetime.date, to_form: str, from_form: str | None = None, note: str = ""
+) -> OrgFormChange:
+    """Correct a recorded change: checked against the unit's other changes as if entered anew. The
+    form before it stays as recorded unless `from_form` says otherwise."""
+    unit = OrgUnit.objects.select_for_update().select_related("kind").get(pk=change.unit_id)
+    others = list(unit.form_changes.exclude(pk=change.pk))
+    step = FormStep(on, to_form, from_form or change.from_form, note)
+    resolved, problems = form_chain(unit, others, [step])
+    if problems:
+        raise ValidationError(_merged(problems))
+    change.changed_on, change.from_form, change.to_form, change.note = on, resolved[0], to_form, note
+    change.full_clean(validate_unique=False, validate_constraints=False)
+    change.save()
+    if all(other.changed_on < on for other in others):
+        _set_form_today(unit, to_form)
+    return change
+
+
+def form_change_delete_problem(change: OrgFormChange) -> str | None:
+    """Only the first or the latest of a unit's changes may go: the others would no longer follow."""
+    before, after = _neighbours(change.unit, change.changed_on)
+    return errors.FORM_CHANGE_DELETE_BETWEEN if before and after else None
+
+
+@transaction.atomic
+def org_form_change_delete(*, change: OrgFormChange) -> None:
+    """Remove a change recorded in error. Removing the latest gives the unit back the form it had before."""
+    unit = OrgUnit.objects.select_for_update().select_related("kind").get(pk=change.unit_id)
+    problem = form_change_delete_problem(change)
+    if problem:
+        raise ValidationError(problem)
+    if not unit.form_changes.filter(changed_on__gt=change.changed_on).exists():
+        _set_form_today(unit, change.from_form)
+    change.delete()
+
+
+def _set_form_today(unit: OrgUnit, form: str) -> None:
+    stored = "" if form == unit.kind.org_form else form
+    if unit.org_form != stored:
+        unit.org_form = stored
+        unit.save(update_fields=["org_form"])
