@@ -15,14 +15,10 @@ from access.scope import OUT_OF_SCOPE, scope_of
 from access.scoped_admin import ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
-from orgunits import (
-    errors,
-    form_admin,  # noqa: F401  (registers 组织形式变更)
-    unit_export,
-    unit_import,
-)
+from orgunits import errors, unit_export, unit_import
 from orgunits.autocomplete import URL_NAME, UnitChoiceView, limit_unit_choices
 from orgunits.change_admin import unit_changes_field
+from orgunits.form_admin import form_changes_field  # and registers 组织形式变更
 from orgunits.forms import CloseForm, MoveForm, OrgUnitAddForm, OrgUnitForm
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.resources import UnitResource
@@ -215,7 +211,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         return count, url
 
     def get_readonly_fields(self, request, obj=None):
-        return (ancestors_field(request), unit_changes_field, *self.readonly_fields)
+        return (ancestors_field(request), unit_changes_field, form_changes_field, *self.readonly_fields)
 
     def get_inlines(self, request, obj):
         return [CurrentRosterInline] if obj else []
@@ -237,7 +233,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
             ("位置", {"fields": (ancestors_field(request), "direct_children")}),
             (None, {"fields": ("code", "name", "kind")}),
             ("存续期", {"fields": dates, "description": "撤销整个下级请用右上角的“撤销”。"}),
-            ("妇女组织", {"fields": org}),
+            ("妇女组织", {"fields": (*org, form_changes_field)}),
             ("区划调整", {"fields": (unit_changes_field,)}),
             ("树结构", {"fields": ("path_info",), "classes": ("collapse",)}),
         ]

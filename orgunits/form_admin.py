@@ -9,6 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 from access.history_admin import GuardedHistoryAdmin
 from access.scoped_admin import ScopedAdminMixin
@@ -92,3 +93,23 @@ class OrgFormChangeAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistor
 
     def delete_model(self, request, obj):
         org_form_change_delete(change=obj)
+
+
+@admin.display(description="组织形式变更")
+def form_changes_field(unit):
+    """The unit's recorded changes of form, oldest first, each linking to its record."""
+    changes = list(unit.form_changes.order_by("changed_on")) if unit.pk else []
+    if not changes:
+        return "（无）"
+    return format_html_join(
+        "",
+        '<li style="list-style:none"><a href="{}">{}</a>{}</li>',
+        (
+            (
+                reverse("admin:orgunits_orgformchange_change", args=[change.pk]),
+                f"{change.changed_on.isoformat()} {change.get_from_form_display()} → {change.get_to_form_display()}",
+                f"（{change.note}）" if change.note else "",
+            )
+            for change in changes
+        ),
+    )

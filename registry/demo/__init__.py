@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from orgunits.loader import read_divisions
 from registry.demo.dates import DEMO_TODAY
 from registry.demo.figures import apply_figures
-from registry.demo.forms import apply_form_changes
+from registry.demo.form_changes import apply_form_changes
 from registry.demo.organisations import apply_organisations, county_plans, ensure_agency_rule, read_hosts
 from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
 from registry.demo.seats import apply_officers, apply_terms

@@ -196,3 +196,14 @@ class FormChangeAdminTests(TestCase):
         self.client.force_login(make_user("root", superuser=True))
         text = page_text(self.client.get(admin_url("orgformchange_changelist")))
         assert (village.name in text and "2017-06-30" in text) or "2017年6月30日" in text
+
+
+class UnitPageFormChangesTests(TestCase):
+    def test_the_unit_page_lists_its_form_changes(self):
+        load_divisions(wuhu_county()[:5])
+        village = OrgUnit.objects.filter(kind__code="village").first()
+        OrgUnit.objects.filter(pk=village.pk).update(org_established_on=datetime.date(2010, 1, 1))
+        org_form_change(unit=unit(village.code), on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION, note="会改联")
+        self.client.force_login(make_user("root", superuser=True))
+        text = page_text(self.client.get(admin_url("orgunit_change", village.pk)))
+        assert ">2017-06-30 妇代会 → 妇联</a>（会改联）" in text
