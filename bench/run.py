@@ -4,7 +4,8 @@ Run from the repo root (`make bench`):
 
     SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only SECTION]
 
-Sections: load, insert, admin, coverage, officers, survey, import, divisions (bench/divisions_bench.py).
+Sections: load, insert, admin, coverage, forms (bench/forms_bench.py), officers, survey, import, divisions
+(bench/divisions_bench.py).
 
 Every measure is set against a baseline taken in the same run on the same database (raw COPY,
 raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
@@ -61,6 +62,7 @@ django.setup()
 # WhiteNoise warns that STATIC_ROOT was never collected; the bench serves no static files.
 warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
+import forms_bench
 import psycopg
 from divisions_bench import bench_divisions
 from django.conf import settings
@@ -69,6 +71,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from forms_bench import bench_forms
 from import_bench import bench_unit_import
 from psycopg import sql
 
@@ -90,7 +93,7 @@ ADMIN_MEDIAN_BUDGET_MS = 300
 ADMIN_USERNAME = "bench-admin"
 DRILLDOWN_COUNTY_CODE = "431321"  # 双峰县, also in the demo data: 16 townships and streets, 523 villages
 COPY_CHUNK_BYTES = 8 * 1024 * 1024
-SECTIONS = ("load", "insert", "admin", "coverage", "officers", "survey", "import", "divisions")
+SECTIONS = ("load", "insert", "admin", "coverage", "forms", "officers", "survey", "import", "divisions")
 
 
 # ---------------------------------------------------------------- results
@@ -505,6 +508,12 @@ def bench_coverage() -> Section:
     return section
 
 
+def bench_forms_section() -> Section:
+    section = Section(f"4b. 组建率与组织形式变更（会改联；预热 1 次后计时 {forms_bench.REPEATS} 次）")
+    section.notes.append(mark_organisations_established())
+    return bench_forms(section, Row, samples_ms, summary_ms, ms, times)
+
+
 def mark_organisations_established() -> str:
     """Give four in five units an organisation, once, so established counts are not all zero."""
     if OrgUnit.objects.filter(org_established_on__isnull=False).exists():
@@ -869,6 +878,7 @@ def main(argv: list[str]) -> int:
         "insert": bench_inserts,
         "admin": bench_admin,
         "coverage": bench_coverage,
+        "forms": bench_forms_section,
         "officers": bench_officers,
         "import": lambda: bench_import(divisions_dir),
         "survey": bench_survey,

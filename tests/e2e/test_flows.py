@@ -193,6 +193,7 @@ SHUANGFENG_BY_KIND = [
 HEYE_BRANCH = ["—", "1/1（100%）", "—", "34/37（91.9%）", "1/2（50%）", "—", "—", "0/1（0%）", "—", "36/41（87.8%）"]
 BY_KIND = "table:has(caption:text-is('按单位类型'))"
 BY_BRANCH = "table:has(caption:text-is('按下级单位'))"
+CONVERSION = "table:has(caption:text-is('妇代会改建妇联（会改联）'))"
 
 
 def coverage_counts(browser, kind: str) -> tuple[int, int]:
@@ -287,6 +288,11 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
     page.get_by_role("link", name="组建率").first.click()
     expect(page.locator("#content h2")).to_contain_text(re.compile(r"双峰县：截至\d{4}年\d+月\d+日的妇女组织组建率"))
     assert table_lines(browser, BY_KIND) == SHUANGFENG_BY_KIND
+    # 会改联: every village and community with an organisation since the reform was recorded turning from
+    # 妇代会 into 妇联 on 2017-06-30, but 3 communities (registry/demo/form_changes.py); the late ones were
+    # 妇联 from the start. Columns: 应改建, 已改建, 仍为妇代会.
+    assert table_lines(browser, CONVERSION) == [["村", "416", "416", "0"], ["社区", "52", "49", "3"]]
+    expect(browser.row("社区", table=CONVERSION)).to_contain_text("94.2%")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
@@ -336,6 +342,9 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
     # The host units directly under the county: agencies 3/4, institutions 3/3, 农机装备 1/1, 女企业家协会 1/1.
     assert figures("县直单位")[-1] == (9, 8, 0.8889)
     assert list(lines)[-1] == "合计"
+    conversion = [list(row) for row in load_workbook(path)["会改联"].iter_rows(min_row=3, values_only=True)]
+    assert [row[:4] for row in conversion] == [["村", 416, 416, 0], ["社区", 52, 49, 3]]
+    assert round(conversion[1][4], 4) == 0.9423
     browser.screenshot("05_coverage")
 
 

@@ -30,7 +30,7 @@ def _perms(actions: tuple[str, ...], models: tuple[str, ...]) -> list[str]:
 EDIT = ("view", "add", "change", "delete")
 # What a county or township clerk works with; the scope (Assignment) limits where.
 CLERK_PERMS = {
-    "orgunits": [*_perms(EDIT, ("orgunit",)), *_perms(("view",), ("unitkind",))],
+    "orgunits": [*_perms(EDIT, ("orgunit", "orgformchange")), *_perms(("view",), ("unitkind",))],
     "rosters": [
         *_perms(EDIT, ("person", "term", "appointment")),
         *_perms(("view",), ("post", "concurrentrole")),
