@@ -60,7 +60,10 @@ class DataValueAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImportM
     @admin.display(description="填报")
     def entry_link(self, value):
         url = reverse("stats_entry")
-        return format_html('<a href="{}?unit={}&amp;year={}">修改</a>', url, value.unit_id, value.period.year)
+        period = value.period
+        return format_html(
+            '<a href="{}?unit={}&amp;year={}&amp;span={}">修改</a>', url, value.unit_id, period.year, period.span_code
+        )
 
 
 @admin.register(ValidationRule)

@@ -16,7 +16,7 @@ from orgunits.dates import shift_years
 from orgunits.models import OrgForm, OrgFormChange, OrgUnit, UnitKind
 from stats.formatting import percent
 from stats.models import DataValue, EligibilityRule
-from stats.periods import Period
+from stats.periods import YEAR_TEXT, Period
 
 OWN_LEVEL_LABEL = "本级"
 CONVERTED = "converted"  # in Coverage.forms beside the forms: the recorded 妇代会 → 妇联 changes
@@ -130,7 +130,9 @@ def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: lis
     for rule in EligibilityRule.objects.all():
         alias = f"figure_for_kind_{rule.kind_id}"
         latest = (
+            # Yearly figures only: a quarter's staff count is not the year's.
             DataValue.objects.filter(unit=OuterRef("pk"), element_id=rule.element_id, period__lte=Period.containing(on))
+            .filter(period__regex=YEAR_TEXT)
             .order_by("-period")
             .values(rule.part)[:1]
         )

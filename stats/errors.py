@@ -10,7 +10,11 @@ RULE_VIOLATED = "不符合校验规则“{rule}”：{left_text}={left} {operato
 
 ELEMENT_CODE_FORMAT = "代码只能由小写字母、数字和下划线组成，并以字母开头。"
 
-PERIOD_FORMAT = "统计期“{text}”无法识别，应为四位年份，如 2023。"
+PERIOD_FORMAT = (
+    "统计期“{text}”无法识别，应为年份（2023）、季度（2023Q3 或 2023年第三季度）、"
+    "月份（2023-09 或 2023年9月）或累计月份（2023年1-9月）。"
+)
+PERIOD_MONTHS = "统计期的月份{first}–{last}不是全年、季度、单月或从1月起的累计月份。"
 
 EXPR_SYNTAX = "表达式“{text}”有语法错误。"
 EXPR_NOT_ALLOWED = "表达式“{text}”中不允许使用“{part}”；只能用指标项代码、.total、.female、数字和 + - * / 括号。"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from orgunits.autocomplete import UnitChoiceField
 from stats.expressions import Expression
 from stats.models import DataElement, Indicator, ValidationRule
-from stats.periods import Period
+from stats.periods import SPAN_CHOICES, Period, period_of
 
 
 def _known_elements() -> dict[str, bool]:
@@ -16,9 +16,10 @@ def _known_elements() -> dict[str, bool]:
 class UnitYearForm(forms.Form):
     unit = UnitChoiceField(admin.site, label="单位")
     year = forms.IntegerField(label="年度", min_value=1949, max_value=2100)
+    span = forms.ChoiceField(label="统计期", choices=SPAN_CHOICES, required=False)
 
     def period(self) -> Period:
-        return Period(self.cleaned_data["year"])
+        return period_of(self.cleaned_data["year"], self.cleaned_data.get("span") or "")
 
 
 class CoverageForm(forms.Form):

@@ -42,7 +42,7 @@ FEMALE_SUFFIX = "其中女性"
 UNKNOWN_ELEMENT = "没有这个统计指标项，可选：{choices}。"
 DUPLICATE_FIGURE = "与第{first}行重复：同一单位、同一年度、同一指标项只能有一行。"
 DUPLICATE_UNIT_ROW = "与第{first}行重复：同一单位、同一年度只能有一行。"
-RULES_BROKEN = "{unit}{period}年的数据{message}"
+RULES_BROKEN = "{unit}{period}的数据{message}"
 
 
 def wide_columns(elements: list[DataElement]) -> list[Column]:
@@ -251,7 +251,7 @@ def _plan_writes(plan: StatsImport, elements: dict[str, DataElement], headers: d
         if not any(row.errors for row in rows):
             for message in rule_violations(merged, rules=rules, elements=elements):
                 rows[0].errors[""].append(
-                    RULES_BROKEN.format(unit=rows[0].unit.name, period=period.year, message=message)
+                    RULES_BROKEN.format(unit=rows[0].unit.name, period=period.label, message=message)
                 )
         for row in rows:
             _classify(plan, row, current, elements, headers)

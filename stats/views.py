@@ -15,6 +15,7 @@ from stats.exports import coverage_csv, coverage_xlsx, title_of
 from stats.forms import CoverageForm, FiguresForm, UnitYearForm
 from stats.indicators import indicator_values
 from stats.models import DataElement
+from stats.same_period import compared_sentence, element_changes
 from stats.services import completeness, datavalues_save, own_values
 
 
@@ -68,10 +69,21 @@ def _coverage_file(result, kind: str) -> HttpResponse:
 def indicators_view(request):
     _require(request, "orgunits.view_orgunit", "stats.view_datavalue")
     form = _selection(request, UnitYearForm, {"year": timezone.localdate().year - 1})
-    values = None
+    values, changes, period = None, None, None
     if form.is_valid():
-        values = indicator_values(form.cleaned_data["unit"], form.period())
-    return _page(request, "admin/stats/indicators.html", "指标", form=form, values=values, media=form.media)
+        unit, period = form.cleaned_data["unit"], form.period()
+        values, changes = indicator_values(unit, period), element_changes(unit, period)
+    return _page(
+        request,
+        "admin/stats/indicators.html",
+        "指标",
+        form=form,
+        values=values,
+        changes=changes,
+        sentence=compared_sentence(period, changes) if changes else "",
+        period=period,
+        media=form.media,
+    )
 
 
 def entry_view(request):

@@ -1,0 +1,85 @@
+"""Figures against the same span of the year before (上年同期), the way reports write them.
+
+Report 4: "1–9月……不稳定因素5起，矛盾纠纷756起，分别比上年同期上升150%、20%" (from 2 and 628). The
+change is printed with the figure's own decimals: the counts are whole numbers, so 756/628 = +20.4%
+reads 20%.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from orgunits.as_of import TreeOn
+from orgunits.models import OrgUnit
+from stats.formatting import MISSING, format_number
+from stats.models import DataElement
+from stats.periods import Period
+from stats.services import subtree_values
+
+FIGURE_DECIMALS = 0  # figures are whole numbers (DataValue.total)
+RISE, FALL, SAME = "上升", "下降", "持平"
+
+
+@dataclass(frozen=True)
+class ElementChange:
+    element: DataElement
+    now: int | None
+    before: int | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.now is None or not self.before:
+            return None
+        return (Decimal(self.now) - self.before) * 100 / self.before
+
+    @property
+    def shown_now(self) -> str:
+        return MISSING if self.now is None else f"{self.now}{self.element.measure}"
+
+    @property
+    def shown_before(self) -> str:
+        return MISSING if self.before is None else f"{self.before}{self.element.measure}"
+
+    @property
+    def direction(self) -> str:
+        shown = self.shown_percent
+        return SAME if shown == "0%" else RISE if self.percent > 0 else FALL
+
+    @property
+    def shown_percent(self) -> str:
+        """The size of the change, no sign (the direction says it): 150%, 20%."""
+        return MISSING if self.percent is None else f"{format_number(abs(self.percent), FIGURE_DECIMALS)}%"
+
+    @property
+    def shown_change(self) -> str:
+        return (
+            MISSING
+            if self.percent is None
+            else f"{self.direction}{'' if self.direction == SAME else self.shown_percent}"
+        )
+
+
+def element_changes(unit: OrgUnit, period: Period) -> list[ElementChange]:
+    """Each element with a figure in either span, summed over the subtree as it stood at each span's end."""
+    previous = period.previous()
+    now = subtree_values(unit, period, tree=TreeOn.of(period.end))
+    before = subtree_values(unit, previous, tree=TreeOn.of(previous.end))
+    elements = DataElement.objects.filter(code__in=set(now) | set(before))
+    return [
+        ElementChange(element, now.get(element.code, (None,))[0], before.get(element.code, (None,))[0])
+        for element in elements
+    ]
+
+
+def compared_sentence(period: Period, changes: list[ElementChange]) -> str:
+    """ "1–9月，不稳定因素5起，矛盾纠纷756起，分别比上年同期上升150%、20%。" One direction for all: one
+    clause; mixed directions: one clause each."""
+    shown = [change for change in changes if change.now is not None and change.percent is not None]
+    if not shown:
+        return ""
+    figures = "，".join(f"{c.element.name}{c.now}{c.element.measure}" for c in shown)
+    directions = {change.direction for change in shown}
+    if len(directions) == 1 and SAME not in directions and len(shown) > 1:
+        tail = f"分别比上年同期{shown[0].direction}{'、'.join(c.shown_percent for c in shown)}"
+        return f"{period.span_label}，{figures}，{tail}。"
+    clauses = [f"{c.element.name}{c.now}{c.element.measure}，比上年同期{c.shown_change}" for c in shown]
+    return f"{period.span_label}，{'；'.join(clauses)}。"
