@@ -15,6 +15,17 @@ class Measure(models.TextChoices):
     CASES = "件", _("件")
     SESSIONS = "场次", _("场次")
     ATTENDANCES = "人次", _("人次")
+    # Issue 18: the other measures the seed reports use.
+    YUAN = "元", _("元")
+    INCIDENTS = "起", _("起")
+    LAWSUITS = "宗", _("宗")
+    BATCHES = "批", _("批")
+    HOUSEHOLDS = "户", _("户")
+    CASE_VISITS = "件次", _("件次")
+
+
+# Large amounts of these are written in 万 (1.2万元, 5.2万人次), as the reports write them.
+WAN_MEASURES = (Measure.YUAN, Measure.ATTENDANCES)
 
 
 class ElementGroup(models.TextChoices):

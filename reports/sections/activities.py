@@ -44,7 +44,13 @@ def activity_table(figures: SurveyFigures) -> Table:
         if value:
             element = figures.element(code)
             female = "—" if value[1] is None else count_text(code, value[1])
-            rows.append([Cell(element.name), Cell(f"{count_text(code, value[0])}{element.measure}"), Cell(female)])
+            rows.append(
+                [
+                    Cell(element.name),
+                    Cell(f"{count_text(code, value[0], element.measure)}{element.measure}"),
+                    Cell(female),
+                ]
+            )
     received, resolved = figures.value("complaints_received")[0], figures.value("complaints_resolved")[0]
     if received and resolved is not None:
         rows.append([Cell("办结率"), Cell(format_share(resolved, received)), Cell("—")])

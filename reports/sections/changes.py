@@ -36,11 +36,11 @@ class ChangeItem:
 
     @property
     def now_text(self) -> str:
-        return count_text(self.code, self.now) + self.measure
+        return count_text(self.code, self.now, self.measure) + self.measure
 
     @property
     def before_text(self) -> str:
-        return count_text(self.code, self.before) + self.measure
+        return count_text(self.code, self.before, self.measure) + self.measure
 
     @property
     def diff(self) -> int:
