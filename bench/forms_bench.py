@@ -26,8 +26,8 @@ TABLE, UNIT_TABLE = OrgFormChange._meta.db_table, OrgUnit._meta.db_table
 def record_conversions() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (unit_id, changed_on, from_form, to_form, note) "
-            f"SELECT u.id, %s, 'congress', 'federation', 'bench' FROM {UNIT_TABLE} u "
+            f"INSERT INTO {TABLE} (unit_id, changed_on, from_form, to_form, note, is_first) "
+            f"SELECT u.id, %s, 'congress', 'federation', 'bench', true FROM {UNIT_TABLE} u "
             "JOIN orgunits_unitkind k ON k.id = u.kind_id "
             "WHERE k.code IN ('village', 'community') AND u.org_established_on <= %s",
             [CHANGED_ON, CHANGED_ON],

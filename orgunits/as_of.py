@@ -14,7 +14,7 @@ from django.db.models import Exists, F, FilteredRelation, Q
 from django.db.models.functions import Coalesce, Substr
 
 from orgunits.models import OrgFormChange, OrgUnit, UnitPastState
-from orgunits.org_forms import form_then
+from orgunits.org_forms import form_relations, form_then
 
 THEN_FIELDS = {"path": "path", "depth": "depth", "code": "code", "name": "name", "kind_id": "kind"}
 
@@ -80,6 +80,8 @@ class TreeOn:
     def annotate(self, queryset):
         """The queryset with then_path, then_depth, then_code, then_name and then_kind_id, and then_form
         (the organisation's form then; None where it is the kind's default)."""
+        if self.forms_changed:
+            queryset = queryset.annotate(**form_relations(self.day))
         queryset = queryset.annotate(then_form=form_then(self.day, changed=self.forms_changed))
         if not self.changed:
             return queryset.annotate(**{f"then_{name}": F(name) for name in THEN_FIELDS})

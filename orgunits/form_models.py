@@ -17,7 +17,11 @@ class OrgFormChange(models.Model):
     from_form = models.CharField(_("原组织形式"), max_length=16, choices=OrgForm.choices)
     to_form = models.CharField(_("新组织形式"), max_length=16, choices=OrgForm.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    # Kept by orgunits.org_forms after every write, so the form on a day is one join, not a search:
+    # the next change's date (None: the latest), and whether this is the unit's first change.
+    held_until = models.DateField(_("此形式至"), null=True, blank=True, editable=False)
+    is_first = models.BooleanField(_("首条记录"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["held_until", "is_first"])
 
     class Meta:
         verbose_name = verbose_name_plural = _("组织形式变更")
@@ -25,6 +29,12 @@ class OrgFormChange(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "changed_on"], name="orgformchange_one_per_unit_and_date"),
             models.CheckConstraint(condition=~Q(from_form=F("to_form")), name="orgformchange_changes_the_form"),
+            # 会改联 happens once to an organisation: counting it is then a join without duplicates.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(from_form="congress", to_form="federation"),
+                name="orgformchange_one_conversion",
+            ),
         ]
         indexes = [models.Index(fields=["changed_on"], name="orgformchange_date")]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import FilteredRelation, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from orgunits import errors
@@ -32,16 +32,28 @@ def form_on(unit: OrgUnit, day: datetime.date) -> str:
     return later.from_form if later else unit.effective_org_form
 
 
-def form_then(day: datetime.date, *, changed: bool = True):
-    """An expression for the outer unit's form on `day`, blank where it is its kind's default: the
-    `from_form` of its first change after the day, else its own `org_form`. `changed=False` (no form
-    changed after the day anywhere) gives today's column with no subquery."""
-    if not changed:
-        return NullIf("org_form", Value(""))
-    first_later = (
-        OrgFormChange.objects.filter(unit=OuterRef("pk"), changed_on__gt=day).order_by("changed_on").values("from_form")
+def form_relations(day: datetime.date) -> dict:
+    """FilteredRelations for form_then: the change whose form held on `day`, and the unit's first
+    change when it came after `day`; at most one row each per unit, so joining them adds no rows."""
+    held = Q(form_changes__changed_on__lte=day) & (
+        Q(form_changes__held_until__isnull=True) | Q(form_changes__held_until__gt=day)
     )
-    return Coalesce(Subquery(first_later[:1]), NullIf("org_form", Value("")))
+    first_later = Q(form_changes__is_first=True, form_changes__changed_on__gt=day)
+    return {
+        "form_held": FilteredRelation("form_changes", condition=held),
+        "form_first_later": FilteredRelation("form_changes", condition=first_later),
+    }
+
+
+def form_then(day: datetime.date, *, changed: bool = True):
+    """An expression for the outer unit's form on `day`, blank where it is its kind's default: the form
+    its change held then, else the form before its first change if that came later, else its own
+    `org_form`. Needs form_relations(day) on the queryset unless `changed=False` (no form changed
+    after the day anywhere), which gives today's column with no join."""
+    today = NullIf("org_form", Value(""))
+    if not changed:
+        return today
+    return Coalesce("form_held__to_form", "form_first_later__from_form", today)
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,11 @@ def form_chain(unit: OrgUnit, existing: list[OrgFormChange], steps: list[FormSte
         resolved[index] = from_form
         for name, message in _step_problems(unit, on, from_form, to_form, before, after):
             problems[index][name].append(message)
+    conversions = [event for event in events if (event[1], event[2]) == (CONGRESS, FEDERATION)]
+    for event in conversions if len(conversions) > 1 else ():
+        other = next(e for e in conversions if e is not event)
+        if event[3] is not None:
+            problems[event[3]]["to_form"].append(errors.FORM_CHANGE_CONVERTED_ONCE.format(on=other[0]))
     return resolved, problems
 
 
@@ -121,6 +138,7 @@ def org_form_changes_add(*, unit: OrgUnit, steps: list[FormStep]) -> list[OrgFor
     latest = max([*existing, *changes], key=lambda change: change.changed_on)
     if latest in changes:
         _set_form_today(unit, latest.to_form)
+    _link(unit)
     return changes
 
 
@@ -165,6 +183,7 @@ def org_form_change_update(
     change.save()
     if all(other.changed_on < on for other in others):
         _set_form_today(unit, to_form)
+    _link(unit)
     return change
 
 
@@ -184,6 +203,19 @@ def org_form_change_delete(*, change: OrgFormChange) -> None:
     if not unit.form_changes.filter(changed_on__gt=change.changed_on).exists():
         _set_form_today(unit, change.from_form)
     change.delete()
+    _link(unit)
+
+
+def _link(unit: OrgUnit) -> None:
+    """Each change's held_until (the next change's date) and is_first, after any write."""
+    changes = list(unit.form_changes.order_by("changed_on"))
+    stale = []
+    for index, change in enumerate(changes):
+        until = changes[index + 1].changed_on if index + 1 < len(changes) else None
+        if (change.held_until, change.is_first) != (until, index == 0):
+            change.held_until, change.is_first = until, index == 0
+            stale.append(change)
+    OrgFormChange.objects.bulk_update(stale, ["held_until", "is_first"])
 
 
 def _set_form_today(unit: OrgUnit, form: str) -> None:

@@ -9,11 +9,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
+from django.db.models import Case, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum, When
 
 from orgunits.as_of import PlaceThen, TreeOn
 from orgunits.dates import shift_years
-from orgunits.models import OrgForm, OrgFormChange, OrgUnit, UnitKind
+from orgunits.models import OrgForm, OrgUnit, UnitKind
 from stats.formatting import percent
 from stats.models import DataValue, EligibilityRule
 from stats.periods import YEAR_TEXT, Period
@@ -150,10 +150,12 @@ def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: lis
     counted = F("is_eligible") * F("is_established")
     sums = {"eligible": Sum("is_eligible"), "established": Sum(counted)}
     if tree.forms_recorded:
-        sums["converted"] = Sum(counted * _is_converted(on))
+        # A join, not a subquery per unit: an organisation converts once (orgformchange_one_conversion).
+        units = units.annotate(conversion=FilteredRelation("form_changes", condition=_converted_by(on)))
+        sums["converted"] = Sum(counted * Case(When(conversion__isnull=False, then=1), default=0))
+    units = units.alias(is_eligible=is_eligible, is_established=is_established)
     rows = (
-        units.alias(is_eligible=is_eligible, is_established=is_established)
-        .annotate(branch=tree.branch(place))
+        units.annotate(branch=tree.branch(place))
         .values("branch", "then_kind_id", "then_form")
         .annotate(**sums)
         .order_by()
@@ -170,10 +172,13 @@ def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: lis
     return found, forms
 
 
-def _is_converted(on: datetime.date):
-    """1 for a unit whose organisation was recorded turning from 妇代会 into 妇联 on or before `on`."""
-    changes = OrgFormChange.objects.filter(from_form=OrgForm.CONGRESS, to_form=OrgForm.FEDERATION, changed_on__lte=on)
-    return Case(When(pk__in=changes.values("unit_id"), then=1), default=0, output_field=IntegerField())
+def _converted_by(on: datetime.date) -> Q:
+    """The unit's organisation was recorded turning from 妇代会 into 妇联 on or before `on`."""
+    return Q(
+        form_changes__from_form=OrgForm.CONGRESS,
+        form_changes__to_form=OrgForm.FEDERATION,
+        form_changes__changed_on__lte=on,
+    )
 
 
 def one_year_earlier(day: datetime.date) -> datetime.date:

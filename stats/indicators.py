@@ -58,13 +58,30 @@ def indicator_value(
     return numerator / denominator * indicator.factor
 
 
-def indicator_values(unit: OrgUnit, period: Period, indicators=None) -> list[IndicatorValue]:
+@dataclass(frozen=True)
+class PeriodSums:
+    """The subtree's sums for a period and the same span a year earlier, each over the tree as it stood
+    at its end (`now`, `before`): what the indicators and the element comparisons share."""
+
+    now: TreeOn
+    before: TreeOn
+    values_now: Values
+    values_before: Values
+
+
+def period_sums(unit: OrgUnit, period: Period) -> PeriodSums:
+    previous = period.previous()
+    now, before = TreeOn.of(period.end), TreeOn.of(previous.end)
+    return PeriodSums(now, before, subtree_values(unit, period, tree=now), subtree_values(unit, previous, tree=before))
+
+
+def indicator_values(unit: OrgUnit, period: Period, indicators=None, *, sums=None) -> list[IndicatorValue]:
     """Every indicator at the end of the period and of the period before. A constant number of queries."""
     indicators = list(indicators if indicators is not None else Indicator.objects.select_related("coverage_kind"))
     known = dict(DataElement.objects.values_list("code", "has_female"))
     previous = period.previous()
-    now, before = TreeOn.of(period.end), TreeOn.of(previous.end)
-    values_now, values_before = subtree_values(unit, period, tree=now), subtree_values(unit, previous, tree=before)
+    sums = sums or period_sums(unit, period)
+    now, before, values_now, values_before = sums.now, sums.before, sums.values_now, sums.values_before
     needs_coverage = any(i.coverage_kind_id for i in indicators)
     cover_now = coverage(unit, period.end, tree=now) if needs_coverage else None
     cover_before = coverage(unit, previous.end, tree=before) if needs_coverage else None

@@ -8,12 +8,11 @@ reads 20%.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from stats.formatting import MISSING, format_number
+from stats.indicators import period_sums
 from stats.models import DataElement
 from stats.periods import Period
-from stats.services import subtree_values
 
 FIGURE_DECIMALS = 0  # figures are whole numbers (DataValue.total)
 RISE, FALL, SAME = "上升", "下降", "持平"
@@ -58,11 +57,11 @@ class ElementChange:
         )
 
 
-def element_changes(unit: OrgUnit, period: Period) -> list[ElementChange]:
-    """Each element with a figure in either span, summed over the subtree as it stood at each span's end."""
-    previous = period.previous()
-    now = subtree_values(unit, period, tree=TreeOn.of(period.end))
-    before = subtree_values(unit, previous, tree=TreeOn.of(previous.end))
+def element_changes(unit: OrgUnit, period: Period, *, sums=None) -> list[ElementChange]:
+    """Each element with a figure in either span, summed over the subtree as it stood at each span's end
+    (`sums`: stats.indicators.period_sums, when the caller has them)."""
+    sums = sums or period_sums(unit, period)
+    now, before = sums.values_now, sums.values_before
     elements = DataElement.objects.filter(code__in=set(now) | set(before))
     return [
         ElementChange(element, now.get(element.code, (None,))[0], before.get(element.code, (None,))[0])

@@ -13,7 +13,7 @@ from orgunits.autocomplete import limit_unit_choices
 from stats.coverage import coverage, coverage_with_previous_year, current_of
 from stats.exports import coverage_csv, coverage_xlsx, title_of
 from stats.forms import CoverageForm, FiguresForm, UnitYearForm
-from stats.indicators import indicator_values
+from stats.indicators import indicator_values, period_sums
 from stats.models import DataElement
 from stats.same_period import compared_sentence, element_changes
 from stats.services import completeness, datavalues_save, own_values
@@ -72,7 +72,8 @@ def indicators_view(request):
     values, changes, period = None, None, None
     if form.is_valid():
         unit, period = form.cleaned_data["unit"], form.period()
-        values, changes = indicator_values(unit, period), element_changes(unit, period)
+        sums = period_sums(unit, period)
+        values, changes = indicator_values(unit, period, sums=sums), element_changes(unit, period, sums=sums)
     return _page(
         request,
         "admin/stats/indicators.html",

@@ -58,8 +58,9 @@ class WuhuConversionTests(TestCase):
         villages = list(OrgUnit.objects.filter(kind__code="village"))
         communities = list(OrgUnit.objects.filter(kind__code="community").order_by("code"))
         converted, still = communities[STILL_CONGRESS:], communities[:STILL_CONGRESS]
+        # Written in bulk for speed: one change per unit, so each is the unit's first and latest.
         OrgFormChange.objects.bulk_create(
-            OrgFormChange(unit=u, changed_on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION)
+            OrgFormChange(unit=u, changed_on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION, is_first=True)
             for u in villages + converted
         )
         OrgUnit.objects.filter(pk__in=[u.pk for u in still]).update(org_form=CONGRESS)
@@ -91,7 +92,7 @@ class WuhuConversionTests(TestCase):
 
     def test_a_constant_number_of_queries(self):
         # The kinds, the tree's flags with the unit's place, the eligibility rules, the grouped tallies
-        # (forms then and conversions included), the children: as many as before the forms had dates.
+        # (the forms then and the recorded conversions joined in), the children: as before forms had dates.
         with self.assertNumQueries(5):
             coverage(self.county, datetime.date(2018, 12, 31))
 
@@ -207,3 +208,45 @@ class UnitPageFormChangesTests(TestCase):
         self.client.force_login(make_user("root", superuser=True))
         text = page_text(self.client.get(admin_url("orgunit_change", village.pk)))
         assert ">2017-06-30 妇代会 → 妇联</a>（会改联）" in text
+
+
+class ConversionOnceTests(TestCase):
+    def test_an_organisation_converts_once(self):
+        load_divisions(wuhu_county()[:5])
+        village = OrgUnit.objects.filter(kind__code="village").first()
+        OrgUnit.objects.filter(pk=village.pk).update(org_established_on=datetime.date(2010, 1, 1))
+        org_form_change(unit=unit(village.code), on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION)
+        org_form_change(unit=unit(village.code), on=datetime.date(2019, 1, 1), from_form=FEDERATION, to_form=CONGRESS)
+        with self.assertRaises(ValidationError) as caught:
+            org_form_change(
+                unit=unit(village.code), on=datetime.date(2020, 1, 1), from_form=CONGRESS, to_form=FEDERATION
+            )
+        assert caught.exception.messages == [errors.FORM_CHANGE_CONVERTED_ONCE.format(on=CONVERTED_ON)]
+
+    def test_the_chain_is_kept_for_reading_the_form_on_a_day(self):
+        load_divisions(wuhu_county()[:5])
+        village = OrgUnit.objects.filter(kind__code="village").first()
+        OrgUnit.objects.filter(pk=village.pk).update(org_established_on=datetime.date(2010, 1, 1))
+        later = org_form_change(unit=unit(village.code), on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION)
+        earlier = org_form_change(
+            unit=unit(village.code), on=datetime.date(2012, 1, 1), from_form=OrgForm.WOMEN_ORG, to_form=CONGRESS
+        )
+        later.refresh_from_db()
+        earlier.refresh_from_db()
+        assert (earlier.is_first, earlier.held_until, later.is_first, later.held_until) == (
+            True,
+            CONVERTED_ON,
+            False,
+            None,
+        )
+        county = OrgUnit.objects.get(code="340223")
+        village_kind = village.kind
+        for day, form in (
+            (datetime.date(2011, 1, 1), "妇女组织"),
+            (datetime.date(2013, 1, 1), "妇代会"),
+            (CONVERTED_ON, "妇联"),
+        ):
+            assert coverage(county, day).forms_of(village_kind) == [(form, 1)], day
+        org_form_change_delete(change=earlier)
+        later.refresh_from_db()
+        assert later.is_first
