@@ -47,14 +47,15 @@ CEILINGS = {
     "orgunits.orgunit changelist ?q": (7, 10),
     "orgunits.orgunit choose": (5, 8),
     "orgunits.orgunit history": (9, 12),
-    # +1 since issue 17: the unit's division changes on its form.
-    "orgunits.orgunit revert": (9, 12),
+    # +1 since issue 17: the unit's division changes on its form; +1 since issue 18: its form changes.
+    "orgunits.orgunit revert": (10, 13),
     "orgunits.unitchange changelist": (5, 8),
     # Issue 18: 组织形式变更 (its date hierarchy asks for the years: +1).
     "orgunits.orgformchange changelist": (6, 9),
     "orgunits.orgformchange autocomplete unit": (4, 7),
     "orgunits.orgformchange history": (11, 15),
-    "orgunits.orgformchange revert": (7, 11),
+    # The form's check reads the unit's other changes (orgunits.org_forms.form_chain).
+    "orgunits.orgformchange revert": (8, 12),
     "rosters.person changelist": (4, 7),
     "rosters.person history": (9, 15),
     "rosters.person revert": (6, 15),
