@@ -9,6 +9,8 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.models import Assignment
+from facilities.models import Facility, FacilityKind
+from facilities.services import facility_update
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_update
 from reports.models import SurveyReport
@@ -184,6 +186,14 @@ class HistoryCeilingTests(CeilingWorld):
             Indicator: (
                 Indicator.objects.get(code="probe-1"),
                 lambda indicator, i: saved(indicator, sort_order=i, coverage_kind=kinds[i % 2]),
+            ),
+            Facility: (
+                Facility.objects.get(unit=village),
+                lambda facility, i: facility_update(facility=facility, note=f"第{i}次修改"),
+            ),
+            FacilityKind: (
+                FacilityKind.objects.get(code="probe-facility-1"),
+                lambda kind, i: saved(kind, sort_order=i),
             ),
             SurveyReport: (
                 SurveyReport.objects.get(unit=village),

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, User
 from access.models import Assignment
 from access.scope import Scope
 from access.selectors import accounts_managed_by
+from facilities.models import Facility, FacilityKind
 from orgunits.models import OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
 from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
@@ -38,6 +39,7 @@ FAMILY = {
     Term: SCOPED,
     Appointment: SCOPED,
     SurveyReport: SCOPED,
+    Facility: SCOPED,
     DataValue: FIGURES,
     UnitChange: RECORDS,
     Person: PEOPLE,
@@ -50,6 +52,7 @@ FAMILY = {
     ValidationRule: NATIONAL,
     Indicator: NATIONAL,
     EligibilityRule: NATIONAL,
+    FacilityKind: NATIONAL,
     Group: NATIONAL,
     AgeBandSet: PROFILES,
     EducationGroupSet: PROFILES,
@@ -63,6 +66,7 @@ NOT_FOUND_IS_404 = {
     Term,
     Appointment,
     SurveyReport,
+    Facility,
     DataValue,
     Person,
     Assignment,
@@ -72,7 +76,19 @@ NOT_FOUND_IS_404 = {
 }
 # Admins whose history pages are history_admin.GuardedHistoryAdmin's: the list of versions and the
 # revert form answer 404 for anything she may not view, before any other question.
-GUARDED_HISTORY = {OrgUnit, UnitKind, Person, Term, Appointment, Assignment, DataValue, Indicator, SurveyReport}
+GUARDED_HISTORY = {
+    OrgUnit,
+    UnitKind,
+    Person,
+    Term,
+    Appointment,
+    Assignment,
+    DataValue,
+    Indicator,
+    SurveyReport,
+    Facility,
+    FacilityKind,
+}
 
 
 @dataclass(eq=False)
@@ -370,6 +386,7 @@ KINDS = {
     "autocomplete": lambda p, page, m: 405 if m == "POST" else (200 if page.model and p.views(page.model) else 403),
     "worklist": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", Appointment) else 403,
     "coverage": lambda p, page, m: 200 if p.perm("view", OrgUnit) else 403,
+    "facility_coverage": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", Facility) else 403,
     "indicators": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", DataValue) else 403,
     "entry": entry,
     "divisions": divisions_page,
