@@ -7,7 +7,8 @@ does not keep the order of keys, and rates as decimal strings.
 Version 1 snapshots were written from an untyped dict before the figures were typed; version 2 keeps
 their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
-beside the figures (reports.survey_text). A later layout adds a reader and keeps the old ones.
+beside the figures (reports.survey_text). Version 4 adds the facilities' coverage (阵地建设), a last field
+with a default: older snapshots read it as empty. A later layout adds a reader and keeps the old ones.
 """
 
 import datetime
@@ -17,8 +18,8 @@ from decimal import Decimal
 from reports import errors
 from stats.coverage import Tally
 
-FIGURES_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+FIGURES_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 Pair = tuple[int | None, int | None]  # (total, female)
 Counts = tuple[tuple[str, int], ...]  # (label, count), in the order the report lists them
@@ -146,6 +147,8 @@ class SurveyFigures:
     indicators: tuple[IndicatorFigures, ...]
     officers: OfficerFigures
     officers_previous: OfficerFigures
+    # Added in version 4: coverage per facility kind (kinds: the facility kinds; rows: 本级, areas, hosts).
+    facilities: CoverageFigures = CoverageFigures((), {}, ())
 
     def element(self, code: str) -> ElementFigures:
         found = next((e for e in self.elements if e.code == code), None)
@@ -192,6 +195,7 @@ def from_snapshot(data: dict) -> SurveyFigures:
         indicators=tuple(_indicator(indicator) for indicator in data["indicators"]),
         officers=_officers(data["officers"]),
         officers_previous=_officers(data["officers_previous"]),
+        **({"facilities": _coverage(data["facilities"])} if "facilities" in data else {}),
     )
 
 
