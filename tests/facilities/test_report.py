@@ -27,6 +27,7 @@ class FacilitySectionTests(TreeTestCase):
         assert made.title == "阵地建设"
         assert made.texts == ["全镇已建成妇女之家6个，覆盖率为75%；儿童之家3个，覆盖率为37.5%；巾帼书屋尚未建成。"]
         caption, table = made.tables[0]
+        assert caption == "阵地覆盖情况（已建/应建）"
         assert table.headers == ["单位", "妇女之家", "儿童之家", "巾帼书屋"]
         assert [cell.text for cell in table.rows[-1]] == ["合计", "6/8（75%）", "3/8（37.5%）", "0/8（0%）"]
         page = facility_coverage(self.township, year_end(2025))
