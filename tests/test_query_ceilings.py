@@ -76,6 +76,14 @@ CEILINGS = {
     "reports.surveyreport history": (11, 15),
     "reports.surveyreport revert": (10, 14),  # +2 since issue 16: the choices of the two profile sets
     "stats.validationrule changelist": (5, 8),
+    "facilities.facility changelist": (5, 8),
+    "facilities.facility autocomplete unit": (4, 7),
+    "facilities.facility history": (0, 0),
+    "facilities.facility revert": (0, 0),
+    # +1: the expected unit kinds of the listed kinds, prefetched.
+    "facilities.facilitykind changelist": (6, 9),
+    "facilities.facilitykind history": (0, 0),
+    "facilities.facilitykind revert": (0, None),
 }
 
 # Known per-row costs: the queries that 2N more versions add to a history page, (superuser, clerk).
