@@ -254,6 +254,7 @@ class LoadedDemoTests(TestCase):
             "officers.csv": ("import_officers", "已导入：新增任职12条，更新0条，未变0条；新增人员12人"),
             "statistics-long.csv": ("import_stats", "已导入：长表12行：新增数据12项"),
             "statistics-wide.csv": ("import_stats", "已导入：宽表12行：新增数据60项"),
+            "facilities.csv": ("import_facilities", "已导入：新增阵地6个，修改0个，未变0行"),
         }
         self.assertEqual(sorted(p.name for p in SAMPLES.iterdir()), sorted(samples))
         for name, (command, said) in samples.items():
@@ -281,7 +282,12 @@ class LoadedDemoTests(TestCase):
         self.assertEqual(readme_number(r"(\d+) of 双峰县's set one up in 2024"), len(late))
         self.assertEqual(readme_number(r"(\d+) villages merged"), len(plan.closed))
         self.assertEqual(readme_number(r"(\d+) values"), DataValue.objects.count())
-        for name in ("units.csv", "officers.csv", "statistics-long.csv", "statistics-wide.csv"):
+        self.assertEqual(readme_number(r"([\d,]+) facilities in 双峰县"), Facility.objects.count())
+        by_kind = Counter(Facility.objects.values_list("kind__name", flat=True))
+        for name in ("妇女之家", "儿童之家", "巾帼书屋"):
+            self.assertEqual(readme_number(rf"(\d+) {name}"), by_kind[name])
+        self.assertEqual(readme_number(r"(\d+) of them at an"), Facility.objects.filter(note="旧址").count())
+        for name in ("units.csv", "officers.csv", "statistics-long.csv", "statistics-wide.csv", "facilities.csv"):
             self.assertIn(f"docs/samples/{name}", demo_section())
 
     def test_loudi_louxing_was_brought_from_the_2022_edition_to_2023(self):
