@@ -78,12 +78,12 @@ CEILINGS = {
     "stats.validationrule changelist": (5, 8),
     "facilities.facility changelist": (5, 8),
     "facilities.facility autocomplete unit": (4, 7),
-    "facilities.facility history": (0, 0),
-    "facilities.facility revert": (0, 0),
+    "facilities.facility history": (10, 14),
+    "facilities.facility revert": (9, 13),
     # +1: the expected unit kinds of the listed kinds, prefetched.
     "facilities.facilitykind changelist": (6, 9),
-    "facilities.facilitykind history": (0, 0),
-    "facilities.facilitykind revert": (0, None),
+    "facilities.facilitykind history": (8, 11),
+    "facilities.facilitykind revert": (7, None),
 }
 
 # Known per-row costs: the queries that 2N more versions add to a history page, (superuser, clerk).
