@@ -10,9 +10,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Sum, When
+from django.db.models import Count, FilteredRelation, Q
 
-from facilities.models import Facility, FacilityKind
+from facilities.models import FacilityKind
 from orgunits.as_of import PlaceThen, TreeOn
 from orgunits.models import OrgUnit, UnitKind
 from stats.coverage import HOST_GROUP_LABELS, OWN_LEVEL_LABEL, Tally
@@ -88,22 +88,28 @@ def _merge(left: dict[int, Tally], right: dict[int, Tally]) -> dict[int, Tally]:
 
 
 def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: list[FacilityKind]):
-    """{branch path: {facility kind id: Tally}} from one grouped query: units by branch and kind
-    then, and for each facility kind how many of them have one open on the day."""
+    """{branch path: {facility kind id: Tally}} from one grouped query: units by branch and kind then,
+    each joined (LEFT JOIN) to its facility of each kind open on the day. A unit has at most one open
+    facility of a kind on a day (facilities.services), so a join adds no row and counts stay exact;
+    the joins are hashed over a large subtree and probed by index over a small one."""
     expected = {kind.pk: {unit_kind.pk for unit_kind in kind.expected_in.all()} for kind in kinds}
     wanted = set().union(*expected.values()) if expected else set()
     if not wanted:
         return {}
     day = tree.day
     units = tree.subtree(unit, place).open_on(day).filter(then_kind_id__in=wanted)
-    has = {}
+    joins, counts = {}, {}
     for kind in kinds:
-        open_here = Facility.objects.open_on(day).filter(unit=OuterRef("pk"), kind_id=kind.pk)
-        has[f"has_{kind.pk}"] = Sum(Case(When(Exists(open_here), then=1), default=0, output_field=IntegerField()))
+        open_then = Q(facilities__kind_id=kind.pk, facilities__opened_on__lte=day) & (
+            Q(facilities__closed_on__isnull=True) | Q(facilities__closed_on__gt=day)
+        )
+        joins[f"facility_{kind.pk}"] = FilteredRelation("facilities", condition=open_then)
+        counts[f"has_{kind.pk}"] = Count(f"facility_{kind.pk}__id")
     rows = (
-        units.annotate(branch=tree.branch(place))
+        units.annotate(**joins)
+        .annotate(branch=tree.branch(place))
         .values("branch", "then_kind_id")
-        .annotate(units=Count("pk"), **has)
+        .annotate(units=Count("pk"), **counts)
         .order_by()
     )
     return _tallies_from(rows, kinds, expected)
