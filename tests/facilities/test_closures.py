@@ -39,7 +39,9 @@ class ClosedUnitFacilityTests(TestCase):
         late = facility_create(unit=unit(ZHENZHUANG), kind=facility_kind("children_home"), opened_on=day("2023-07-01"))
         with pytest.raises(DivisionPlanError) as exc:
             apply()
-        message = errors.CLOSE_FACILITY_AFTER.format(unit="甄庄村委会", kind="儿童之家", opened_on=late.opened_on, on=ON)
+        message = errors.CLOSE_FACILITY_AFTER.format(
+            unit="甄庄村委会", kind="儿童之家", opened_on=late.opened_on, on=ON
+        )
         assert message in exc.value.messages
         assert unit(ZHENZHUANG).closed_on is None
         assert Facility.objects.get(pk=self.open.pk).closed_on is None
