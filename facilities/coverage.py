@@ -46,12 +46,12 @@ class FacilityCoverage:
 
 def facility_coverage(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None) -> FacilityCoverage:
     """The coverage per facility kind of `unit`'s subtree as it stood on `on`."""
-    kinds = list(FacilityKind.objects.prefetch_related("expected_in"))
+    kinds, expected = _kinds()
     if tree is None:
         tree, place = TreeOn.around(unit, on)
     else:
         place = tree.place(unit)
-    tallies = _tallies_by_branch(unit, place, tree, kinds)
+    tallies = _tallies_by_branch(unit, place, tree, kinds, expected)
     unit_kinds = {pk: (code, is_area) for pk, code, is_area in UnitKind.objects.values_list("pk", "code", "is_area")}
     rows = _rows(unit, place, tree, tallies, unit_kinds)
     summary = FacilityRow(TOTAL_LABEL, unit)
@@ -87,12 +87,23 @@ def _merge(left: dict[int, Tally], right: dict[int, Tally]) -> dict[int, Tally]:
     return merged
 
 
-def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: list[FacilityKind]):
+def _kinds() -> tuple[list[FacilityKind], dict[int, set[int]]]:
+    """The facility kinds in order, and the unit kinds each is expected in, in one query."""
+    kinds: dict[int, FacilityKind] = {}
+    expected: dict[int, set[int]] = {}
+    for pk, code, name, sort_order, unit_kind in FacilityKind.objects.values_list(
+        "pk", "code", "name", "sort_order", "expected_in"
+    ):
+        kinds.setdefault(pk, FacilityKind(pk=pk, code=code, name=name, sort_order=sort_order))
+        expected.setdefault(pk, set()).update([unit_kind] if unit_kind else [])
+    return list(kinds.values()), expected
+
+
+def _tallies_by_branch(unit, place: PlaceThen, tree: TreeOn, kinds: list[FacilityKind], expected: dict):
     """{branch path: {facility kind id: Tally}} from one grouped query: units by branch and kind then,
     each joined (LEFT JOIN) to its facility of each kind open on the day. A unit has at most one open
     facility of a kind on a day (facilities.services), so a join adds no row and counts stay exact;
     the joins are hashed over a large subtree and probed by index over a small one."""
-    expected = {kind.pk: {unit_kind.pk for unit_kind in kind.expected_in.all()} for kind in kinds}
     wanted = set().union(*expected.values()) if expected else set()
     if not wanted:
         return {}

@@ -82,9 +82,9 @@ class SmallTreeCoverageTests(TreeTestCase):
         return kind("agency")
 
     def test_the_query_count_does_not_grow_with_the_subtree(self):
-        with self.max_queries(6):
+        with self.max_queries(5):
             facility_coverage(self.township, ON)
-        with self.max_queries(6):
+        with self.max_queries(5):
             facility_coverage(self.shuangfeng, ON)
 
     def test_no_facility_means_nothing_built(self):
