@@ -51,6 +51,30 @@ class FacilityPagesTests(AdminPagesSmokeMixin, TreeTestCase):
         assert self.ours in shown and self.theirs not in shown
         assert "淑阳镇妇女之家" not in response.content.decode()
 
+    def test_filters_search_and_links(self):
+        closed = facility_create(
+            unit=self.heye,
+            kind=facility_kind("book_house"),
+            opened_on=day("2018-01-01"),
+            closed_on=day("2020-01-01"),
+            name="荷叶镇旧书屋",
+        )
+        self.client.force_login(self.county_clerk)
+        url = reverse("admin:facilities_facility_changelist")
+
+        def listed(query):
+            return set(self.client.get(url + query).context["cl"].result_list)
+
+        assert self.ours in listed("?open=yes") and closed not in listed("?open=yes")
+        assert closed in listed("?open=no") and self.ours not in listed("?open=no")
+        books = listed(f"?kind__id__exact={facility_kind('book_house').pk}")
+        assert closed in books and self.ours not in books
+        assert self.ours in listed("?q=431321101") and self.ours not in listed("?q=431321001")
+        assert listed("?q=荷叶") == {self.ours, closed}
+        page = self.client.get(url).content.decode()
+        assert reverse("facilities_coverage") in page
+        assert reverse("admin:facilities_facility_import") in page
+
     def test_the_other_countys_facility_looks_missing(self):
         self.client.force_login(self.county_clerk)
         for view in ("change", "history", "delete"):
