@@ -4,8 +4,8 @@ Run from the repo root (`make bench`):
 
     SECRET_KEY=... .venv/bin/python bench/run.py [--skip-load] [--only SECTION]
 
-Sections: load, insert, admin, coverage, forms (bench/forms_bench.py), officers, survey, import, divisions
-(bench/divisions_bench.py).
+Sections: load, insert, admin, coverage, forms (bench/forms_bench.py), officers, survey, import,
+facilities (bench/facilities_bench.py), divisions (bench/divisions_bench.py).
 
 Every measure is set against a baseline taken in the same run on the same database (raw COPY,
 raw INSERT, raw SELECT), so the ratios mean something on any machine. The results are printed
@@ -71,6 +71,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from facilities_bench import bench_facilities
 from forms_bench import bench_forms
 from import_bench import bench_unit_import
 from psycopg import sql
@@ -93,7 +94,7 @@ ADMIN_MEDIAN_BUDGET_MS = 300
 ADMIN_USERNAME = "bench-admin"
 DRILLDOWN_COUNTY_CODE = "431321"  # 双峰县, also in the demo data: 16 townships and streets, 523 villages
 COPY_CHUNK_BYTES = 8 * 1024 * 1024
-SECTIONS = ("load", "insert", "admin", "coverage", "forms", "officers", "survey", "import", "divisions")
+SECTIONS = ("load", "insert", "admin", "coverage", "forms", "officers", "survey", "import", "facilities", "divisions")
 
 
 # ---------------------------------------------------------------- results
@@ -882,6 +883,9 @@ def main(argv: list[str]) -> int:
         "officers": bench_officers,
         "import": lambda: bench_import(divisions_dir),
         "survey": bench_survey,
+        "facilities": lambda: bench_facilities(
+            Section(f"9. 阵地覆盖（预热 1 次后计时 {COVERAGE_REPEATS} 次）"), Row, samples_ms, summary_ms, ms, times
+        ),
         # Last: it empties the unit table and leaves it holding the 2023 edition loaded alone.
         "divisions": lambda: bench_divisions(
             Section("8. 区划调整 apply_divisions（全国，2022版 → 2023版）"), Row, divisions_dir, divisions_2022_dir

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", login, name="login"),
+    path("admin/statistics/facilities/", include("facilities.urls")),
     path("admin/statistics/", include("stats.urls")),
     path("admin/worklists/", include("rosters.urls")),
     path("admin/", admin.site.urls),

@@ -8,8 +8,8 @@ Version 1 snapshots were written from an untyped dict before the figures were ty
 their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
 beside the figures (reports.survey_text). Version 4 adds fields with defaults for organisation life
-(会改联 conversions, …): older snapshots read them as empty. A later layout adds a reader and keeps the
-old ones.
+(会改联 conversions, the facilities' coverage, …): older snapshots read them as empty. A later layout
+adds a reader and keeps the old ones.
 """
 
 import datetime
@@ -150,6 +150,8 @@ class SurveyFigures:
     indicators: tuple[IndicatorFigures, ...]
     officers: OfficerFigures
     officers_previous: OfficerFigures
+    # Added in version 4: coverage per facility kind (kinds: the facility kinds; rows: 本级, areas, hosts).
+    facilities: CoverageFigures = CoverageFigures((), {}, ())
 
     def element(self, code: str) -> ElementFigures:
         found = next((e for e in self.elements if e.code == code), None)
@@ -196,6 +198,7 @@ def from_snapshot(data: dict) -> SurveyFigures:
         indicators=tuple(_indicator(indicator) for indicator in data["indicators"]),
         officers=_officers(data["officers"]),
         officers_previous=_officers(data["officers_previous"]),
+        **({"facilities": _coverage(data["facilities"])} if "facilities" in data else {}),
     )
 
 

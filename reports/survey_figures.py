@@ -6,6 +6,7 @@ A constant number of queries, whatever the size of the subtree.
 import datetime
 from decimal import Decimal
 
+from facilities.coverage import FacilityCoverage, facility_coverage
 from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from reports.figures import (
@@ -70,7 +71,32 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
         indicators=tuple(_indicators(values_now, values_before, elements)),
         officers=_officers(officers_now, post_order),
         officers_previous=_officers(officers_before, post_order),
+        facilities=_facilities(facility_coverage(unit, period.end, tree=now)),
     )
+
+
+def _facilities(result: FacilityCoverage) -> CoverageFigures:
+    """The coverage per facility kind, in the shape of the organisations' (kinds are facility kinds);
+    empty when no facility is counted, so that the section is left out."""
+    if not result.built:
+        return CoverageFigures((), {}, ())
+    codes = {kind.pk: kind.code for kind in result.kinds}
+    kinds = tuple(KindFigures(kind.code, kind.name) for kind in result.kinds)
+
+    def by_code(row):
+        return {codes[pk]: tally for pk, tally in row.by_kind.items() if pk in codes and tally.eligible}
+
+    lines = tuple(
+        CoverageLine(row.label, row.unit.pk if row.unit else None, _role(row, result), by_code(row))
+        for row in result.rows
+    )
+    return CoverageFigures(kinds, by_code(result.summary), lines)
+
+
+def _role(row, result: FacilityCoverage) -> str:
+    if row.unit is None:
+        return "hosts"
+    return "own" if row.unit.pk == result.unit.pk else "area"
 
 
 def report_figures(report) -> SurveyFigures:

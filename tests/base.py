@@ -158,6 +158,7 @@ NATIONAL_SETTINGS = (
     "validationrule",
     "indicator",
     "eligibilityrule",
+    "facilitykind",
 )
 
 

@@ -21,6 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.models import Assignment
+from facilities.models import FacilityKind
+from facilities.services import facility_create
 from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
 from orgunits.org_forms import org_form_change
 from orgunits.services import unit_create
@@ -96,6 +98,7 @@ class CeilingWorld(TreeTestCase):
             )
             datavalues_save(unit=village, period=str(YEAR), values={"cadres": (10, 3), "population": (900, 450)})
             survey_report_create(unit=village, year=YEAR)
+            facility_create(unit=village, kind=FacilityKind.objects.get(code="women_home"), opened_on=day("2020-03-08"))
             UnitChange.objects.create(
                 changed_on=day("2023-06-30"),
                 edition="2023",
@@ -137,6 +140,7 @@ class CeilingWorld(TreeTestCase):
             )
             EligibilityRule.objects.create(kind=host, element=element, minimum=1)
             Group.objects.create(name=f"探针组{n}")
+            FacilityKind.objects.create(code=f"probe-facility-{n}", name=f"探针阵地{n}").expected_in.set([host])
             # Every other profile set is 探针镇's own, the others national.
             AgeBandSet.objects.create(name=f"探针年龄段{n}", owner=cls.probe if n % 2 else None)
             EducationGroupSet.objects.create(name=f"探针学历分组{n}", owner=cls.probe if n % 2 else None)

@@ -48,6 +48,7 @@ SMALL = FIXTURES / "divisions" / "small"
 COUNTY_UNITS = FIXTURES / "units" / "county_units.xlsx"
 OFFICERS_GBK = FIXTURES / "officers" / "officers_gbk.csv"
 STATS_LONG = FIXTURES / "stats" / "long_gbk.csv"
+FACILITIES = FIXTURES / "facilities" / "facilities.csv"
 COUNTY_CLERK, TOWNSHIP_EDITOR = "shuangfeng", "yongfeng"  # the demo's personas
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -159,6 +160,12 @@ def stats(database, officers):
     # The demo has figures of its own, so what is new, changed or the same is judged against what was there.
     before = township_figures(database)
     return database.manage("import_stats", STATS_LONG, "--user", COUNTY_CLERK), before
+
+
+@pytest.fixture(scope="module")
+def facilities(database, stats):
+    checked = database.manage("import_facilities", FACILITIES, "--dry-run", "--user", COUNTY_CLERK)
+    return checked, database.manage("import_facilities", FACILITIES, "--user", COUNTY_CLERK)
 
 
 def people(database) -> tuple[int, int]:
@@ -307,6 +314,22 @@ def test_import_form_changes_records_a_communitys_conversion(database, stats, tm
         code,
     )
     assert form == "" and [tuple(map(str, row)) for row in change] == [("2025-03-08", "congress", "federation")]
+
+
+def test_import_facilities_checks_then_imports_荷叶镇s(database, facilities):
+    checked, run = facilities
+    summary = "新增阵地6个，修改0个，未变0行"
+    assert (checked.returncode, checked.stdout, checked.stderr) == (
+        0,
+        import_command.CHECKED.format(summary=summary) + "\n",
+        "",
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, import_command.IMPORTED.format(summary=summary) + "\n", "")
+    heye = database.value(
+        "SELECT count(*) FROM facilities_facility f JOIN orgunits_orgunit u ON u.id = f.unit_id WHERE u.code LIKE %s",
+        "431321101%",
+    )
+    assert heye == 6
 
 
 def test_export_coverage_writes_the_county_table(database, units, tmp_path):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.models import Assignment
+from facilities.models import Facility, FacilityKind
+from facilities.services import facility_update
 from orgunits.models import OrgFormChange, OrgUnit, UnitKind
 from orgunits.org_forms import org_form_change_update
 from orgunits.services import unit_update
@@ -81,6 +83,14 @@ CEILINGS = {
     "reports.surveyreport history": (11, 15),
     "reports.surveyreport revert": (10, 14),  # +2 since issue 16: the choices of the two profile sets
     "stats.validationrule changelist": (5, 8),
+    "facilities.facility changelist": (5, 8),
+    "facilities.facility autocomplete unit": (4, 7),
+    "facilities.facility history": (10, 14),
+    "facilities.facility revert": (9, 13),
+    # +1: the expected unit kinds of the listed kinds, prefetched.
+    "facilities.facilitykind changelist": (6, 9),
+    "facilities.facilitykind history": (8, 11),
+    "facilities.facilitykind revert": (7, None),
 }
 
 # Known per-row costs: the queries that 2N more versions add to a history page, (superuser, clerk).
@@ -197,6 +207,14 @@ class HistoryCeilingTests(CeilingWorld):
                 lambda change, i: org_form_change_update(
                     change=change, on=change.changed_on, to_form=change.to_form, note=f"第{i}次更正"
                 ),
+            ),
+            Facility: (
+                Facility.objects.get(unit=village),
+                lambda facility, i: facility_update(facility=facility, note=f"第{i}次修改"),
+            ),
+            FacilityKind: (
+                FacilityKind.objects.get(code="probe-facility-1"),
+                lambda kind, i: saved(kind, sort_order=i),
             ),
             SurveyReport: (
                 SurveyReport.objects.get(unit=village),

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 
 from orgunits.loader import read_divisions
 from registry.demo.dates import DEMO_TODAY
+from registry.demo.facilities import apply_facilities
 from registry.demo.figures import apply_figures
 from registry.demo.form_changes import apply_form_changes
 from registry.demo.organisations import apply_organisations, county_plans, ensure_agency_rule, read_hosts
@@ -32,11 +33,13 @@ class Built:
     people: int = 0
     figures: int = 0
     reports: int = 0
+    facilities: int = 0
 
     def summary(self) -> str:
         return (
-            f"妇女组织变动{self.organisations}个、组织形式变更{self.form_changes}个、届次{self.terms}个、任职{self.appointments}条"
-            f"（新增人员{self.people}人）、统计数据{self.figures}项、调研报告{self.reports}份"
+            f"妇女组织变动{self.organisations}个、组织形式变更{self.form_changes}个、届次{self.terms}个、"
+            f"任职{self.appointments}条（新增人员{self.people}人）、统计数据{self.figures}项、阵地{self.facilities}个、"
+            f"调研报告{self.reports}份"
         )
 
 
@@ -55,6 +58,7 @@ def build(directory: Path, *, groups: dict[str, dict[str, list[str]]]) -> Built:
     built.terms = apply_terms(rosters)
     built.appointments, built.people = apply_officers(rosters)
     built.figures = apply_figures(shuangfeng)
+    built.facilities = apply_facilities(shuangfeng)
     _ensure_groups(groups)
     built.reports = apply_surveys(directory / "surveys")
     return built

@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
+from facilities.coverage import facility_coverage
+from facilities.models import Facility
 from orgunits.loader import read_divisions
 from orgunits.models import OrgUnit, UnitChange
 from registry.demo import DEMO_TODAY
@@ -36,7 +38,7 @@ SHUANGFENG = "431321"
 WORKLISTS = ("without-chair", "terms-due", "busy", "vacant-seats")
 # A handful to a few dozen: enough to show the list, few enough to act on.
 HANDFUL, FEW_DOZEN = 5, 40
-SECTIONS = ["基本情况", "干部队伍", "妇女参政", "工作开展", "同比变化", "问题与挑战", "思考与对策"]
+SECTIONS = ["基本情况", "阵地建设", "干部队伍", "妇女参政", "工作开展", "同比变化", "问题与挑战", "思考与对策"]
 
 
 def load(*args) -> str:
@@ -109,6 +111,21 @@ class LoadedDemoTests(TestCase):
         township_holders = Person.objects.filter(appointments__unit__kind__code="township").distinct()
         self.assertTrue(busy_people(self.county, DEMO_TODAY).filter(pk__in=township_holders).exists())
 
+    def test_facilities_in_many_villages_not_all_and_none_in_荷叶镇(self):
+        result = facility_coverage(self.county, DEMO_TODAY)
+        rates = {kind.name: result.summary.tally(kind) for kind in result.kinds}
+        self.assertEqual(list(rates), ["妇女之家", "儿童之家", "巾帼书屋"])
+        for name, tally in rates.items():
+            with self.subTest(name):
+                self.assertGreater(tally.established, 0)
+                self.assertLess(tally.established, tally.eligible)
+        self.assertFalse(Facility.objects.filter(unit__code__startswith="431321101").exists())
+        self.assertTrue(Facility.objects.filter(closed_on__isnull=False, note="旧址").exists())
+        self.login("shuangfeng")
+        response = self.client.get(reverse("facilities_coverage"), {"unit": self.county.pk})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "荷叶镇")
+
     def test_every_admin_changelist_has_rows(self):
         self.login("admin")
         for model in admin.site._registry:
@@ -125,7 +142,7 @@ class LoadedDemoTests(TestCase):
             with self.subTest(year):
                 view = report_view(report)
                 self.assertEqual([s.title for s in view.document.sections], SECTIONS)
-                self.assertEqual([s.heading for s in view.document.sections][:2], ["一、基本情况", "二、干部队伍"])
+                self.assertEqual([s.heading for s in view.document.sections][:2], ["一、基本情况", "二、阵地建设"])
                 self.assertEqual(view.changed, [])  # the frozen figures are still the live ones
                 self.assertIn("身兼数职", report.problems)
                 self.assertRegex(report.measures, r"(?m)^一是")
@@ -170,7 +187,8 @@ class LoadedDemoTests(TestCase):
         output = load("--superuser", "--personas")
         self.assertIn("新增区划0个、机关企事业单位0个", output)
         self.assertIn(
-            "妇女组织变动0个、组织形式变更0个、届次0个、任职0条（新增人员0人）、统计数据0项、调研报告0份", output
+            "妇女组织变动0个、组织形式变更0个、届次0个、任职0条（新增人员0人）、统计数据0项、阵地0个、调研报告0份",
+            output,
         )
         self.assertEqual(table_counts(), before)
         self.assertEqual(Person.objects.get(pk=person.pk).phone, person.phone)
@@ -240,6 +258,7 @@ class LoadedDemoTests(TestCase):
             "officers.csv": ("import_officers", "已导入：新增任职12条，更新0条，未变0条；新增人员12人"),
             "statistics-long.csv": ("import_stats", "已导入：长表12行：新增数据12项"),
             "statistics-wide.csv": ("import_stats", "已导入：宽表12行：新增数据60项"),
+            "facilities.csv": ("import_facilities", "已导入：新增阵地6个，修改0个，未变0行"),
         }
         self.assertEqual(sorted(p.name for p in SAMPLES.iterdir()), sorted(samples))
         for name, (command, said) in samples.items():
@@ -267,7 +286,12 @@ class LoadedDemoTests(TestCase):
         self.assertEqual(readme_number(r"(\d+) of 双峰县's set one up in 2024"), len(late))
         self.assertEqual(readme_number(r"(\d+) villages merged"), len(plan.closed))
         self.assertEqual(readme_number(r"(\d+) values"), DataValue.objects.count())
-        for name in ("units.csv", "officers.csv", "statistics-long.csv", "statistics-wide.csv"):
+        self.assertEqual(readme_number(r"([\d,]+) facilities in 双峰县"), Facility.objects.count())
+        by_kind = Counter(Facility.objects.values_list("kind__name", flat=True))
+        for name in ("妇女之家", "儿童之家", "巾帼书屋"):
+            self.assertEqual(readme_number(rf"(\d+) {name}"), by_kind[name])
+        self.assertEqual(readme_number(r"(\d+) of them at an"), Facility.objects.filter(note="旧址").count())
+        for name in ("units.csv", "officers.csv", "statistics-long.csv", "statistics-wide.csv", "facilities.csv"):
             self.assertIn(f"docs/samples/{name}", demo_section())
 
     def test_loudi_louxing_was_brought_from_the_2022_edition_to_2023(self):

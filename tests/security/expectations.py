@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, User
 from access.models import Assignment
 from access.scope import Scope
 from access.selectors import accounts_managed_by
+from facilities.models import Facility, FacilityKind
 from orgunits.models import OrgFormChange, OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
 from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
@@ -38,6 +39,7 @@ FAMILY = {
     Term: SCOPED,
     Appointment: SCOPED,
     SurveyReport: SCOPED,
+    Facility: SCOPED,
     DataValue: FIGURES,
     UnitChange: RECORDS,
     OrgFormChange: SCOPED,
@@ -51,6 +53,7 @@ FAMILY = {
     ValidationRule: NATIONAL,
     Indicator: NATIONAL,
     EligibilityRule: NATIONAL,
+    FacilityKind: NATIONAL,
     Group: NATIONAL,
     AgeBandSet: PROFILES,
     EducationGroupSet: PROFILES,
@@ -65,6 +68,7 @@ NOT_FOUND_IS_404 = {
     Term,
     Appointment,
     SurveyReport,
+    Facility,
     DataValue,
     Person,
     Assignment,
@@ -85,6 +89,8 @@ GUARDED_HISTORY = {
     DataValue,
     Indicator,
     SurveyReport,
+    Facility,
+    FacilityKind,
 }
 
 
@@ -383,6 +389,7 @@ KINDS = {
     "autocomplete": lambda p, page, m: 405 if m == "POST" else (200 if page.model and p.views(page.model) else 403),
     "worklist": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", Appointment) else 403,
     "coverage": lambda p, page, m: 200 if p.perm("view", OrgUnit) else 403,
+    "facility_coverage": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", Facility) else 403,
     "indicators": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", DataValue) else 403,
     "entry": entry,
     "divisions": divisions_page,

@@ -80,7 +80,7 @@ class SweepTests(SecurityWorld):
         if "cl" in context and FAMILY[page.model] not in (NATIONAL, PROFILES):
             assert context["cl"].result_count == 0, f"{page} lists {context['cl'].result_count} rows"
             count("unassigned lists empty")
-        if page.kind in ("coverage", "indicators", "worklist", "entry"):
+        if page.kind in ("coverage", "facility_coverage", "indicators", "worklist", "entry"):
             for name in RESULTS:
                 assert not context.get(name), f"{page} shows {name}"
             count("unassigned lists empty")

@@ -12,6 +12,8 @@ from django.db.models import Q
 
 from access.models import Assignment
 from access.scope import Scope
+from facilities.models import FacilityKind
+from facilities.services import facility_create
 from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
 from orgunits.org_forms import org_form_change
 from reports.survey_services import survey_report_create
@@ -23,7 +25,7 @@ from tests.base import TreeTestCase, day, make_user
 from tests.orgunits.test_roster import id_number, post
 
 # Every model permission of our apps but the one that reveals identity numbers and phones.
-CLERK_PERMS = Q(content_type__app_label__in=("orgunits", "access", "rosters", "stats", "reports")) & ~Q(
+CLERK_PERMS = Q(content_type__app_label__in=("orgunits", "access", "rosters", "stats", "facilities", "reports")) & ~Q(
     codename="view_personal_data"
 )
 USER_PERMS = ("view_user", "add_user", "change_user", "delete_user")
@@ -70,6 +72,7 @@ class SecurityWorld(TreeTestCase):
         cls._figures_and_reports()
         cls._division_changes()
         cls._form_changes()
+        cls._facilities()
 
     @classmethod
     def _person(cls, name, birth, area, sequence, phone, *, created_by=None):
@@ -121,6 +124,16 @@ class SecurityWorld(TreeTestCase):
                 unit=unit, year=2023, problems=f"{unit.name}的问题", **cls.profile_sets.get(unit.pk, {})
             )
             for unit in (cls.shuangfeng, cls.xianghe, cls.yongfeng)
+        }
+
+    @classmethod
+    def _facilities(cls):
+        """A 妇女之家 in each township of both counties, named after it (a name on another county's page
+        would be found)."""
+        women = FacilityKind.objects.get(code="women_home")
+        cls.facilities = {
+            unit.pk: facility_create(unit=unit, kind=women, opened_on=day("2020-03-08"), name=f"{unit.name}妇女之家")
+            for unit in cls.townships()
         }
 
     @classmethod

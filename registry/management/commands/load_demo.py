@@ -39,6 +39,7 @@ CLERK_PERMS = {
         *_perms(("view", "add", "change"), ("datavalue",)),
         *_perms(("view",), ("dataelement", "validationrule", "indicator", "eligibilityrule")),
     ],
+    "facilities": [*_perms(EDIT, ("facility",)), *_perms(("view",), ("facilitykind",))],
     "reports": _perms(("view", "add", "change"), ("surveyreport",)),
 }
 # A manager also hands out scopes inside her county.

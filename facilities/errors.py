@@ -1,0 +1,11 @@
+"""User-facing error messages of facilities (阵地) and their kinds (str.format templates)."""
+
+CLOSED_BEFORE_OPENED = "停用日期{closed_on}不能早于启用日期{opened_on}。"
+CLOSED_BEFORE_OPENED_CONSTRAINT = "停用日期不能早于启用日期。"
+OPENED_BEFORE_UNIT = "启用日期{opened_on}早于“{unit}”的成立日期{unit_opened_on}。"
+OPENED_AFTER_UNIT_CLOSED = "“{unit}”已于{unit_closed_on}撤销，不能在{opened_on}启用阵地。"
+OUTLIVES_UNIT = "“{unit}”已于{unit_closed_on}撤销，阵地必须在此之前停用。"
+OVERLAP = "“{unit}”已有{opened_on}至{closed_on}的{kind}，与本次时间重叠：一个单位同一时间只能有一个同类阵地。"
+ONE_OPEN = "该单位已有一个未停用的同类阵地。"
+ALREADY_CLOSED = "该阵地已于{closed_on}停用。"
+CLOSE_FACILITY_AFTER = "“{unit}”的{kind}启用于{opened_on}，不早于单位撤销日期{on}，请先改正该阵地。"
