@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "access",
     "rosters",
     "stats",
+    "activities",
     "reports",
     "registry",
 ]

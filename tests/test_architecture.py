@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. A module may import its own app and the apps before it in this list, never after.
-LAYERS = ["imports", "orgunits", "access", "rosters", "stats", "reports", "registry"]
+LAYERS = ["imports", "orgunits", "access", "rosters", "stats", "facilities", "activities", "reports", "registry"]
 # Pages, forms, commands and file adapters sit on top of every app's domain: they may use any app but
 # the project (a unit's page shows its roster inline; every page uses the scoped admin base). The
 # domain (models, services, selectors, rules, importers) never imports them.
