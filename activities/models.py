@@ -40,7 +40,9 @@ class ActivityType(models.Model):
     cases_label = models.CharField("件数说法", max_length=40, blank=True)
     cases_unit = models.CharField("件数单位", max_length=8, blank=True)
     amount_label = models.CharField("金额说法", max_length=40, blank=True)
-    amount_unit = models.CharField("金额单位", max_length=8, blank=True, help_text="金额以元记，填“元”即按元/万元书写。")
+    amount_unit = models.CharField(
+        "金额单位", max_length=8, blank=True, help_text="金额以元记，填“元”即按元/万元书写。"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -103,7 +105,9 @@ class Campaign(models.Model):
 
 def _non_negative(*names: str) -> list[models.CheckConstraint]:
     return [
-        models.CheckConstraint(condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}), name=f"%(class)s_{name}_ge_0")
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}), name=f"%(class)s_{name}_ge_0"
+        )
         for name in names
     ]
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/login/", login, name="login"),
     path("admin/statistics/", include("stats.urls")),
     path("admin/worklists/", include("rosters.urls")),
+    path("admin/activities-totals/", include("activities.urls")),
     path("admin/", admin.site.urls),
 ]

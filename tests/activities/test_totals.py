@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
+from activities.services import activity_create
 from activities.totals import Counts, activity_totals, activity_totals_for, honour_counts
 from orgunits.models import OrgUnit
 from stats.periods import Period
 from tests.activities.helpers import activity_type, honour, training
 from tests.base import TreeTestCase, day
-from activities.services import activity_create
 
 
 class TotalsTests(TreeTestCase):
