@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, User
 from access.models import Assignment
 from access.scope import Scope
 from access.selectors import accounts_managed_by
+from activities.models import Activity, ActivityType, Campaign, Honour
 from orgunits.models import OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
 from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
@@ -53,6 +54,10 @@ FAMILY = {
     Group: NATIONAL,
     AgeBandSet: PROFILES,
     EducationGroupSet: PROFILES,
+    ActivityType: NATIONAL,
+    Campaign: PROFILES,  # national (no owner) or a unit's own, like the profile sets
+    Activity: SCOPED,
+    Honour: SCOPED,
 }
 # Admins that answer a missing id with 404 (scoped_admin.NotFoundMixin), so that an id outside her
 # scope reads as missing. The national settings' admins are Django's own, which send a missing id to
@@ -69,10 +74,27 @@ NOT_FOUND_IS_404 = {
     User,
     AgeBandSet,
     EducationGroupSet,
+    Campaign,
+    Activity,
+    Honour,
 }
 # Admins whose history pages are history_admin.GuardedHistoryAdmin's: the list of versions and the
 # revert form answer 404 for anything she may not view, before any other question.
-GUARDED_HISTORY = {OrgUnit, UnitKind, Person, Term, Appointment, Assignment, DataValue, Indicator, SurveyReport}
+GUARDED_HISTORY = {
+    OrgUnit,
+    UnitKind,
+    Person,
+    Term,
+    Appointment,
+    Assignment,
+    DataValue,
+    Indicator,
+    SurveyReport,
+    ActivityType,
+    Campaign,
+    Activity,
+    Honour,
+}
 
 
 @dataclass(eq=False)
@@ -372,6 +394,7 @@ KINDS = {
     "coverage": lambda p, page, m: 200 if p.perm("view", OrgUnit) else 403,
     "indicators": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", DataValue) else 403,
     "entry": entry,
+    "activity_totals": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", Activity) else 403,
     "divisions": divisions_page,
 }
 

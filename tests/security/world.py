@@ -12,6 +12,8 @@ from django.db.models import Q
 
 from access.models import Assignment
 from access.scope import Scope
+from activities.models import ActivityType
+from activities.services import activity_create, campaign_create, honour_create
 from orgunits.models import OrgUnit, UnitChange, UnitKind
 from reports.survey_services import survey_report_create
 from rosters.models import AgeBand, AgeBandSet, EducationGroup, EducationGroupSet, Person
@@ -22,7 +24,7 @@ from tests.base import TreeTestCase, day, make_user
 from tests.orgunits.test_roster import id_number, post
 
 # Every model permission of our apps but the one that reveals identity numbers and phones.
-CLERK_PERMS = Q(content_type__app_label__in=("orgunits", "access", "rosters", "stats", "reports")) & ~Q(
+CLERK_PERMS = Q(content_type__app_label__in=("orgunits", "access", "rosters", "stats", "activities", "reports")) & ~Q(
     codename="view_personal_data"
 )
 USER_PERMS = ("view_user", "add_user", "change_user", "delete_user")
@@ -68,6 +70,7 @@ class SecurityWorld(TreeTestCase):
         cls._officers()
         cls._figures_and_reports()
         cls._division_changes()
+        cls._activities()
 
     @classmethod
     def _person(cls, name, birth, area, sequence, phone, *, created_by=None):
@@ -136,6 +139,28 @@ class SecurityWorld(TreeTestCase):
                 new_name=township.name,
                 old_kind="township",
                 new_kind="township",
+            )
+
+    @classmethod
+    def _activities(cls):
+        """In each county: its own campaign, an activity under it in a township, and an honour; and one
+        national campaign."""
+        training = ActivityType.objects.get(code="training")
+        cls.national_campaign = campaign_create(name="全国巾帼建功", year=2023)
+        cls.activities, cls.honours = {}, {}
+        for county, township in ((cls.shuangfeng, cls.yongfeng), (cls.xianghe, cls.shutang)):
+            campaign = campaign_create(name=f"{county.name}巾帼行动", owner=county, year=2023)
+            cls.activities[township.pk] = activity_create(
+                unit=township,
+                type=training,
+                campaign=campaign,
+                title=f"{township.name}妇女培训",
+                started_on=day("2023-04-01"),
+                sessions=3,
+                participants=120,
+            )
+            cls.honours[township.pk] = honour_create(
+                unit=township, title="巾帼文明岗", level="county", awarded_on=day("2023-03-08")
             )
 
     @classmethod
