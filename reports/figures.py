@@ -7,18 +7,22 @@ does not keep the order of keys, and rates as decimal strings.
 Version 1 snapshots were written from an untyped dict before the figures were typed; version 2 keeps
 their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
-beside the figures (reports.survey_text). A later layout adds a reader and keeps the old ones.
+beside the figures (reports.survey_text). Version 4 adds the activities and honours (活动开展,
+reports.activity_figures), read as empty from older snapshots. A later layout adds a reader and keeps the
+old ones.
 """
 
 import datetime
 from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import field as default_field
 from decimal import Decimal
 
 from reports import errors
+from reports.activity_figures import ActivityFigures, activity_figures_from
 from stats.coverage import Tally
 
-FIGURES_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+FIGURES_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 Pair = tuple[int | None, int | None]  # (total, female)
 Counts = tuple[tuple[str, int], ...]  # (label, count), in the order the report lists them
@@ -146,6 +150,7 @@ class SurveyFigures:
     indicators: tuple[IndicatorFigures, ...]
     officers: OfficerFigures
     officers_previous: OfficerFigures
+    activities: ActivityFigures = default_field(default_factory=ActivityFigures)  # version 4
 
     def element(self, code: str) -> ElementFigures:
         found = next((e for e in self.elements if e.code == code), None)
@@ -192,6 +197,7 @@ def from_snapshot(data: dict) -> SurveyFigures:
         indicators=tuple(_indicator(indicator) for indicator in data["indicators"]),
         officers=_officers(data["officers"]),
         officers_previous=_officers(data["officers_previous"]),
+        activities=activity_figures_from(data.get("activities")),
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
+from reports.activity_figures import activity_figures
 from reports.figures import (
     CoverageFigures,
     CoverageLine,
@@ -69,6 +70,7 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
         indicators=tuple(_indicators(values_now, values_before, elements)),
         officers=_officers(officers_now, post_order),
         officers_previous=_officers(officers_before, post_order),
+        activities=activity_figures(unit, period),
     )
 
 
