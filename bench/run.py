@@ -62,6 +62,7 @@ django.setup()
 warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
 import psycopg
+from activities_bench import bench_activities
 from divisions_bench import bench_divisions
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -90,7 +91,7 @@ ADMIN_MEDIAN_BUDGET_MS = 300
 ADMIN_USERNAME = "bench-admin"
 DRILLDOWN_COUNTY_CODE = "431321"  # 双峰县, also in the demo data: 16 townships and streets, 523 villages
 COPY_CHUNK_BYTES = 8 * 1024 * 1024
-SECTIONS = ("load", "insert", "admin", "coverage", "officers", "survey", "import", "divisions")
+SECTIONS = ("load", "insert", "admin", "coverage", "officers", "survey", "import", "activities", "divisions")
 
 
 # ---------------------------------------------------------------- results
@@ -872,6 +873,9 @@ def main(argv: list[str]) -> int:
         "officers": bench_officers,
         "import": lambda: bench_import(divisions_dir),
         "survey": bench_survey,
+        "activities": lambda: bench_activities(
+            Section, Row, samples_ms=samples_ms, summary_ms=summary_ms, ms=ms, times=times
+        ),
         # Last: it empties the unit table and leaves it holding the 2023 edition loaded alone.
         "divisions": lambda: bench_divisions(
             Section("8. 区划调整 apply_divisions（全国，2022版 → 2023版）"), Row, divisions_dir, divisions_2022_dir

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth.models import Group, Permission
 
 from orgunits.loader import read_divisions
+from registry.demo.activities import apply_activities
 from registry.demo.dates import DEMO_TODAY
 from registry.demo.figures import apply_figures
 from registry.demo.organisations import apply_organisations, county_plans, ensure_agency_rule, read_hosts
@@ -30,11 +31,14 @@ class Built:
     people: int = 0
     figures: int = 0
     reports: int = 0
+    activities: int = 0
+    honours: int = 0
 
     def summary(self) -> str:
         return (
             f"妇女组织变动{self.organisations}个、届次{self.terms}个、任职{self.appointments}条"
             f"（新增人员{self.people}人）、统计数据{self.figures}项、调研报告{self.reports}份"
+            f"、活动{self.activities}项、荣誉{self.honours}项"
         )
 
 
@@ -52,6 +56,7 @@ def build(directory: Path, *, groups: dict[str, dict[str, list[str]]]) -> Built:
     built.terms = apply_terms(rosters)
     built.appointments, built.people = apply_officers(rosters)
     built.figures = apply_figures(shuangfeng)
+    built.activities, built.honours = apply_activities()
     _ensure_groups(groups)
     built.reports = apply_surveys(directory / "surveys")
     return built

@@ -40,6 +40,7 @@ CLERK_PERMS = {
         *_perms(("view",), ("dataelement", "validationrule", "indicator", "eligibilityrule")),
     ],
     "reports": _perms(("view", "add", "change"), ("surveyreport",)),
+    "activities": [*_perms(EDIT, ("activity", "honour", "campaign")), *_perms(("view",), ("activitytype",))],
 }
 # A manager also hands out scopes inside her county.
 MANAGER_PERMS = {**CLERK_PERMS, "access": _perms(EDIT, ("assignment",))}
