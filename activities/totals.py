@@ -99,17 +99,28 @@ def previous_span(start: datetime.date, end: datetime.date) -> tuple[datetime.da
     return shift_years(start, -1), shift_years(end, -1)
 
 
-def activity_totals(unit: OrgUnit, start: datetime.date, end: datetime.date) -> ActivityTotals:
-    """Totals of `unit`'s subtree as it stood on `end`, for activities started in [start, end]."""
-    tree, place = TreeOn.around(unit, end)
-    grouped = _grouped(unit, place, tree, start, end)
-    rows = _rows(unit, place, tree, grouped)
-    by_type = _sum_branches(grouped)
+def activity_totals(
+    unit: OrgUnit,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    trees: tuple[TreeOn, TreeOn] | None = None,
+    by_area: bool = True,
+) -> ActivityTotals:
+    """Totals of `unit`'s subtree as it stood on `end`, for activities started in [start, end]. `trees`:
+    the trees on `end` and a year earlier when the caller has them; by_area=False skips the area rows."""
     before_start, before_end = previous_span(start, end)
-    earlier = TreeOn.of(before_end)
+    if trees is None:
+        tree, place = TreeOn.around(unit, end)
+        earlier = TreeOn.of(before_end)
+    else:
+        (tree, earlier), place = trees, trees[0].place(unit)
+    grouped = _grouped(unit, place, tree, start, end)
+    rows = _rows(unit, place, tree, grouped) if by_area else []
+    by_type = _sum_branches(grouped)
     previous = _sum_branches(_grouped(unit, earlier.place(unit), earlier, before_start, before_end))
     present = set(by_type) | set(previous)
-    types = [t for t in ActivityType.objects.all() if t.pk in present]
+    types = [t for t in ActivityType.objects.all() if t.pk in present] if present else []
     return ActivityTotals(unit, start, end, types, by_type, previous, rows)
 
 
@@ -182,9 +193,11 @@ class HonourCount:
     count: int
 
 
-def honour_counts(unit: OrgUnit, start: datetime.date, end: datetime.date) -> list[HonourCount]:
+def honour_counts(
+    unit: OrgUnit, start: datetime.date, end: datetime.date, *, tree: TreeOn | None = None
+) -> list[HonourCount]:
     """Honours awarded in [start, end] in the subtree as it stood on `end`, by level (国家级 first) and title."""
-    tree, place = TreeOn.around(unit, end)
+    tree, place = TreeOn.around(unit, end) if tree is None else (tree, tree.place(unit))
     rows = (
         tree.subtree(unit, place)
         .filter(honours__awarded_on__gte=start, honours__awarded_on__lte=end)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from activities.totals import activity_totals, honour_counts
+from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from stats.periods import Period
 
@@ -32,8 +33,9 @@ class ActivityFigures:
     honours: tuple[HonourFigures, ...] = ()
 
 
-def activity_figures(unit: OrgUnit, period: Period) -> ActivityFigures:
-    totals = activity_totals(unit, period.start, period.end)
+def activity_figures(unit: OrgUnit, period: Period, *, trees: tuple[TreeOn, TreeOn] | None = None) -> ActivityFigures:
+    """trees: the tree at the period's end and a year earlier, shared with the report's other figures."""
+    totals = activity_totals(unit, period.start, period.end, trees=trees, by_area=False)
     lines = []
     for line in totals.lines():
         now, before = totals.counts(line.type), totals.previous_counts(line.type)
@@ -49,7 +51,10 @@ def activity_figures(unit: OrgUnit, period: Period) -> ActivityFigures:
                 bool(now.approximate),
             )
             lines.append(figures)
-    honours = [HonourFigures(h.level_label, h.title, h.count) for h in honour_counts(unit, period.start, period.end)]
+    honours = [
+        HonourFigures(h.level_label, h.title, h.count)
+        for h in honour_counts(unit, period.start, period.end, tree=trees and trees[0])
+    ]
     return ActivityFigures(tuple(lines), tuple(honours))
 
 

@@ -70,7 +70,7 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
         indicators=tuple(_indicators(values_now, values_before, elements)),
         officers=_officers(officers_now, post_order),
         officers_previous=_officers(officers_before, post_order),
-        activities=activity_figures(unit, period),
+        activities=activity_figures(unit, period, trees=(now, before)),
     )
 
 
