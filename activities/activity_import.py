@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from access.scope import OUT_OF_SCOPE
 from activities import errors
 from activities.models import COUNT_FIELDS, Activity, ActivityType, Campaign
-from activities.services import activities_create, activity_errors
+from activities.services import activities_write, activity_errors
 from imports.errors import REQUIRED_VALUE, UNKNOWN_UNIT
 from imports.pipeline import Importer, Plan, PlannedRow
 from imports.queries import chunked_in
@@ -69,9 +69,7 @@ class ActivityImporter(Importer):
         _check_and_match(plan)
 
     def write_rows(self, plan: ActivityPlan) -> None:
-        activities_create(activities=plan.to_create)
-        for activity in plan.to_update:
-            activity.save()  # checked by the plan; save() keeps a history entry for each
+        activities_write(to_create=plan.to_create, to_update=plan.to_update)
 
     def summary(self, plan: ActivityPlan) -> str:
         created, updated = len(plan.to_create), len(plan.to_update)

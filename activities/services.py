@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from activities import errors
 from activities.models import COUNT_FIELDS, COUNT_NAMES, Activity, Campaign, Honour
@@ -91,10 +91,15 @@ def activity_update(*, activity: Activity, **fields) -> Activity:
     return activity
 
 
+IMPORTED_FIELDS = ("ended_on", *COUNT_FIELDS, "approximate", "campaign", "note")
+
+
 @transaction.atomic
-def activities_create(*, activities: list[Activity], batch_size: int = 1000) -> list[Activity]:
-    """Many checked activities at once (the import), each with its history entry."""
-    return bulk_create_with_history(activities, Activity, batch_size=batch_size)
+def activities_write(*, to_create: list[Activity], to_update: list[Activity], batch_size: int = 1000) -> None:
+    """Many checked activities at once (the import), new and changed, each with its history entry."""
+    bulk_create_with_history(to_create, Activity, batch_size=batch_size)
+    if to_update:
+        bulk_update_with_history(to_update, Activity, list(IMPORTED_FIELDS), batch_size=batch_size)
 
 
 def honour_validate(honour: Honour) -> None:

@@ -26,9 +26,9 @@ CEILINGS = {
     "stats.datavalue export csv": (7, 10),
     # +2 since issue 16: the default age bands and education groups (rosters.profiles), one query each.
     # +1 since issue 17: whether the tree changed after the year's end, for the evidence's worklists.
-    "reports.surveyreport report": (33, 36),
-    "reports.surveyreport report final": (27, 30),
-    "reports.surveyreport docx": (27, 30),
+    "reports.surveyreport report": (37, 40),  # +4 since issue 18: the activities and honours
+    "reports.surveyreport report final": (30, 33),
+    "reports.surveyreport docx": (31, 34),
     # +1 since issue 17: whether any division change was applied, before looking up old codes.
     "stats.datavalue import long preview": (8, 12),
     "stats.datavalue import long confirm": (14, 18),
