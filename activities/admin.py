@@ -3,10 +3,11 @@
 import datetime
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 
 from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
-from access.scope import scope_of
+from access.scope import Scope, scope_of
 from access.scoped_admin import ChangelistExportMixin, RuledAdminMixin, ScopedAdminMixin
 from activities.activity_import import COLUMNS, export_rows
 from activities.forms import ActivityForm, CampaignForm, HonourForm
@@ -25,6 +26,7 @@ from activities.services import (
 )
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import XLSX_CONTENT_TYPE, table_xlsx
+from orgunits.models import OrgUnit
 from rosters.profile_admin import may_change_set, sets_for
 
 
@@ -76,12 +78,22 @@ class ActivityTypeAdmin(NationalSettingsAdminMixin, GuardedHistoryAdmin):
         return "、".join(f"{phrase}（{unit}）" for _name, phrase, unit in activity_type.measures()) or "—"
 
 
-class CampaignChoiceMixin:
-    """Campaigns to choose: the national ones and those of units in her scope."""
+def campaigns_for(scope: Scope):
+    """Campaigns an activity of hers may join: the national ones, her units' own and her units'
+    ancestors' (a township's clerk runs the county's campaign), as activity_errors allows."""
+    campaigns = Campaign.objects.select_related("owner")
+    if scope.unrestricted:
+        return campaigns
+    step = OrgUnit.steplen
+    ancestors = {path[:end] for path in scope.view_paths for end in range(step, len(path), step)}
+    owned = scope.filter(campaigns, "owner__").values("pk")
+    return campaigns.filter(Q(owner__isnull=True) | Q(pk__in=owned) | Q(owner__path__in=ancestors))
 
+
+class CampaignChoiceMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":
-            kwargs["queryset"] = sets_for(scope_of(request), Campaign.objects.select_related("owner"))
+            kwargs["queryset"] = campaigns_for(scope_of(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

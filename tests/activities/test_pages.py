@@ -106,3 +106,12 @@ class ActivityPagesTests(AdminPagesSmokeMixin, TreeTestCase):
         text = page_text(self.client.get(admin_url("activity_add")))
         assert "双峰县巾帼行动" in text and "全国活动" in text and "香河县巾帼行动" not in text
         assert Campaign.objects.count() == 3 and Honour.objects.count() == 2
+
+    def test_a_townships_clerk_may_join_the_countys_campaign(self):
+        self.client.force_login(self.township_clerk)
+        text = page_text(self.client.get(admin_url("activity_add")))
+        assert "双峰县巾帼行动" in text and "香河县巾帼行动" not in text
+        data = {"unit": self.yongfeng.pk, "type": self.ours.type_id, "title": "街道培训", "started_on": "2025-05-01"}
+        response = self.client.post(admin_url("activity_add"), {**data, "campaign": self.campaign.pk, "sessions": "1"})
+        assert response.status_code == 302
+        assert Activity.objects.get(title="街道培训").campaign == self.campaign
