@@ -23,7 +23,7 @@ CEILINGS = {
 class ActivityCeilingTests(CeilingWorld):
     def test_the_totals_page_and_exports_cost_the_same_whatever_their_length(self):
         def pages():
-            totals = reverse("activities_totals") + f"?unit={self.shuangfeng.pk}&year={YEAR}"
+            totals = reverse("activities_totals") + f"?unit={self.probe.pk}&year={YEAR}"
             return {
                 "activities totals": totals,
                 "activities totals export xlsx": totals + "&export=xlsx",
