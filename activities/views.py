@@ -43,11 +43,20 @@ def totals_view(request):
         honours = honour_counts(unit, period.start, period.end)
     context = {"title": "活动统计", "form": form, "totals": totals, "honours": honours, "media": form.media}
     if totals is not None:
-        context.update(_shown(totals, form.cleaned_data["year"]))
+        context.update(_shown(totals, request.GET), period_label=form.period().label, query=_query(request.GET))
     return TemplateResponse(request, "admin/activities/totals.html", {**admin.site.each_context(request), **context})
 
 
-def _shown(totals, year: int) -> dict:
+def _query(params, **changed) -> str:
+    """The page's query string (unit, year and any span), without the export, with `changed` set."""
+    query = params.copy()
+    query.pop("export", None)
+    for key, value in changed.items():
+        query[key] = value
+    return query.urlencode()
+
+
+def _shown(totals, params) -> dict:
     """The lines and the area rows as written: 5200余场次, 1.2万元, the change, each area's link."""
     lines = totals.lines()
     shown = [
@@ -62,7 +71,7 @@ def _shown(totals, year: int) -> dict:
     ]
     areas = []
     for row in totals.rows:
-        link = f"?unit={row.unit.pk}&year={year}" if row.unit and row.unit != totals.unit else ""
+        link = f"?{_query(params, unit=row.unit.pk)}" if row.unit and row.unit != totals.unit else ""
         areas.append({"label": row.label, "link": link, "cells": [line.shown(row.counts(line.type)) for line in lines]})
     return {"lines": shown, "areas": areas if lines else []}
 

@@ -77,6 +77,10 @@ class ActivityPagesTests(AdminPagesSmokeMixin, TreeTestCase):
             text = page_text(self.client.get(url))
         assert "5200余场次" in text and "8万余人次" in text
         assert "巾帼文明岗" in text and "巾帼示范村" not in text
+        assert "双峰县 2025年活动开展情况" in text
+        page = self.client.get(url).content.decode()
+        assert f'href="?unit={self.shuangfeng.pk}&amp;year=2025&amp;export=xlsx"' in page
+        assert f'href="?unit={self.heye.pk}&amp;year=2025"' in page  # each area's own page
 
     def test_the_totals_page_of_another_county_is_an_invalid_choice(self):
         self.client.force_login(self.county_clerk)
