@@ -72,8 +72,13 @@ def _shown(totals, params) -> dict:
     areas = []
     for row in totals.rows:
         link = f"?{_query(params, unit=row.unit.pk)}" if row.unit and row.unit != totals.unit else ""
-        areas.append({"label": row.label, "link": link, "cells": [line.shown(row.counts(line.type)) for line in lines]})
+        cells = [_cell(line, row.counts(line.type)) for line in lines]
+        areas.append({"label": row.label, "link": link, "cells": cells})
     return {"lines": shown, "areas": areas if lines else []}
+
+
+def _cell(line, counts) -> str:
+    return line.shown(counts) if counts.get(line.name) else "—"
 
 
 def _file(totals, kind: str) -> HttpResponse:
