@@ -64,6 +64,7 @@ warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
 import forms_bench
 import psycopg
+from activities_bench import bench_activities
 from divisions_bench import bench_divisions
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -94,7 +95,19 @@ ADMIN_MEDIAN_BUDGET_MS = 300
 ADMIN_USERNAME = "bench-admin"
 DRILLDOWN_COUNTY_CODE = "431321"  # 双峰县, also in the demo data: 16 townships and streets, 523 villages
 COPY_CHUNK_BYTES = 8 * 1024 * 1024
-SECTIONS = ("load", "insert", "admin", "coverage", "forms", "officers", "survey", "import", "facilities", "divisions")
+SECTIONS = (
+    "load",
+    "insert",
+    "admin",
+    "coverage",
+    "forms",
+    "officers",
+    "survey",
+    "import",
+    "facilities",
+    "activities",
+    "divisions",
+)
 
 
 # ---------------------------------------------------------------- results
@@ -885,6 +898,9 @@ def main(argv: list[str]) -> int:
         "survey": bench_survey,
         "facilities": lambda: bench_facilities(
             Section(f"9. 阵地覆盖（预热 1 次后计时 {COVERAGE_REPEATS} 次）"), Row, samples_ms, summary_ms, ms, times
+        ),
+        "activities": lambda: bench_activities(
+            Section, Row, samples_ms=samples_ms, summary_ms=summary_ms, ms=ms, times=times
         ),
         # Last: it empties the unit table and leaves it holding the 2023 edition loaded alone.
         "divisions": lambda: bench_divisions(

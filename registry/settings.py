@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rosters",
     "stats",
     "facilities",
+    "activities",
     "reports",
     "registry",
 ]

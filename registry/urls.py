@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/statistics/facilities/", include("facilities.urls")),
     path("admin/statistics/", include("stats.urls")),
     path("admin/worklists/", include("rosters.urls")),
+    path("admin/activities-totals/", include("activities.urls")),
     path("admin/", admin.site.urls),
 ]

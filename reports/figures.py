@@ -8,15 +8,17 @@ Version 1 snapshots were written from an untyped dict before the figures were ty
 their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
 beside the figures (reports.survey_text). Version 4 adds fields with defaults for organisation life
-(会改联 conversions, the facilities' coverage, …): older snapshots read them as empty. A later layout
-adds a reader and keeps the old ones.
+(会改联 conversions, the facilities' coverage, the activities and honours): older snapshots read them
+as empty. A later layout adds a reader and keeps the old ones.
 """
 
 import datetime
 from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import field as default_field
 from decimal import Decimal
 
 from reports import errors
+from reports.activity_figures import ActivityFigures, activity_figures_from
 from stats.coverage import Tally
 
 FIGURES_VERSION = 4
@@ -152,6 +154,7 @@ class SurveyFigures:
     officers_previous: OfficerFigures
     # Added in version 4: coverage per facility kind (kinds: the facility kinds; rows: 本级, areas, hosts).
     facilities: CoverageFigures = CoverageFigures((), {}, ())
+    activities: ActivityFigures = default_field(default_factory=ActivityFigures)  # version 4
 
     def element(self, code: str) -> ElementFigures:
         found = next((e for e in self.elements if e.code == code), None)
@@ -199,6 +202,7 @@ def from_snapshot(data: dict) -> SurveyFigures:
         officers=_officers(data["officers"]),
         officers_previous=_officers(data["officers_previous"]),
         **({"facilities": _coverage(data["facilities"])} if "facilities" in data else {}),
+        activities=activity_figures_from(data.get("activities")),
     )
 
 

@@ -2,10 +2,10 @@
 module under reports.sections. Sections without data are left out."""
 
 from reports.figures import SurveyFigures
-from reports.sections import activities, basics, changes, facilities, officers, politics
+from reports.sections import activities, activity_records, basics, changes, facilities, officers, politics
 from reports.sections.common import DocSection
 
-SECTIONS = (basics, facilities, officers, politics, activities, changes)
+SECTIONS = (basics, facilities, officers, politics, activities, activity_records, changes)
 
 
 def generated_sections(figures: SurveyFigures) -> list[DocSection]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from facilities.coverage import FacilityCoverage, facility_coverage
 from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
+from reports.activity_figures import activity_figures
 from reports.figures import (
     CoverageFigures,
     CoverageLine,
@@ -72,6 +73,7 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
         officers=_officers(officers_now, post_order),
         officers_previous=_officers(officers_before, post_order),
         facilities=_facilities(facility_coverage(unit, period.end, tree=now)),
+        activities=activity_figures(unit, period, trees=(now, before)),
     )
 
 

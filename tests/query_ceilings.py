@@ -21,6 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from access.models import Assignment
+from activities.models import ActivityType
+from activities.services import activity_create, campaign_create, honour_create
 from facilities.models import FacilityKind
 from facilities.services import facility_create
 from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
@@ -112,6 +114,15 @@ class CeilingWorld(TreeTestCase):
                 new_kind="village",
             )
             org_form_change(unit=village, on=ESTABLISHED, from_form=OrgForm.CONGRESS, to_form=OrgForm.FEDERATION)
+            activity_create(
+                unit=village,
+                type=ActivityType.objects.get(code="training"),
+                title=f"探针{n}村培训",
+                started_on=day("2023-04-01"),
+                sessions=n,
+                participants=10 * n,
+            )
+            honour_create(unit=village, title="巾帼示范村", level="county", awarded_on=day("2023-03-08"))
             account = make_user(f"probe-{n}")
             Assignment.objects.create(user=account, unit=village, role=Assignment.Role.VIEWER)
             villages.append(village)
@@ -144,6 +155,8 @@ class CeilingWorld(TreeTestCase):
             # Every other profile set is 探针镇's own, the others national.
             AgeBandSet.objects.create(name=f"探针年龄段{n}", owner=cls.probe if n % 2 else None)
             EducationGroupSet.objects.create(name=f"探针学历分组{n}", owner=cls.probe if n % 2 else None)
+            ActivityType.objects.create(code=f"probe-type-{n}", name=f"探针活动{n}", sessions_unit="场次")
+            campaign_create(name=f"探针载体{n}", owner=cls.probe if n % 2 else None, year=YEAR)
 
     def grow(self) -> None:
         """From N to 3N of everything."""

@@ -578,3 +578,25 @@ def test_load_demo_over_other_units_with_its_codes_is_refused_in_chinese():
     assert str(refused.value).startswith(
         load_demo.DEMO_REFUSED.format(errors=unit_errors.LOAD_CONFLICTS.format(count=2, details=""))
     )
+
+
+ACTIVITIES = FIXTURES / "activities" / "activities.csv"
+
+
+@pytest.fixture(scope="module")
+def activities(database, stats):
+    return database.manage("import_activities", ACTIVITIES, "--user", COUNTY_CLERK)
+
+
+def test_import_activities_as_the_county_clerk(database, activities):
+    assert activities.returncode == 0, activities.stderr
+    summary = "5行：新增活动5项，修改0项，未变0行"
+    assert (activities.stdout, activities.stderr) == (import_command.IMPORTED.format(summary=summary) + "\n", "")
+    rows = database.rows(
+        "SELECT unit.code, activity.sessions, activity.participants FROM activities_activity activity"
+        " JOIN orgunits_orgunit unit ON unit.id = activity.unit_id WHERE activity.title = %s",
+        "荷叶镇妇女技能培训",
+    )
+    assert rows == [("431321101", 12, 860)]
+    again = database.manage("import_activities", ACTIVITIES, "--dry-run")
+    assert again.stdout == import_command.CHECKED.format(summary="5行：新增活动0项，修改0项，未变5行") + "\n"

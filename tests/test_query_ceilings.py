@@ -9,6 +9,8 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from access.models import Assignment
+from activities.models import Activity, ActivityType, Campaign, Honour
+from activities.services import activity_update, campaign_update, honour_update
 from facilities.models import Facility, FacilityKind
 from facilities.services import facility_update
 from orgunits.models import OrgFormChange, OrgUnit, UnitKind
@@ -91,6 +93,21 @@ CEILINGS = {
     "facilities.facilitykind changelist": (6, 9),
     "facilities.facilitykind history": (8, 11),
     "facilities.facilitykind revert": (7, None),
+    "activities.activity changelist": (7, 10),
+    "activities.activity autocomplete unit": (4, 7),
+    "activities.activity history": (12, 16),
+    "activities.activity revert": (10, 14),
+    "activities.activitytype changelist": (5, 8),
+    "activities.activitytype history": (6, 9),
+    "activities.activitytype revert": (4, None),
+    "activities.campaign changelist": (5, 8),
+    "activities.campaign autocomplete owner": (4, 7),
+    "activities.campaign history": (10, 14),
+    "activities.campaign revert": (8, 12),
+    "activities.honour changelist": (6, 9),
+    "activities.honour autocomplete unit": (4, 7),
+    "activities.honour history": (11, 15),
+    "activities.honour revert": (8, 12),
 }
 
 # Known per-row costs: the queries that 2N more versions add to a history page, (superuser, clerk).
@@ -215,6 +232,22 @@ class HistoryCeilingTests(CeilingWorld):
             FacilityKind: (
                 FacilityKind.objects.get(code="probe-facility-1"),
                 lambda kind, i: saved(kind, sort_order=i),
+            ),
+            Activity: (
+                Activity.objects.get(unit=village),
+                lambda activity, i: activity_update(activity=activity, sessions=i, note=f"第{i}次"),
+            ),
+            Honour: (
+                Honour.objects.get(unit=village),
+                lambda honour, i: honour_update(honour=honour, awarded_by=f"第{i}次"),
+            ),
+            Campaign: (
+                Campaign.objects.get(name="探针载体1"),
+                lambda campaign, i: campaign_update(campaign=campaign, name=f"探针载体1（{i}）"),
+            ),
+            ActivityType: (
+                ActivityType.objects.get(code="probe-type-1"),
+                lambda activity_type, i: saved(activity_type, sort_order=i, sessions_label=f"第{i}次"),
             ),
             SurveyReport: (
                 SurveyReport.objects.get(unit=village),

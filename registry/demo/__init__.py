@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth.models import Group, Permission
 
 from orgunits.loader import read_divisions
+from registry.demo.activities import apply_activities
 from registry.demo.dates import DEMO_TODAY
 from registry.demo.facilities import apply_facilities
 from registry.demo.figures import apply_figures
@@ -34,12 +35,14 @@ class Built:
     figures: int = 0
     reports: int = 0
     facilities: int = 0
+    activities: int = 0
+    honours: int = 0
 
     def summary(self) -> str:
         return (
             f"妇女组织变动{self.organisations}个、组织形式变更{self.form_changes}个、届次{self.terms}个、"
             f"任职{self.appointments}条（新增人员{self.people}人）、统计数据{self.figures}项、阵地{self.facilities}个、"
-            f"调研报告{self.reports}份"
+            f"调研报告{self.reports}份、活动{self.activities}项、荣誉{self.honours}项"
         )
 
 
@@ -59,6 +62,7 @@ def build(directory: Path, *, groups: dict[str, dict[str, list[str]]]) -> Built:
     built.appointments, built.people = apply_officers(rosters)
     built.figures = apply_figures(shuangfeng)
     built.facilities = apply_facilities(shuangfeng)
+    built.activities, built.honours = apply_activities()
     _ensure_groups(groups)
     built.reports = apply_surveys(directory / "surveys")
     return built

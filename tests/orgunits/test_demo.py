@@ -38,7 +38,17 @@ SHUANGFENG = "431321"
 WORKLISTS = ("without-chair", "terms-due", "busy", "vacant-seats")
 # A handful to a few dozen: enough to show the list, few enough to act on.
 HANDFUL, FEW_DOZEN = 5, 40
-SECTIONS = ["基本情况", "阵地建设", "干部队伍", "妇女参政", "工作开展", "同比变化", "问题与挑战", "思考与对策"]
+SECTIONS = [
+    "基本情况",
+    "阵地建设",
+    "干部队伍",
+    "妇女参政",
+    "工作开展",
+    "活动开展",
+    "同比变化",
+    "问题与挑战",
+    "思考与对策",
+]
 
 
 def load(*args) -> str:
@@ -146,6 +156,19 @@ class LoadedDemoTests(TestCase):
                 self.assertEqual(view.changed, [])  # the frozen figures are still the live ones
                 self.assertIn("身兼数职", report.problems)
                 self.assertRegex(report.measures, r"(?m)^一是")
+
+    def test_the_county_has_two_years_of_activities_and_honours(self):
+        from activities.totals import activity_totals, honour_counts
+
+        totals = activity_totals(self.county, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+        self.assertEqual(len(totals.types), 8)  # every seeded type, each with last year's to compare
+        self.assertTrue(all(totals.previous_counts(t).records for t in totals.types))
+        self.assertGreater(len([row for row in totals.rows if row.by_type]), 5)  # 本级 and townships
+        levels = {h.level for h in honour_counts(self.county, datetime.date(2024, 1, 1), DEMO_TODAY)}
+        self.assertEqual(levels, {"national", "province", "city", "county"})
+        text = report_view(SurveyReport.objects.get(unit=self.county, year=2025)).document.sections
+        section = next(s for s in text if s.title == "活动开展")
+        self.assertRegex(section.paragraphs[0].text, r"^全年举办各类培训\d+场次，比上年同期")
 
     def test_coverage_moves_year_on_year_today_and_in_the_reports(self):
         for on in (DEMO_TODAY, datetime.date(2025, 12, 31), datetime.date(2024, 12, 31)):

@@ -27,9 +27,10 @@ CEILINGS = {
     "stats.datavalue export csv": (7, 10),
     # +2 since issue 16: the default age bands and education groups (rosters.profiles), one query each.
     # +1 since issue 17: whether the tree changed after the year's end, for the evidence's worklists.
-    # +4 since the facilities (阵地建设): their coverage's kinds, unit kinds, grouped query and children.
-    "reports.surveyreport report": (37, 40),
-    "reports.surveyreport report final": (31, 34),
+    # +4 since the facilities (阵地建设): their coverage's kinds, unit kinds, grouped query and children;
+    # +4 (+3 final) since the activities and honours (活动开展).
+    "reports.surveyreport report": (41, 44),
+    "reports.surveyreport report final": (34, 37),
     "reports.surveyreport docx": (31, 34),
     # +1 since issue 17: whether any division change was applied, before looking up old codes.
     "stats.datavalue import long preview": (8, 12),

@@ -233,9 +233,10 @@ class SurveyPagesTests(AdminPagesSmokeMixin, TreeTestCase):
         self.client.force_login(self.superuser)
         # Two of them read the default age band and education group sets (rosters.profiles); one
         # whether the tree changed after the year's end, for the evidence's worklists (orgunits.as_of);
-        # four the facilities' coverage (阵地建设: the kinds, the unit kinds, the grouped query, the children).
-        with self.max_queries(36):
+        # four the facilities' coverage (阵地建设: the kinds, the unit kinds, the grouped query, the children);
+        # three the activities and honours (活动开展: two grouped sums and the honours).
+        with self.max_queries(39):
             assert self.client.get(report_url(self.gap_report)).status_code == 200
         survey_report_finalize(report=self.gap_report)
-        with self.max_queries(31):
+        with self.max_queries(34):
             assert self.client.get(report_url(self.gap_report)).status_code == 200

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, User
 from access.models import Assignment
 from access.scope import Scope
 from access.selectors import accounts_managed_by
+from activities.models import Activity, ActivityType, Campaign, Honour
 from facilities.models import Facility, FacilityKind
 from orgunits.models import OrgFormChange, OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
@@ -57,6 +58,10 @@ FAMILY = {
     Group: NATIONAL,
     AgeBandSet: PROFILES,
     EducationGroupSet: PROFILES,
+    ActivityType: NATIONAL,
+    Campaign: PROFILES,  # national (no owner) or a unit's own, like the profile sets
+    Activity: SCOPED,
+    Honour: SCOPED,
 }
 # Admins that answer a missing id with 404 (scoped_admin.NotFoundMixin), so that an id outside her
 # scope reads as missing. The national settings' admins are Django's own, which send a missing id to
@@ -75,6 +80,9 @@ NOT_FOUND_IS_404 = {
     User,
     AgeBandSet,
     EducationGroupSet,
+    Campaign,
+    Activity,
+    Honour,
 }
 # Admins whose history pages are history_admin.GuardedHistoryAdmin's: the list of versions and the
 # revert form answer 404 for anything she may not view, before any other question.
@@ -91,6 +99,10 @@ GUARDED_HISTORY = {
     SurveyReport,
     Facility,
     FacilityKind,
+    ActivityType,
+    Campaign,
+    Activity,
+    Honour,
 }
 
 
@@ -392,6 +404,7 @@ KINDS = {
     "facility_coverage": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", Facility) else 403,
     "indicators": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", DataValue) else 403,
     "entry": entry,
+    "activity_totals": lambda p, page, m: 200 if p.perm("view", OrgUnit) and p.perm("view", Activity) else 403,
     "divisions": divisions_page,
 }
 

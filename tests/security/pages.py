@@ -31,8 +31,16 @@ SITE_KINDS = {
     "facilities_coverage": "facility_coverage",
     "stats_indicators": "indicators",
     "stats_entry": "entry",
+    "activities_totals": "activity_totals",
 }
 ADMIN_SUFFIXES = {"simple_history": "revert", "password_change": "password"}
+APP_OF = {
+    "assignment": "access",
+    "facility": "facilities",
+    "activity": "activities",
+    "honour": "activities",
+    "campaign": "activities",
+}
 POST_ONLY = ("finalize", "reopen", "process_import")
 # Every report of the world has its coverage paragraph (its unit and the units below hold organisations).
 PARAGRAPH_KEY = "basics.coverage"
@@ -158,12 +166,24 @@ class PageGenerator:
             elif name == "facilities_coverage":
                 for query in ("on=2024-01-01", "on=bad", "on=2024-01-01&export=xlsx", "on=2024-01-01&export=csv"):
                     yield from self._unit_pages(route, "facility_coverage", reverse(full_name) + "?unit={}&" + query)
+            elif name == "activities_totals":
+                for query in ("year=2023", "year=bad", "year=2023&export=xlsx", "year=2023&export=csv"):
+                    yield from self._unit_pages(route, "activity_totals", reverse(full_name) + "?unit={}&" + query)
             elif name in ("stats_indicators", "stats_entry"):
                 yield from self._unit_pages(route, SITE_KINDS[name], reverse(full_name) + "?unit={}&year=2023")
             elif name == "view_on_site":
                 yield from self._view_on_site_pages(route)
             elif name == "app_list":
-                for app_label in ("auth", "orgunits", "access", "rosters", "stats", "facilities", "reports"):
+                for app_label in (
+                    "auth",
+                    "orgunits",
+                    "access",
+                    "rosters",
+                    "stats",
+                    "facilities",
+                    "activities",
+                    "reports",
+                ):
                     url = reverse("admin:app_list", args=[app_label])
                     yield Page(url, "app_list", route=route, app_label=app_label)
             else:
@@ -226,6 +246,7 @@ class PageGenerator:
         """Pages that take an id in the query string and render it as a chosen option or a label.
         The variant names the id's object; the page itself is the list or the blank add form."""
         from access.models import Assignment
+        from activities.models import Activity, Honour
         from facilities.models import Facility
         from reports.models import SurveyReport
         from rosters.models import Appointment
@@ -239,6 +260,8 @@ class PageGenerator:
             ("add", Assignment, reverse("admin:access_assignment_add") + "?unit={}"),
             ("add", SurveyReport, reverse("admin:reports_surveyreport_add") + "?unit={}"),
             ("add", Facility, reverse("admin:facilities_facility_add") + "?unit={}"),
+            ("add", Activity, reverse("admin:activities_activity_add") + "?unit={}"),
+            ("add", Honour, reverse("admin:activities_honour_add") + "?unit={}"),
         ):
             yield from self._unit_pages(None, kind, template, model)  # pages of patterns swept above
         for model, related, template in (
@@ -259,8 +282,11 @@ class PageGenerator:
             ("owner", "agebandset", OrgUnit, "香河"),
             ("owner", "educationgroupset", OrgUnit, "1310"),
             ("unit", "facility", OrgUnit, "香河"),
+            ("unit", "activity", OrgUnit, "香河"),
+            ("unit", "honour", OrgUnit, "1310"),
+            ("owner", "campaign", OrgUnit, "香河"),
         ):
-            app_label = {"assignment": "access", "facility": "facilities"}.get(model_name, "rosters")
+            app_label = APP_OF.get(model_name, "rosters")
             query = f"?app_label={app_label}&model_name={model_name}&field_name={field_name}&term={term}"
             yield Page(reverse("admin:autocomplete") + query, "autocomplete", route=None, model=related)
         for term in ("香河", "1310", "荷叶", "431321101"):

@@ -12,6 +12,8 @@ from django.db.models import Q
 
 from access.models import Assignment
 from access.scope import Scope
+from activities.models import ActivityType
+from activities.services import activity_create, campaign_create, honour_create
 from facilities.models import FacilityKind
 from facilities.services import facility_create
 from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
@@ -25,9 +27,9 @@ from tests.base import TreeTestCase, day, make_user
 from tests.orgunits.test_roster import id_number, post
 
 # Every model permission of our apps but the one that reveals identity numbers and phones.
-CLERK_PERMS = Q(content_type__app_label__in=("orgunits", "access", "rosters", "stats", "facilities", "reports")) & ~Q(
-    codename="view_personal_data"
-)
+CLERK_PERMS = Q(
+    content_type__app_label__in=("orgunits", "access", "rosters", "stats", "facilities", "activities", "reports")
+) & ~Q(codename="view_personal_data")
 USER_PERMS = ("view_user", "add_user", "change_user", "delete_user")
 
 
@@ -73,6 +75,7 @@ class SecurityWorld(TreeTestCase):
         cls._division_changes()
         cls._form_changes()
         cls._facilities()
+        cls._activities()
 
     @classmethod
     def _person(cls, name, birth, area, sequence, phone, *, created_by=None):
@@ -163,6 +166,28 @@ class SecurityWorld(TreeTestCase):
                 from_form=OrgForm.CONGRESS,
                 to_form=OrgForm.FEDERATION,
                 note=f"{township.name}会改联",
+            )
+
+    @classmethod
+    def _activities(cls):
+        """In each county: its own campaign, an activity under it in a township, and an honour; and one
+        national campaign."""
+        training = ActivityType.objects.get(code="training")
+        cls.national_campaign = campaign_create(name="全国巾帼建功", year=2023)
+        cls.activities, cls.honours = {}, {}
+        for county, township in ((cls.shuangfeng, cls.yongfeng), (cls.xianghe, cls.shutang)):
+            campaign = campaign_create(name=f"{county.name}巾帼行动", owner=county, year=2023)
+            cls.activities[township.pk] = activity_create(
+                unit=township,
+                type=training,
+                campaign=campaign,
+                title=f"{township.name}妇女培训",
+                started_on=day("2023-04-01"),
+                sessions=3,
+                participants=120,
+            )
+            cls.honours[township.pk] = honour_create(
+                unit=township, title="巾帼文明岗", level="county", awarded_on=day("2023-03-08")
             )
 
     @classmethod

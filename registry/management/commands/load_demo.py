@@ -41,6 +41,7 @@ CLERK_PERMS = {
     ],
     "facilities": [*_perms(EDIT, ("facility",)), *_perms(("view",), ("facilitykind",))],
     "reports": _perms(("view", "add", "change"), ("surveyreport",)),
+    "activities": [*_perms(EDIT, ("activity", "honour", "campaign")), *_perms(("view",), ("activitytype",))],
 }
 # A manager also hands out scopes inside her county.
 MANAGER_PERMS = {**CLERK_PERMS, "access": _perms(EDIT, ("assignment",))}
