@@ -15,7 +15,7 @@ from imports.spreadsheets import XLSX_CONTENT_TYPE
 from rosters import people
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
-from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
+from rosters.models import Appointment, ConcurrentRole, Person, Post, PostSeats, Term
 from rosters.officers import SPREADSHEET_COLUMNS, export_xlsx
 from rosters.resources import OfficerResource
 from rosters.selectors import people_for
@@ -188,12 +188,28 @@ class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
             obj.pk = person_create(registered_in=home, created_by=request.user, **fields).pk
 
 
+class PostSeatsInline(NationalSettingsAdminMixin, admin.TabularInline):
+    """职数 by unit kind: a kind not listed has no seats for the post."""
+
+    model = PostSeats
+    extra = 0
+    fields = ("kind", "seats")
+    verbose_name_plural = "各类单位职数"
+
+
 @admin.register(Post)
 class PostAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "is_leadership", "counts_as_chair", "default_seats", "sort_order")
+    list_display = ("name", "is_leadership", "counts_as_chair", "seats_by_kind", "sort_order")
     list_editable = ("sort_order",)
-    filter_horizontal = ("kinds",)
     search_fields = ("name",)
+    inlines = [PostSeatsInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("seats__kind")
+
+    @admin.display(description="职数")
+    def seats_by_kind(self, post) -> str:
+        return "、".join(f"{row.kind.name}{row.seats}" for row in post.seats.all()) or "—"
 
 
 @admin.register(ConcurrentRole)

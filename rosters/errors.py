@@ -16,7 +16,9 @@ APPOINTMENT_AFTER_UNIT_CLOSED = "“{unit}”已于{closed_on}撤销，任职必
 APPOINTMENT_NO_ORGANISATION = "“{unit}”在{on}没有已建立的妇女组织，不能任职。"
 APPOINTMENT_OUTLIVES_ORGANISATION = "“{unit}”的妇女组织已于{dissolved_on}撤销，任职必须在此之前结束。"
 APPOINTMENT_TERM_OTHER_UNIT = "所选届次“{term}”不属于“{unit}”。"
-SEATS_EXCEEDED = "“{unit}”的“{post}”已有{count}人在任，超过默认职数{seats}人（仅提醒，已保存）。"
+SEATS_EXCEEDED = "“{unit}”的“{post}”已有{count}人在任，超过职数{seats}人（仅提醒，已保存）。"
+SEATS_ONE_PER_KIND = "该职务已设此单位类型的职数。"
+SEATS_AT_LEAST_ONE = "职数至少为1；不设职数的单位类型请删除该行。"
 
 TERM_DUE_BEFORE_ELECTED = "届满日期{due_on}不能早于选举日期{elected_on}。"
 TERM_CLOSED_BEFORE_ELECTED = "换届结束日期{closed_on}不能早于选举日期{elected_on}。"

@@ -161,14 +161,6 @@ class Post(models.Model):
     counts_as_chair = models.BooleanField(
         _("算作负责人"), default=False, help_text=_("有此职务在任，组织就不算“有组织无人员”。")
     )
-    default_seats = models.PositiveSmallIntegerField(_("默认职数"), default=1)
-    kinds = models.ManyToManyField(
-        UnitKind,
-        verbose_name=_("适用单位类型"),
-        blank=True,
-        help_text=_("空缺职数只按适用类型计算。"),
-        db_table="orgunits_post_kinds",
-    )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -178,6 +170,35 @@ class Post(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PostSeats(models.Model):
+    """How many hold a post in an organisation of a kind (职数): the norm a roster is checked against.
+    A post has seats only in the kinds listed here."""
+
+    post = models.ForeignKey(Post, verbose_name=_("职务"), on_delete=models.CASCADE, related_name="seats")
+    kind = models.ForeignKey(UnitKind, verbose_name=_("单位类型"), on_delete=models.CASCADE, related_name="+")
+    seats = models.PositiveSmallIntegerField(_("职数"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("职数")
+        ordering = ["post", "kind__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "kind"],
+                name="post_seats_one_per_kind",
+                violation_error_message=errors.SEATS_ONE_PER_KIND,
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1),
+                name="post_seats_at_least_one",
+                violation_error_message=errors.SEATS_AT_LEAST_ONE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post.name}（{self.kind.name}）{self.seats}人"
 
 
 class ConcurrentRole(models.Model):

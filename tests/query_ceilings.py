@@ -24,7 +24,7 @@ from access.models import Assignment
 from orgunits.models import OrgUnit, UnitChange, UnitKind
 from orgunits.services import unit_create
 from reports.survey_services import survey_report_create
-from rosters.models import AgeBandSet, ConcurrentRole, EducationGroupSet, Post
+from rosters.models import AgeBandSet, ConcurrentRole, EducationGroupSet, Post, PostSeats
 from rosters.services import appointment_create, person_create, term_open
 from stats.models import DataElement, EligibilityRule, Indicator, ValidationRule
 from stats.services import datavalues_save
@@ -118,7 +118,7 @@ class CeilingWorld(TreeTestCase):
             n = next(cls.setting_numbers)
             host = UnitKind.objects.create(code=f"probe-kind-{n}", name=f"探针类型{n}", org_form="committee")
             host.allowed_parents.set([kind("county")])
-            Post.objects.create(name=f"探针职务{n}").kinds.set([host])
+            PostSeats.objects.create(post=Post.objects.create(name=f"探针职务{n}"), kind=host, seats=1)
             ConcurrentRole.objects.create(code=f"probe_role_{n}", name=f"探针兼任{n}")
             element = DataElement.objects.create(
                 code=f"probe_{n}", name=f"探针指标项{n}", measure="人", group="cadres", sort_order=100 + n
