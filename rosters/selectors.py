@@ -87,7 +87,7 @@ def _holders(on: datetime.date, **posts):
     )
 
 
-def _seats_by_kind(seats: dict[int, int]):
+def seats_of_then_kind(seats: dict[int, int]):
     """The seats of the kind the unit had then (then_kind_id), from {kind pk: seats}; 0 for other kinds."""
     kinds_by_seats: dict[int, list[int]] = {}
     for kind_pk, count in seats.items():
@@ -127,12 +127,12 @@ def vacant_seats(unit: OrgUnit, on: datetime.date) -> tuple[list[Post], object]:
     units = subtree_on(unit, on).open_on(on).org_established_on(on).select_related("kind").order_by("then_path")
     chair_seats: dict[int, int] = {}
     for post, seats in posts:
-        units = units.annotate(**{f"vacant_{post.pk}": _shortfall(_seats_by_kind(seats), _holders(on, post=post))})
+        units = units.annotate(**{f"vacant_{post.pk}": _shortfall(seats_of_then_kind(seats), _holders(on, post=post))})
         if post.counts_as_chair:
             for kind_pk, count in seats.items():
                 chair_seats[kind_pk] = max(chair_seats.get(kind_pk, 0), count)
     units = units.annotate(
-        vacant_chair=_shortfall(_seats_by_kind(chair_seats), _holders(on, post__counts_as_chair=True))
+        vacant_chair=_shortfall(seats_of_then_kind(chair_seats), _holders(on, post__counts_as_chair=True))
     )
     total = F("vacant_chair")
     for post, _seats in posts:

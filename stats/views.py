@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from access.scope import READ_ONLY_SCOPE, scope_of
 from orgunits.autocomplete import limit_unit_choices
+from rosters.executive import executive_staffing
 from stats.coverage import coverage, coverage_with_previous_year, current_of
 from stats.exports import coverage_csv, coverage_xlsx, title_of
+from stats.formatting import format_rate
 from stats.forms import CoverageForm, FiguresForm, UnitYearForm
 from stats.indicators import indicator_values
 from stats.models import DataElement
@@ -41,13 +43,41 @@ def _selection(request, form_class, defaults):
 def coverage_view(request):
     _require(request, "orgunits.view_orgunit")
     form = _selection(request, CoverageForm, CoverageForm.defaults())
-    result = None
+    result = staffing = None
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
         result = coverage_with_previous_year(unit, on) if form.cleaned_data["compare"] else coverage(unit, on)
         if request.GET.get("export") in EXPORTS:
             return _coverage_file(result, request.GET["export"])
-    return _page(request, "admin/stats/coverage.html", "组建率", form=form, result=result, media=form.media)
+        staffing = staffing_table(unit, on)
+    return _page(
+        request, "admin/stats/coverage.html", "组建率", form=form, result=result, staffing=staffing, media=form.media
+    )
+
+
+STAFFING_HEADERS = ["单位", "组织数", "执委在任", "按标准应配", "配备率", "达标组织", "达标率"]
+
+
+def _staffing_cells(label: str, staffing) -> list[str]:
+    return [
+        label,
+        staffing.organisations,
+        staffing.in_post,
+        staffing.norm,
+        format_rate(staffing.rate),
+        staffing.at_norm,
+        format_rate(staffing.at_norm_rate),
+    ]
+
+
+def staffing_table(unit, on) -> dict | None:
+    """执委配备 below the coverage: a row per child area (本级 and the host units as in coverage), then
+    合计; None where no organisation has 执委 seats."""
+    staffing = executive_staffing(unit, on)
+    if not staffing.summary.by_kind:
+        return None
+    rows = [_staffing_cells(row.label, row.total) for row in staffing.rows]
+    return {"headers": STAFFING_HEADERS, "rows": [*rows, _staffing_cells("合计", staffing.summary.total)]}
 
 
 EXPORTS = {
