@@ -7,7 +7,8 @@ does not keep the order of keys, and rates as decimal strings.
 Version 1 snapshots were written from an untyped dict before the figures were typed; version 2 keeps
 their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
-beside the figures (reports.survey_text). A later layout adds a reader and keeps the old ones.
+beside the figures (reports.survey_text). Version 4 adds the village 执委 against the norm (执委配备) to the
+officers, fields with defaults again. A later layout adds a reader and keeps the old ones.
 """
 
 import datetime
@@ -17,8 +18,8 @@ from decimal import Decimal
 from reports import errors
 from stats.coverage import Tally
 
-FIGURES_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+FIGURES_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 Pair = tuple[int | None, int | None]  # (total, female)
 Counts = tuple[tuple[str, int], ...]  # (label, count), in the order the report lists them
@@ -131,6 +132,13 @@ class OfficerFigures:
     new_chairs: int = 0
     chairs_by_age_band: Counts = ()
     chairs_by_education_group: Counts = ()
+    # Added in version 4 (执委配备, rosters.executive): the village and community 妇联's 执委 in post, the
+    # norm (their seats summed), the organisations counted and those at the norm, and one village's seats.
+    village_executives: int = 0
+    village_executive_norm: int = 0
+    village_executive_organisations: int = 0
+    village_executives_at_norm: int = 0
+    village_executive_seats: int = 0
 
 
 @dataclass(frozen=True)

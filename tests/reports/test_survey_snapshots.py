@@ -27,6 +27,12 @@ ADDED_OFFICER_FIELDS = {
     "new_chairs": 0,
     "chairs_by_age_band": [],
     "chairs_by_education_group": [],
+    # version 4: 执委配备
+    "village_executives": 0,
+    "village_executive_norm": 0,
+    "village_executive_organisations": 0,
+    "village_executives_at_norm": 0,
+    "village_executive_seats": 0,
 }
 
 
@@ -67,10 +73,10 @@ class Version1SnapshotTests(SimpleTestCase):
         assert text == (FIXTURES / "snapshot-v1.docx.txt").read_text(encoding="utf-8")
         assert page == (FIXTURES / "snapshot-v1.html").read_text(encoding="utf-8")
 
-    def test_written_again_it_is_a_version_3_snapshot_that_renders_the_same(self):
+    def test_written_again_it_is_a_version_4_snapshot_that_renders_the_same(self):
         old = json.loads((FIXTURES / "snapshot-v1.json").read_text(encoding="utf-8"))
         snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
-        assert snapshot["version"] == FIGURES_VERSION == 3
+        assert snapshot["version"] == FIGURES_VERSION == 4
         # The fields added since (officer groups, 新任, the chairs' profile; forms) are written with defaults.
         for part in ("officers", "officers_previous"):
             assert {name: snapshot[part].pop(name) for name in ADDED_OFFICER_FIELDS} == ADDED_OFFICER_FIELDS

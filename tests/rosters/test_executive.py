@@ -2,15 +2,21 @@
 worklist and the 执委配备 table on the 组建率 page."""
 
 import datetime
+import json
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from orgunits.models import OrgUnit
+from reports.figures import from_snapshot, to_snapshot
+from reports.sections.officers import officer_paragraphs
+from reports.survey_figures import survey_figures
 from rosters.executive import Staffing, executive_staffing, executives_below_norm
 from rosters.models import Post, PostSeats
 from rosters.services import appointment_create, person_create
+from stats.formatting import format_share
 from tests.base import MISSING_ID, TreeTestCase, assert_same_as_missing, day, kind
 from tests.orgunits.test_roster_admin import grant
 
@@ -175,3 +181,45 @@ class CoveragePageTableTests(ExecutiveTestCase):
         self.client.force_login(self.county_clerk)
         foreign, missing = self.client.get(self.url(self.xianghe.pk)), self.client.get(self.url(MISSING_ID))
         assert_same_as_missing(foreign, missing, self.xianghe.pk, "香河县", "执委配备")
+
+
+class ReportTests(ExecutiveTestCase):
+    """The report's officers section: "全县村（社区）妇联执委N人，按每村15人配备标准应配M人，配备率X%"."""
+
+    def test_the_officers_section_gives_the_village_executives_against_the_norm(self):
+        villages, _ = self.heye_organisations()
+        figures = survey_figures(self.shuangfeng, 2024)
+        off = figures.officers
+        assert (off.village_executives, off.village_executive_norm) == (25, 15 * villages)
+        assert (off.village_executive_organisations, off.village_executives_at_norm) == (villages, 1)
+        assert off.village_executive_seats == 15
+        paragraphs = dict(officer_paragraphs(figures))
+        assert paragraphs["village_executives"] == (
+            f"全县村（社区）妇联执委25人，按每村15人配备标准应配{15 * villages}人，"
+            f"配备率{format_share(25, 15 * villages)}；{villages}个村（社区）妇联中达到配备标准的1个，"
+            f"占{format_share(1, villages)}。"
+        )
+        snapshot = from_snapshot(json.loads(json.dumps(to_snapshot(figures))))
+        assert snapshot.officers == off
+
+    def test_the_seed_sentence_in_the_report(self):
+        """19.2万 执委 in 12,800 villages at 15 each: 配备率100%."""
+        figures = survey_figures(self.shuangfeng, 2024)
+        seed = replace(
+            figures.officers,
+            village_executives=192_000,
+            village_executive_norm=192_000,
+            village_executive_organisations=12_800,
+            village_executives_at_norm=12_800,
+        )
+        text = dict(officer_paragraphs(replace(figures, officers=seed)))["village_executives"]
+        assert text == (
+            "全县村（社区）妇联执委192000人，按每村15人配备标准应配192000人，配备率100%；"
+            "12800个村（社区）妇联中达到配备标准的12800个，占100%。"
+        )
+
+    def test_left_out_where_no_kind_has_executive_seats(self):
+        PostSeats.objects.filter(post__name=EXECUTIVE).delete()
+        figures = survey_figures(self.shuangfeng, 2024)
+        assert "village_executives" not in dict(officer_paragraphs(figures))
+        assert "执委配备" not in "".join(text for _item, text in officer_paragraphs(figures))
