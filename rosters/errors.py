@@ -34,3 +34,13 @@ EDUCATION_GROUP_UNKNOWN_LEVEL = "学历“{value}”不在可选范围内。"
 
 CLOSE_TERM_AFTER = "“{unit}”第{ordinal}届的选举日期{elected_on}晚于单位撤销日期{on}，请先改正该届次。"
 CLOSE_APPOINTMENT_AFTER = "“{unit}”的{person}（{post}）任职开始于{start_on}，晚于单位撤销日期{on}，请先改正该任职。"
+
+DUTY_APPOINTMENT_OTHER = "所选任职不是该人员在该单位的任职。"
+DUTY_APPOINTMENT_NOT_ACTIVE = "履职日期{done_on}不在所选任职的任职期间内。"
+DUTY_IN_FUTURE = "履职日期{done_on}晚于今天。"
+DUTY_DUPLICATE = "该人员当天在该单位已有同类履职记录，请修改原记录（户数、人数合计填写）。"
+DUTY_TYPE_UNKNOWN = "履职类型“{value}”不存在，可选：{choices}。"
+DUTY_PERSON_NOT_FOUND = "找不到该人员：请核对身份证号，或填写姓名和单位代码（须在该单位任过职）。"
+DUTY_PERSON_AMBIGUOUS = "“{unit}”有{count}位“{name}”任过职，请填写身份证号以区分。"
+DUTY_COUNT_FORMAT = "“{value}”不是不小于0的整数。"
+DUTY_SAME_ROW = "与第{other}行是同一条履职记录（同一人、同一天、同一单位、同一类型）。"

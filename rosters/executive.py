@@ -136,6 +136,26 @@ def _merge(left: dict[int, Staffing], right: dict[int, Staffing]) -> dict[int, S
     return merged
 
 
+def branch_rows(unit: OrgUnit, place, tree: TreeOn, found: dict, merge, areas=None) -> list[tuple]:
+    """(label, unit, value) for 本级, each child area then (named as then) and the host units directly
+    under the unit together (merged), from `found` {branch path: value}; branches without a value are
+    left out. One query, the children, and one more unless given the area kinds' pks."""
+    if areas is None and found:
+        areas = set(UnitKind.objects.filter(is_area=True).values_list("pk", flat=True))
+    rows = [(OWN_LEVEL_LABEL, unit, found[place.path])] if place.path in found else []
+    hosts = None
+    children = tree.children(unit, place).open_on(tree.day).order_by("then_path") if found else []
+    for child in children:
+        value = found.get(child.then_path)
+        if value is None:
+            continue
+        if child.then_kind_id in areas:
+            rows.append((child.then_name, child, value))
+        else:
+            hosts = value if hosts is None else merge(hosts, value)
+    return rows + ([(HOSTS_LABEL, None, hosts)] if hosts is not None else [])
+
+
 def executive_staffing(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None) -> ExecutiveStaffing:
     """执委配备 of the unit's subtree as it stood on the day: five queries (one more when the tree
     changed since), whatever its size."""
@@ -144,16 +164,7 @@ def executive_staffing(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None 
     kind_rows = list(UnitKind.objects.values_list("pk", "code", "is_area"))
     kinds, areas = {pk: code for pk, code, _a in kind_rows}, {pk for pk, _c, is_area in kind_rows if is_area}
     found = _by_branch(unit, place, tree, seats) if seats else {}
-    rows = [StaffingRow(OWN_LEVEL_LABEL, unit, found[place.path])] if place.path in found else []
-    hosts = StaffingRow(HOSTS_LABEL, None)
-    for child in tree.children(unit, place).open_on(on).order_by("then_path"):
-        if child.then_path not in found:
-            continue
-        if child.then_kind_id in areas:
-            rows.append(StaffingRow(child.then_name, child, found[child.then_path]))
-        else:
-            hosts.by_kind = _merge(hosts.by_kind, found[child.then_path])
-    rows += [hosts] if hosts.by_kind else []
+    rows = [StaffingRow(*row) for row in branch_rows(unit, place, tree, found, _merge, areas)]
     summary = StaffingRow("合计", unit)
     for row in rows:
         summary.by_kind = _merge(summary.by_kind, row.by_kind)
