@@ -18,6 +18,7 @@ from rosters import errors
 from rosters.executive import branch_rows
 from rosters.models import Appointment, DutyRecord, DutyType, Person
 
+DUTY_TOTAL = "履职{records}次，走访{households}户，联系妇女{women}人"
 DUTY_FIELDS = ("person", "unit", "appointment", "done_on", "duty_type", "households", "women", "note")
 
 
@@ -102,13 +103,11 @@ def _sums() -> dict:
     return {"records": Count("pk"), "households": Sum("households"), "women": Sum("women")}
 
 
-def in_period(start: datetime.date, end: datetime.date):
-    return DutyRecord.objects.filter(done_on__gte=start, done_on__lte=end)
-
-
-def duties_by_person(people, start: datetime.date, end: datetime.date) -> dict[int, DutyTally]:
-    """{person pk: tally} of the people's records in the period: one query."""
-    rows = in_period(start, end).filter(person__in=people).values("person").annotate(**_sums()).order_by()
+def duties_by_person(records, start: datetime.date, end: datetime.date) -> dict[int, DutyTally]:
+    """{person pk: tally} of the records (a queryset: of some people, of units in a scope) in the
+    period: one query."""
+    in_range = records.filter(done_on__gte=start, done_on__lte=end)
+    rows = in_range.values("person").annotate(**_sums()).order_by()
     return {row["person"]: _tally(row) for row in rows}
 
 

@@ -1,5 +1,6 @@
 """Admin pages for statistics: data entry, coverage and indicators for any unit."""
 
+import datetime
 from urllib.parse import quote
 
 from django.contrib import admin, messages
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from access.scope import READ_ONLY_SCOPE, scope_of
 from orgunits.autocomplete import limit_unit_choices
+from rosters.duties import duties_rolled_up
 from rosters.executive import executive_staffing
 from stats.coverage import coverage, coverage_with_previous_year, current_of
 from stats.exports import coverage_csv, coverage_xlsx, title_of
@@ -55,6 +57,7 @@ def coverage_view(request):
     )
 
 
+DUTIES_LINE = "执委履职：{year}年1月1日至{month}月{day}日，履职{records}次，走访{households}户，联系妇女{women}人。"
 STAFFING_HEADERS = ["单位", "组织数", "执委在任", "按标准应配", "配备率", "达标组织", "达标率"]
 
 
@@ -77,7 +80,12 @@ def staffing_table(unit, on) -> dict | None:
     if not staffing.summary.by_kind:
         return None
     rows = [_staffing_cells(row.label, row.total) for row in staffing.rows]
-    return {"headers": STAFFING_HEADERS, "rows": [*rows, _staffing_cells("合计", staffing.summary.total)]}
+    duties = duties_rolled_up(unit, datetime.date(on.year, 1, 1), on).total
+    return {
+        "headers": STAFFING_HEADERS,
+        "rows": [*rows, _staffing_cells("合计", staffing.summary.total)],
+        "duties": DUTIES_LINE.format(year=on.year, month=on.month, day=on.day, **vars(duties)),
+    }
 
 
 EXPORTS = {
