@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 
 from orgunits.loader import read_divisions
 from registry.demo.dates import DEMO_TODAY
+from registry.demo.duties import apply_duties
 from registry.demo.figures import apply_figures
 from registry.demo.organisations import apply_organisations, county_plans, ensure_agency_rule, read_hosts
 from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_roster
@@ -30,11 +31,12 @@ class Built:
     people: int = 0
     figures: int = 0
     reports: int = 0
+    duties: int = 0
 
     def summary(self) -> str:
         return (
             f"妇女组织变动{self.organisations}个、届次{self.terms}个、任职{self.appointments}条"
-            f"（新增人员{self.people}人）、统计数据{self.figures}项、调研报告{self.reports}份"
+            f"（新增人员{self.people}人）、统计数据{self.figures}项、调研报告{self.reports}份、履职记录{self.duties}条"
         )
 
 
@@ -51,6 +53,7 @@ def build(directory: Path, *, groups: dict[str, dict[str, list[str]]]) -> Built:
     rosters = [shuangfeng_roster(shuangfeng, pick_specials(shuangfeng)), xianghe_roster(xianghe)]
     built.terms = apply_terms(rosters)
     built.appointments, built.people = apply_officers(rosters)
+    built.duties = apply_duties(rosters[0])
     built.figures = apply_figures(shuangfeng)
     _ensure_groups(groups)
     built.reports = apply_surveys(directory / "surveys")

@@ -168,7 +168,7 @@ class LoadedDemoTests(TestCase):
         final = SurveyReport.objects.get(unit=self.county, year=2024)
         output = load("--superuser", "--personas")
         self.assertIn("新增区划0个、机关企事业单位0个", output)
-        self.assertIn("妇女组织变动0个、届次0个、任职0条（新增人员0人）、统计数据0项、调研报告0份", output)
+        self.assertIn("妇女组织变动0个、届次0个、任职0条（新增人员0人）、统计数据0项、调研报告0份、履职记录0条", output)
         self.assertEqual(table_counts(), before)
         self.assertEqual(Person.objects.get(pk=person.pk).phone, person.phone)
         self.assertEqual(Term.objects.get(pk=term.pk).due_on, term.due_on)
