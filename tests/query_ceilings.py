@@ -24,7 +24,8 @@ from access.models import Assignment
 from orgunits.models import OrgUnit, UnitChange, UnitKind
 from orgunits.services import unit_create
 from reports.survey_services import survey_report_create
-from rosters.models import AgeBandSet, ConcurrentRole, EducationGroupSet, Post, PostSeats
+from rosters.duties import duty_record_create
+from rosters.models import AgeBandSet, ConcurrentRole, DutyType, EducationGroupSet, Post, PostSeats
 from rosters.services import appointment_create, person_create, term_open
 from stats.models import DataElement, EligibilityRule, Indicator, ValidationRule
 from stats.services import datavalues_save
@@ -93,6 +94,9 @@ class CeilingWorld(TreeTestCase):
                 term=term,
                 concurrent_roles=roles,
             )
+            duty_record_create(
+                person=person, unit=village, done_on=day("2023-03-01"), duty_type=DutyType.objects.first(), women=5
+            )
             datavalues_save(unit=village, period=str(YEAR), values={"cadres": (10, 3), "population": (900, 450)})
             survey_report_create(unit=village, year=YEAR)
             UnitChange.objects.create(
@@ -120,6 +124,7 @@ class CeilingWorld(TreeTestCase):
             host.allowed_parents.set([kind("county")])
             PostSeats.objects.create(post=Post.objects.create(name=f"探针职务{n}"), kind=host, seats=1)
             ConcurrentRole.objects.create(code=f"probe_role_{n}", name=f"探针兼任{n}")
+            DutyType.objects.create(name=f"探针履职{n}", sort_order=100 + n)
             element = DataElement.objects.create(
                 code=f"probe_{n}", name=f"探针指标项{n}", measure="人", group="cadres", sort_order=100 + n
             )

@@ -13,7 +13,8 @@ from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_update
 from reports.models import SurveyReport
 from reports.survey_services import survey_report_update
-from rosters.models import Appointment, Person, Post, Term
+from rosters.duties import duty_record_update
+from rosters.models import Appointment, DutyRecord, Person, Post, Term
 from rosters.services import appointment_update
 from stats.models import DataValue, Indicator
 from stats.services import datavalues_save
@@ -36,6 +37,13 @@ CEILINGS = {
     "access.assignment history": (12, 18),
     "access.assignment revert": (11, 20),
     "rosters.concurrentrole changelist": (5, 8),
+    "rosters.dutyrecord autocomplete appointment": (0, 0),
+    "rosters.dutyrecord autocomplete person": (0, 0),
+    "rosters.dutyrecord autocomplete unit": (0, 0),
+    "rosters.dutyrecord changelist": (0, 0),
+    "rosters.dutyrecord history": (0, 0),
+    "rosters.dutyrecord revert": (0, 0),
+    "rosters.dutytype changelist": (0, 0),
     "rosters.agebandset changelist": (5, 8),
     "rosters.agebandset autocomplete owner": (4, 7),
     "rosters.educationgroupset changelist": (5, 8),
@@ -116,6 +124,7 @@ AUTOCOMPLETE_TERMS = {
     "orgunits.orgunit": "探针",
     "rosters.person": "探针人",
     "rosters.term": "探针",
+    "rosters.appointment": "探针",
     "auth.user": "probe",
 }
 
@@ -172,6 +181,10 @@ class HistoryCeilingTests(CeilingWorld):
                 lambda appointment, i: appointment_update(
                     appointment=appointment, post=posts[i % 2], mode=modes[i % 3], concurrent_roles=roles[: i % 3]
                 ),
+            ),
+            DutyRecord: (
+                DutyRecord.objects.get(unit=village),
+                lambda record, i: duty_record_update(record=record, households=i, note=f"第{i}次"),
             ),
             Assignment: (
                 Assignment.objects.get(unit=village),

@@ -18,7 +18,17 @@ from access.scope import Scope
 from access.selectors import accounts_managed_by
 from orgunits.models import OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
-from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
+from rosters.models import (
+    AgeBandSet,
+    Appointment,
+    ConcurrentRole,
+    DutyRecord,
+    DutyType,
+    EducationGroupSet,
+    Person,
+    Post,
+    Term,
+)
 from rosters.selectors import people_for
 from stats.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
 
@@ -37,6 +47,7 @@ FAMILY = {
     OrgUnit: SCOPED,
     Term: SCOPED,
     Appointment: SCOPED,
+    DutyRecord: SCOPED,
     SurveyReport: SCOPED,
     DataValue: FIGURES,
     UnitChange: RECORDS,
@@ -46,6 +57,7 @@ FAMILY = {
     UnitKind: NATIONAL,
     Post: NATIONAL,
     ConcurrentRole: NATIONAL,
+    DutyType: NATIONAL,
     DataElement: NATIONAL,
     ValidationRule: NATIONAL,
     Indicator: NATIONAL,
@@ -62,6 +74,7 @@ NOT_FOUND_IS_404 = {
     UnitChange,
     Term,
     Appointment,
+    DutyRecord,
     SurveyReport,
     DataValue,
     Person,
@@ -72,7 +85,18 @@ NOT_FOUND_IS_404 = {
 }
 # Admins whose history pages are history_admin.GuardedHistoryAdmin's: the list of versions and the
 # revert form answer 404 for anything she may not view, before any other question.
-GUARDED_HISTORY = {OrgUnit, UnitKind, Person, Term, Appointment, Assignment, DataValue, Indicator, SurveyReport}
+GUARDED_HISTORY = {
+    OrgUnit,
+    UnitKind,
+    Person,
+    Term,
+    Appointment,
+    DutyRecord,
+    Assignment,
+    DataValue,
+    Indicator,
+    SurveyReport,
+}
 
 
 @dataclass(eq=False)
