@@ -22,8 +22,8 @@ from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_rost
 from registry.management.commands.load_demo import DEMO_DIR
 from reports.models import SurveyReport
 from reports.survey_views import report_view
-from rosters.identity import id_birth_date, id_sex, validate_id_number, validate_mobile
 from rosters.executive import executive_staffing, executives_below_norm
+from rosters.identity import id_birth_date, id_sex, validate_id_number, validate_mobile
 from rosters.models import Appointment, DutyRecord, Person, Term
 from rosters.profiles import roster_stats
 from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
