@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -233,7 +234,11 @@ class PostAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
     inlines = [PostSeatsInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("seats__kind")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("seats", queryset=PostSeats.objects.select_related("kind")))
+        )
 
     @admin.display(description="职数")
     def seats_by_kind(self, post) -> str:

@@ -46,6 +46,11 @@ def duty_record_validate(record: DutyRecord) -> None:
         raise ValidationError(problems)
 
 
+def appointment_on(person: Person, unit: OrgUnit, day: datetime.date) -> Appointment | None:
+    """The person's appointment at the unit held that day (any post), if any: what a record links to."""
+    return Appointment.objects.filter(person=person, unit=unit).active_on(day).order_by("start_on").first()
+
+
 @transaction.atomic
 def duty_record_create(
     *,
@@ -58,6 +63,8 @@ def duty_record_create(
     note: str = "",
     appointment: Appointment | None = None,
 ) -> DutyRecord:
+    """Linked to `appointment`, or by default to the person's appointment at the unit that day."""
+    appointment = appointment or appointment_on(person, unit, done_on)
     record = DutyRecord(
         person=person,
         unit=unit,
@@ -80,6 +87,8 @@ def duty_record_update(*, record: DutyRecord, **changes) -> DutyRecord:
         raise TypeError(f"duty_record_update() cannot change {sorted(unknown)}")
     for name, value in changes.items():
         setattr(record, name, value)
+    if "appointment" not in changes and {"person", "unit", "done_on"} & set(changes):
+        record.appointment = appointment_on(record.person, record.unit, record.done_on)
     duty_record_validate(record)
     record.save()
     return record

@@ -3,20 +3,22 @@
 from django.contrib import admin
 
 from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
-from access.scope import scope_of
 from access.scoped_admin import ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin
 from orgunits.forms import ServiceValidatedForm
 from rosters.duties import DUTY_FIELDS, duty_record_create, duty_record_update, duty_record_validate
 from rosters.duty_import import DUTY_COLUMNS
-from rosters.models import Appointment, DutyRecord, DutyType
+from rosters.models import DutyRecord, DutyType
 from rosters.resources import DutyResource
+
+# The appointment is linked by the service (the person's at the unit that day), not chosen.
+FORM_FIELDS = [name for name in DUTY_FIELDS if name != "appointment"]
 
 
 class DutyRecordForm(ServiceValidatedForm):
     class Meta:
         model = DutyRecord
-        fields = list(DUTY_FIELDS)
+        fields = FORM_FIELDS
 
     def service_validate(self):
         duty_record_validate(self.instance)
@@ -38,19 +40,15 @@ class DutyRecordAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAd
     list_select_related = ("person", "unit", "duty_type")
     list_filter = ("duty_type",)
     date_hierarchy = None
-    autocomplete_fields = ("person", "unit", "appointment")
+    autocomplete_fields = ("person", "unit")
+    readonly_fields = ("appointment",)
     search_fields = ("person__name", "unit__name")
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "duty_type")  # str() names both
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Appointment:
-            kwargs["queryset"] = scope_of(request).filter(Appointment.objects.all(), "unit__", editable=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("person", "unit", "duty_type")  # the list and str()
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in DUTY_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
         saved = duty_record_update(record=obj, **fields) if change else duty_record_create(**fields)
         obj.pk = saved.pk

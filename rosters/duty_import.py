@@ -77,7 +77,7 @@ class _Lookups:
         people = {p.pk for p in self.people_by_id.values()} | {pk for found in self.people_at.values() for pk in found}
         self.stored = {
             (r.person_id, r.unit_id, r.done_on, r.duty_type_id): r
-            for r in DutyRecord.objects.filter(person__in=people, unit__in=units)
+            for r in DutyRecord.objects.filter(person__in=people, unit__in=units).select_related("appointment")
         }
 
     def unit(self, code: str, day, problems) -> object:

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from access.scope import READ_ONLY_SCOPE, scope_of
+from orgunits.as_of import TreeOn
 from orgunits.autocomplete import limit_unit_choices
 from rosters.duties import duties_rolled_up
 from rosters.executive import executive_staffing
@@ -76,11 +77,12 @@ def _staffing_cells(label: str, staffing) -> list[str]:
 def staffing_table(unit, on) -> dict | None:
     """执委配备 below the coverage: a row per child area (本级 and the host units as in coverage), then
     合计; None where no organisation has 执委 seats."""
-    staffing = executive_staffing(unit, on)
+    tree = TreeOn.of(on)  # one look at whether the tree changed since, for both
+    staffing = executive_staffing(unit, on, tree=tree)
     if not staffing.summary.by_kind:
         return None
     rows = [_staffing_cells(row.label, row.total) for row in staffing.rows]
-    duties = duties_rolled_up(unit, datetime.date(on.year, 1, 1), on).total
+    duties = duties_rolled_up(unit, datetime.date(on.year, 1, 1), on, tree=tree).total
     return {
         "headers": STAFFING_HEADERS,
         "rows": [*rows, _staffing_cells("合计", staffing.summary.total)],

@@ -37,13 +37,12 @@ CEILINGS = {
     "access.assignment history": (12, 18),
     "access.assignment revert": (11, 20),
     "rosters.concurrentrole changelist": (5, 8),
-    "rosters.dutyrecord autocomplete appointment": (0, 0),
-    "rosters.dutyrecord autocomplete person": (0, 0),
-    "rosters.dutyrecord autocomplete unit": (0, 0),
-    "rosters.dutyrecord changelist": (0, 0),
-    "rosters.dutyrecord history": (0, 0),
-    "rosters.dutyrecord revert": (0, 0),
-    "rosters.dutytype changelist": (0, 0),
+    "rosters.dutyrecord autocomplete person": (4, 7),
+    "rosters.dutyrecord autocomplete unit": (4, 7),
+    "rosters.dutyrecord changelist": (5, 8),
+    "rosters.dutyrecord history": (12, 17),
+    "rosters.dutyrecord revert": (15, 20),  # the linked appointment, read-only, names its person, unit and post
+    "rosters.dutytype changelist": (5, 8),
     "rosters.agebandset changelist": (5, 8),
     "rosters.agebandset autocomplete owner": (4, 7),
     "rosters.educationgroupset changelist": (5, 8),
@@ -60,7 +59,7 @@ CEILINGS = {
     "rosters.person changelist": (4, 7),
     "rosters.person history": (9, 15),
     "rosters.person revert": (6, 15),
-    "rosters.post changelist": (5, 8),
+    "rosters.post changelist": (6, 9),  # +1: the seats by kind (PostSeats with their kinds)
     "rosters.term autocomplete unit": (4, 7),
     "rosters.term changelist": (4, 7),
     "rosters.term history": (9, 13),
@@ -124,7 +123,6 @@ AUTOCOMPLETE_TERMS = {
     "orgunits.orgunit": "探针",
     "rosters.person": "探针人",
     "rosters.term": "探针",
-    "rosters.appointment": "探针",
     "auth.user": "probe",
 }
 

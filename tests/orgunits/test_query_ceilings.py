@@ -36,9 +36,9 @@ CEILINGS = {
     "worklist terms-due": (8, 11),
     "worklist busy": (7, 10),
     "worklist vacant-seats": (10, 13),  # the seats by kind: one query (PostSeats with its post)
-    "worklist executives-below-norm": (0, 0),
-    "rosters.dutyrecord import preview": (0, 0),
-    "rosters.dutyrecord import confirm": (0, 0),
+    "worklist executives-below-norm": (10, 13),
+    "rosters.dutyrecord import preview": (7, 11),
+    "rosters.dutyrecord import confirm": (13, 17),
 }
 
 # Known per-row costs (the queries the larger file adds, as superuser and as clerk): none now.
