@@ -83,7 +83,9 @@ class DutyRuleTests(DutyTestCase):
         return duty_record_create(**{**fields, **changes})
 
     def test_the_appointment_must_be_hers_at_the_unit_and_held_that_day(self):
-        assert self.record(appointment=self.held).appointment == self.held
+        assert self.record().appointment == self.held  # found by the service: hers there that day
+        assert self.record(done_on=day("2020-06-01")).appointment is None  # before she took the post
+        assert self.record(appointment=self.held, duty_type=duty_type("参加活动")).appointment == self.held
         with pytest.raises(ValidationError) as caught:
             self.record(person=self.chen, unit=self.other_village, appointment=self.held)
         assert caught.value.message_dict["appointment"] == [errors.DUTY_APPOINTMENT_OTHER]
@@ -175,6 +177,7 @@ class DutyAdminTests(DutyTestCase):
         assert response.status_code == 302
         created = DutyRecord.objects.get(done_on=day("2024-08-01"))
         assert created.history.get().history_user == self.county_clerk
+        assert created.appointment.person == self.chen  # linked to her post there that day
         response = self.client.post(
             reverse("admin:rosters_dutyrecord_add"), {**data, "unit": self.shutang.pk, "done_on": "2024-08-02"}
         )
