@@ -223,3 +223,36 @@ class ReportTests(ExecutiveTestCase):
         figures = survey_figures(self.shuangfeng, 2024)
         assert "village_executives" not in dict(officer_paragraphs(figures))
         assert "执委配备" not in "".join(text for _item, text in officer_paragraphs(figures))
+
+
+class SeatsAdminTests(ExecutiveTestCase):
+    def test_the_superuser_edits_seats_per_kind_inline_on_the_post(self):
+        post = Post.objects.get(name=EXECUTIVE)
+        rows = list(post.seats.order_by("pk"))
+        village = next(i for i, row in enumerate(rows) if row.kind.code == "village")
+        data = {
+            "name": post.name,
+            "sort_order": post.sort_order,
+            "seats-TOTAL_FORMS": len(rows),
+            "seats-INITIAL_FORMS": len(rows),
+            "seats-MIN_NUM_FORMS": 0,
+            "seats-MAX_NUM_FORMS": 1000,
+        }
+        for i, row in enumerate(rows):
+            data |= {f"seats-{i}-id": row.pk, f"seats-{i}-post": post.pk, f"seats-{i}-kind": row.kind_id}
+            data[f"seats-{i}-seats"] = 10 if i == village else row.seats
+        self.client.force_login(self.superuser)
+        page = self.client.get(reverse("admin:rosters_post_change", args=[post.pk]))
+        assert "各类单位职数" in page.content.decode()
+        response = self.client.post(reverse("admin:rosters_post_change", args=[post.pk]), data)
+        assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+        assert seats(EXECUTIVE, "village") == 10 and seats(EXECUTIVE, "township") == 25
+        assert executive_staffing(self.shuangfeng, ON).of_kinds(("village",)).at_norm == 2
+
+    def test_a_county_clerk_may_not_change_the_norms(self):
+        grant(self.county_clerk, "view_post", "change_post", "change_postseats", "view_postseats")
+        self.client.force_login(self.county_clerk)
+        post = Post.objects.get(name=EXECUTIVE)
+        response = self.client.post(reverse("admin:rosters_post_change", args=[post.pk]), {"name": "改名"})
+        assert response.status_code == 403
+        assert seats(EXECUTIVE, "village") == 15
