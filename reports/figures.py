@@ -8,8 +8,8 @@ Version 1 snapshots were written from an untyped dict before the figures were ty
 their layout, so both are read the same way. Version 3 adds the organisations by form and the officer
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
 beside the figures (reports.survey_text). Version 4 adds fields with defaults for organisation life
-(会改联 conversions, the facilities' coverage, the activities and honours): older snapshots read them
-as empty. A later layout adds a reader and keeps the old ones.
+(会改联 conversions, the facilities' coverage, the activities and honours, the village 执委 against the
+norm): older snapshots read them as empty. A later layout adds a reader and keeps the old ones.
 """
 
 import datetime
@@ -137,6 +137,13 @@ class OfficerFigures:
     new_chairs: int = 0
     chairs_by_age_band: Counts = ()
     chairs_by_education_group: Counts = ()
+    # Added in version 4 (执委配备, rosters.executive): the village and community 妇联's 执委 in post, the
+    # norm (their seats summed), the organisations counted and those at the norm, and one village's seats.
+    village_executives: int = 0
+    village_executive_norm: int = 0
+    village_executive_organisations: int = 0
+    village_executives_at_norm: int = 0
+    village_executive_seats: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from reports.figures import (
     SurveyFigures,
     UnitFigures,
 )
+from rosters.executive import ExecutiveStaffing, Staffing, executive_staffing
 from rosters.models import Post
 from rosters.profiles import (
     RosterStats,
@@ -70,7 +71,7 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
         values=_values(values_now),
         values_previous=_values(values_before),
         indicators=tuple(_indicators(values_now, values_before, elements)),
-        officers=_officers(officers_now, post_order),
+        officers=_officers(officers_now, post_order, executive_staffing(unit, period.end, tree=now)),
         officers_previous=_officers(officers_before, post_order),
         facilities=_facilities(facility_coverage(unit, period.end, tree=now)),
         activities=activity_figures(unit, period, trees=(now, before)),
@@ -179,8 +180,10 @@ def _is_female_share(indicator: Indicator, known) -> bool:
     return numerator.count(".") == 1 and denominator.count(".") == 1
 
 
-def _officers(stats: RosterStats, post_order: list[str]) -> OfficerFigures:
+def _officers(stats: RosterStats, post_order: list[str], staffing: ExecutiveStaffing | None = None) -> OfficerFigures:
+    """The officers; with `staffing`, the village 执委 against the norm (the report's year only)."""
     rank = {name: index for index, name in enumerate(post_order)}
+    villages = staffing.of_kinds() if staffing else Staffing()
     return OfficerFigures(
         appointments=stats.appointments,
         people=stats.people,
@@ -199,6 +202,11 @@ def _officers(stats: RosterStats, post_order: list[str]) -> OfficerFigures:
         new_chairs=stats.new_chairs,
         chairs_by_age_band=tuple(stats.chairs_by_age_band.items()),
         chairs_by_education_group=tuple(stats.chairs_by_education_group.items()),
+        village_executives=villages.in_post,
+        village_executive_norm=villages.norm,
+        village_executive_organisations=villages.organisations,
+        village_executives_at_norm=villages.at_norm,
+        village_executive_seats=staffing.seats_of("village") if staffing else 0,
     )
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,9 +14,10 @@ from access.scoped_admin import ChangelistExportMixin, RuledAdminMixin, ScopedAd
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import XLSX_CONTENT_TYPE
 from rosters import people
+from rosters.duties import DUTY_TOTAL, DutyTally, duties_by_person
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
-from rosters.models import Appointment, ConcurrentRole, Person, Post, Term
+from rosters.models import Appointment, ConcurrentRole, DutyRecord, Person, Post, PostSeats, Term
 from rosters.officers import SPREADSHEET_COLUMNS, export_xlsx
 from rosters.resources import OfficerResource
 from rosters.selectors import people_for
@@ -97,6 +99,33 @@ class AppointmentHistoryInline(ReadOnlyTabularInline):
         return format_html('<a href="{}">{}</a>', url, appointment.unit.name)
 
 
+class DutyHistoryInline(ReadOnlyTabularInline):
+    """On a person's page: her duty records (执委履职) at units in the user's scope, latest first."""
+
+    model = DutyRecord
+    fk_name = "person"
+    fields = ("done_on", "unit_link", "duty_type", "households", "women", "note")
+    verbose_name_plural = "履职记录"
+
+    def get_queryset(self, request):
+        records = DutyRecord.objects.select_related("unit", "duty_type").order_by("-done_on", "-pk")
+        return scope_of(request).filter(records, "unit__")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines are made afresh for each request: the title carries this year's totals of what she sees.
+        if obj is not None:
+            today = timezone.localdate()
+            records = self.get_queryset(request).filter(person=obj)
+            tally = duties_by_person(records, datetime.date(today.year, 1, 1), today).get(obj.pk, DutyTally())
+            self.verbose_name_plural = f"履职记录（本年{DUTY_TOTAL.format(**vars(tally))}）"
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="单位")
+    def unit_link(self, record):
+        url = reverse("admin:rosters_dutyrecord_change", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.unit.name)
+
+
 class CurrentRosterInline(ReadOnlyTabularInline):
     """On a unit's page: who holds which post today."""
 
@@ -136,7 +165,7 @@ class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
     list_filter = ("sex", "education", "political_status")
     search_fields = ("name",)
     show_full_result_count = False
-    inlines = [AppointmentHistoryInline]
+    inlines = [AppointmentHistoryInline, DutyHistoryInline]
 
     def get_queryset(self, request):
         visible = people_for(scope_of(request)).values("pk")
@@ -188,12 +217,32 @@ class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
             obj.pk = person_create(registered_in=home, created_by=request.user, **fields).pk
 
 
+class PostSeatsInline(NationalSettingsAdminMixin, admin.TabularInline):
+    """职数 by unit kind: a kind not listed has no seats for the post."""
+
+    model = PostSeats
+    extra = 0
+    fields = ("kind", "seats")
+    verbose_name_plural = "各类单位职数"
+
+
 @admin.register(Post)
 class PostAdmin(NationalSettingsAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "is_leadership", "counts_as_chair", "default_seats", "sort_order")
+    list_display = ("name", "is_leadership", "counts_as_chair", "seats_by_kind", "sort_order")
     list_editable = ("sort_order",)
-    filter_horizontal = ("kinds",)
     search_fields = ("name",)
+    inlines = [PostSeatsInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("seats", queryset=PostSeats.objects.select_related("kind")))
+        )
+
+    @admin.display(description="职数")
+    def seats_by_kind(self, post) -> str:
+        return "、".join(f"{row.kind.name}{row.seats}" for row in post.seats.all()) or "—"
 
 
 @admin.register(ConcurrentRole)
@@ -299,4 +348,5 @@ class AppointmentAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImpor
             self.save_formset(request, form, formset, change=change)
 
 
-from rosters import profile_admin  # noqa: E402, F401  (registers the profile sets' admins)
+# Registers the duty records' and the profile sets' admins.
+from rosters import duty_admin, profile_admin  # noqa: E402, F401

@@ -161,14 +161,6 @@ class Post(models.Model):
     counts_as_chair = models.BooleanField(
         _("算作负责人"), default=False, help_text=_("有此职务在任，组织就不算“有组织无人员”。")
     )
-    default_seats = models.PositiveSmallIntegerField(_("默认职数"), default=1)
-    kinds = models.ManyToManyField(
-        UnitKind,
-        verbose_name=_("适用单位类型"),
-        blank=True,
-        help_text=_("空缺职数只按适用类型计算。"),
-        db_table="orgunits_post_kinds",
-    )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -178,6 +170,35 @@ class Post(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PostSeats(models.Model):
+    """How many hold a post in an organisation of a kind (职数): the norm a roster is checked against.
+    A post has seats only in the kinds listed here."""
+
+    post = models.ForeignKey(Post, verbose_name=_("职务"), on_delete=models.CASCADE, related_name="seats")
+    kind = models.ForeignKey(UnitKind, verbose_name=_("单位类型"), on_delete=models.CASCADE, related_name="+")
+    seats = models.PositiveSmallIntegerField(_("职数"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("职数")
+        ordering = ["post", "kind__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "kind"],
+                name="post_seats_one_per_kind",
+                violation_error_message=errors.SEATS_ONE_PER_KIND,
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1),
+                name="post_seats_at_least_one",
+                violation_error_message=errors.SEATS_AT_LEAST_ONE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post.name}（{self.kind.name}）{self.seats}人"
 
 
 class ConcurrentRole(models.Model):
@@ -278,6 +299,63 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.person.name}：{self.unit.name}{self.post.name}"
+
+
+class DutyType(models.Model):
+    """履职类型: a national setting (入户走访, 参加活动 …)."""
+
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("履职类型")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DutyRecord(models.Model):
+    """执委履职: one duty a person did at a unit on a day, with the households and women reached."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="duties")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="duties")
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("任职"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duties",
+        help_text=_("可不填；填写时须是该人员在该单位、履职当日的任职。"),
+    )
+    done_on = models.DateField(_("履职日期"))
+    duty_type = models.ForeignKey(DutyType, verbose_name=_("履职类型"), on_delete=models.PROTECT, related_name="+")
+    households = models.PositiveIntegerField(_("走访户数"), default=0)
+    women = models.PositiveIntegerField(_("联系妇女人数"), default=0)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("执委履职")
+        ordering = ["-done_on", "pk"]
+        indexes = [models.Index(fields=["unit", "done_on"], name="duty_unit_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "unit", "done_on", "duty_type"],
+                name="duty_one_per_person_unit_day_type",
+                violation_error_message=errors.DUTY_DUPLICATE,
+            ),
+            models.CheckConstraint(
+                condition=Q(households__gte=0) & Q(women__gte=0),
+                name="duty_counts_not_negative",
+                violation_error_message=errors.DUTY_COUNT_FORMAT.format(value="负数"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name}：{self.done_on}{self.duty_type.name}"
 
 
 # Officer profiles (age bands, education groups) live in their own module; Django finds them here.

@@ -2,6 +2,7 @@
 
 from access.scope import Scope
 from imports.resources import ImporterResource
+from rosters.duty_import import DutyImporter
 from rosters.officers import OfficerImporter
 
 
@@ -11,3 +12,11 @@ class OfficerResource(ImporterResource):
 
     class Meta:
         name = "人员任职表"
+
+
+class DutyResource(ImporterResource):
+    importer_class = DutyImporter
+    scope_for_user = staticmethod(Scope.for_user)
+
+    class Meta:
+        name = "执委履职表"

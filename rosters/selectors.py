@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Greatest
 from orgunits.as_of import TreeOn, subtree_on
 from orgunits.dates import add_months
 from orgunits.models import OrgUnit
-from rosters.models import Appointment, Person, Post, Term
+from rosters.models import Appointment, Person, Post, PostSeats, Term
 
 BUSY_THRESHOLD = 3
 
@@ -87,7 +87,7 @@ def _holders(on: datetime.date, **posts):
     )
 
 
-def _seats_by_kind(seats: dict[int, int]):
+def seats_of_then_kind(seats: dict[int, int]):
     """The seats of the kind the unit had then (then_kind_id), from {kind pk: seats}; 0 for other kinds."""
     kinds_by_seats: dict[int, list[int]] = {}
     for kind_pk, count in seats.items():
@@ -103,31 +103,39 @@ def _shortfall(seats, holders):
     return Greatest(seats - Coalesce(holders, 0), Value(0))
 
 
+def seats_by_post() -> list[tuple[Post, dict[int, int]]]:
+    """Each post that has seats somewhere, with its seats by kind pk ({kind pk: seats}): one query."""
+    found: dict[int, tuple[Post, dict[int, int]]] = {}
+    for row in PostSeats.objects.select_related("post").order_by("post__sort_order", "post__name", "kind_id"):
+        found.setdefault(row.post_id, (row.post, {}))[1][row.kind_id] = row.seats
+    return list(found.values())
+
+
 def vacant_seats(unit: OrgUnit, on: datetime.date) -> tuple[list[Post], object]:
     """Units whose organisation has fewer holders than its seats.
 
-    A post has seats only in the unit kinds it lists; a post listing none has seats nowhere, so a post
-    added without kinds cannot put every unit of the country on the list. The chair posts (主席, 妇女主任,
-    妇代会主任: counts_as_chair) are one seat under the titles of different organisation forms: a village
-    lacks one chair, not three, and holding any of them fills it, as on 有组织无人员.
+    A post has seats only in the unit kinds its seats (PostSeats) list; a post listing none has seats
+    nowhere, so a post added without seats cannot put every unit of the country on the list. The chair
+    posts (主席, 妇女主任, 妇代会主任: counts_as_chair) are one seat under the titles of different
+    organisation forms: a village lacks one chair, not three, and holding any of them fills it, as on
+    有组织无人员.
 
     Annotated: `vacant_chair`; `vacant_<post pk>` per post, as if that title stood alone; `vacant_total`,
     which counts the chair seat once.
     """
-    posts = [post for post in Post.objects.prefetch_related("kinds") if post.default_seats and post.kinds.all()]
+    posts = seats_by_post()
     units = subtree_on(unit, on).open_on(on).org_established_on(on).select_related("kind").order_by("then_path")
     chair_seats: dict[int, int] = {}
-    for post in posts:
-        seats = _seats_by_kind({kind.pk: post.default_seats for kind in post.kinds.all()})
-        units = units.annotate(**{f"vacant_{post.pk}": _shortfall(seats, _holders(on, post=post))})
+    for post, seats in posts:
+        units = units.annotate(**{f"vacant_{post.pk}": _shortfall(seats_of_then_kind(seats), _holders(on, post=post))})
         if post.counts_as_chair:
-            for kind in post.kinds.all():
-                chair_seats[kind.pk] = max(chair_seats.get(kind.pk, 0), post.default_seats)
+            for kind_pk, count in seats.items():
+                chair_seats[kind_pk] = max(chair_seats.get(kind_pk, 0), count)
     units = units.annotate(
-        vacant_chair=_shortfall(_seats_by_kind(chair_seats), _holders(on, post__counts_as_chair=True))
+        vacant_chair=_shortfall(seats_of_then_kind(chair_seats), _holders(on, post__counts_as_chair=True))
     )
     total = F("vacant_chair")
-    for post in posts:
+    for post, _seats in posts:
         if not post.counts_as_chair:
             total = total + F(f"vacant_{post.pk}")
-    return posts, units.annotate(vacant_total=total).filter(vacant_total__gt=0)
+    return [post for post, _seats in posts], units.annotate(vacant_total=total).filter(vacant_total__gt=0)

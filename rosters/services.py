@@ -12,7 +12,7 @@ from orgunits.dates import shift_years
 from orgunits.models import OrgUnit
 from rosters import errors
 from rosters.identity import id_birth_date, id_sex, normalize_id_number, normalize_phone
-from rosters.models import Appointment, ConcurrentRole, Person, Post, Sex, Term
+from rosters.models import Appointment, ConcurrentRole, Person, Post, PostSeats, Sex, Term
 from rosters.selectors import latest_term
 
 PERSON_FIELDS = ("name", "sex", "birth_date", "ethnicity", "education", "political_status", "phone", "id_number")
@@ -158,13 +158,18 @@ def _overlapping(appointment: Appointment):
 
 
 def seats_warning(appointment: Appointment) -> str | None:
+    """More holders that day than the post's seats in an organisation of the unit's kind; a kind
+    without seats for the post has no norm to exceed."""
+    norm = PostSeats.objects.filter(post_id=appointment.post_id, kind_id=appointment.unit.kind_id).first()
+    if norm is None:
+        return None
     holders = Appointment.objects.filter(unit_id=appointment.unit_id, post_id=appointment.post_id).active_on(
         appointment.start_on
     )
     count = holders.count()
-    if count > appointment.post.default_seats:
+    if count > norm.seats:
         return errors.SEATS_EXCEEDED.format(
-            unit=appointment.unit.name, post=appointment.post.name, count=count, seats=appointment.post.default_seats
+            unit=appointment.unit.name, post=appointment.post.name, count=count, seats=norm.seats
         )
     return None
 

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from access.scope import scope_of
 from orgunits.autocomplete import limit_unit_choices, location_labels
 from orgunits.models import UnitKind
+from rosters.executive import executives_below_norm
 from rosters.forms import WorklistForm
 from rosters.selectors import busy_people, organisations_without_chair, people_for, terms_due, vacant_seats
 
@@ -108,6 +109,23 @@ def _vacant(unit, on, months):
     )
 
 
+def _below_norm(unit, on, months):
+    rows, kinds = executives_below_norm(unit, on), _kind_names()
+    return (
+        ["单位", "所属", "类型", "执委在任", "配备标准", "差额"],
+        rows,
+        lambda u, where: [
+            _unit_link(u),
+            where[u.pk],
+            kinds[u.then_kind_id],
+            u.executives,
+            u.executive_norm,
+            u.executive_norm - u.executives,
+        ],
+        lambda u: u,
+    )
+
+
 # Name -> (title, description, builder, the path from a row to its unit for the user's scope; None
 # for people, who are hers through people_for). On a past date the subtree then may hold units that
 # have since moved out of her scope: she sees only the units of her scope today, where they stood then.
@@ -125,6 +143,13 @@ WORKLISTS = {
         "在任人数少于职务默认职数的组织。职务只在其适用的单位类型中计职数，未设适用类型的职务不计；"
         "算作负责人的职务（主席、妇女主任、妇代会主任等）只计一席。",
         _vacant,
+        "",
+    ),
+    "executives-below-norm": (
+        "执委未达标",
+        "当日已建立妇女组织、在任执委少于其单位类型配备标准（职务“执委”的职数，村和社区默认15人，"
+        "乡镇和街道默认25人）的组织。",
+        _below_norm,
         "",
     ),
 }

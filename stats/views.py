@@ -1,5 +1,6 @@
 """Admin pages for statistics: data entry, coverage and indicators for any unit."""
 
+import datetime
 from urllib.parse import quote
 
 from django.contrib import admin, messages
@@ -9,9 +10,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from access.scope import READ_ONLY_SCOPE, scope_of
+from orgunits.as_of import TreeOn
 from orgunits.autocomplete import limit_unit_choices
+from rosters.duties import duties_rolled_up
+from rosters.executive import executive_staffing
 from stats.coverage import coverage, coverage_with_previous_year, current_of
 from stats.exports import coverage_csv, coverage_xlsx, title_of
+from stats.formatting import format_rate
 from stats.forms import CoverageForm, FiguresForm, UnitYearForm
 from stats.indicators import indicator_values, period_sums
 from stats.models import DataElement
@@ -42,13 +47,48 @@ def _selection(request, form_class, defaults):
 def coverage_view(request):
     _require(request, "orgunits.view_orgunit")
     form = _selection(request, CoverageForm, CoverageForm.defaults())
-    result = None
+    result = staffing = None
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
         result = coverage_with_previous_year(unit, on) if form.cleaned_data["compare"] else coverage(unit, on)
         if request.GET.get("export") in EXPORTS:
             return _coverage_file(result, request.GET["export"])
-    return _page(request, "admin/stats/coverage.html", "组建率", form=form, result=result, media=form.media)
+        staffing = staffing_table(unit, on)
+    return _page(
+        request, "admin/stats/coverage.html", "组建率", form=form, result=result, staffing=staffing, media=form.media
+    )
+
+
+DUTIES_LINE = "执委履职：{year}年1月1日至{month}月{day}日，履职{records}次，走访{households}户，联系妇女{women}人。"
+STAFFING_HEADERS = ["单位", "组织数", "执委在任", "按标准应配", "配备率", "达标组织", "达标率"]
+
+
+def _staffing_cells(label: str, staffing) -> list[str]:
+    return [
+        label,
+        staffing.organisations,
+        staffing.in_post,
+        staffing.norm,
+        format_rate(staffing.rate),
+        staffing.at_norm,
+        format_rate(staffing.at_norm_rate),
+    ]
+
+
+def staffing_table(unit, on) -> dict | None:
+    """执委配备 below the coverage: a row per child area (本级 and the host units as in coverage), then
+    合计; None where no organisation has 执委 seats."""
+    tree = TreeOn.of(on)  # one look at whether the tree changed since, for both
+    staffing = executive_staffing(unit, on, tree=tree)
+    if not staffing.summary.by_kind:
+        return None
+    rows = [_staffing_cells(row.label, row.total) for row in staffing.rows]
+    duties = duties_rolled_up(unit, datetime.date(on.year, 1, 1), on, tree=tree).total
+    return {
+        "headers": STAFFING_HEADERS,
+        "rows": [*rows, _staffing_cells("合计", staffing.summary.total)],
+        "duties": DUTIES_LINE.format(year=on.year, month=on.month, day=on.day, **vars(duties)),
+    }
 
 
 EXPORTS = {

@@ -29,7 +29,8 @@ from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
 from orgunits.org_forms import org_form_change
 from orgunits.services import unit_create
 from reports.survey_services import survey_report_create
-from rosters.models import AgeBandSet, ConcurrentRole, EducationGroupSet, Post
+from rosters.duties import duty_record_create
+from rosters.models import AgeBandSet, ConcurrentRole, DutyType, EducationGroupSet, Post, PostSeats
 from rosters.services import appointment_create, person_create, term_open
 from stats.models import DataElement, EligibilityRule, Indicator, ValidationRule
 from stats.services import datavalues_save
@@ -98,6 +99,9 @@ class CeilingWorld(TreeTestCase):
                 term=term,
                 concurrent_roles=roles,
             )
+            duty_record_create(
+                person=person, unit=village, done_on=day("2023-03-01"), duty_type=DutyType.objects.first(), women=5
+            )
             datavalues_save(unit=village, period=str(YEAR), values={"cadres": (10, 3), "population": (900, 450)})
             survey_report_create(unit=village, year=YEAR)
             facility_create(unit=village, kind=FacilityKind.objects.get(code="women_home"), opened_on=day("2020-03-08"))
@@ -134,8 +138,9 @@ class CeilingWorld(TreeTestCase):
             n = next(cls.setting_numbers)
             host = UnitKind.objects.create(code=f"probe-kind-{n}", name=f"探针类型{n}", org_form="committee")
             host.allowed_parents.set([kind("county")])
-            Post.objects.create(name=f"探针职务{n}").kinds.set([host])
+            PostSeats.objects.create(post=Post.objects.create(name=f"探针职务{n}"), kind=host, seats=1)
             ConcurrentRole.objects.create(code=f"probe_role_{n}", name=f"探针兼任{n}")
+            DutyType.objects.create(name=f"探针履职{n}", sort_order=100 + n)
             element = DataElement.objects.create(
                 code=f"probe_{n}", name=f"探针指标项{n}", measure="人", group="cadres", sort_order=100 + n
             )

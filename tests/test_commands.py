@@ -39,6 +39,7 @@ from orgunits import errors as unit_errors
 from orgunits.management.commands import check_tree, load_divisions, plan_divisions
 from registry.management.commands import load_demo
 from reports.management.commands import survey_report
+from rosters import errors as roster_errors
 from rosters import officers as officer_import
 from stats.management.commands import export_coverage
 from tests.conftest import FIXTURES
@@ -49,6 +50,7 @@ COUNTY_UNITS = FIXTURES / "units" / "county_units.xlsx"
 OFFICERS_GBK = FIXTURES / "officers" / "officers_gbk.csv"
 STATS_LONG = FIXTURES / "stats" / "long_gbk.csv"
 FACILITIES = FIXTURES / "facilities" / "facilities.csv"
+DUTIES = FIXTURES / "duties" / "duties.csv"
 COUNTY_CLERK, TOWNSHIP_EDITOR = "shuangfeng", "yongfeng"  # the demo's personas
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -268,6 +270,35 @@ def test_import_officers_lists_the_rows_in_error_and_writes_nothing(database, de
     assert header + "\n" == import_command.FILE_HAS_ERRORS.format(errors="")
     assert f"第3行，列“单位代码”：{officer_import.UNKNOWN_UNIT.format(code='431321999999')}" in rows
     assert people(database) == before
+
+
+def duty_records(database) -> int:
+    return database.value("SELECT count(*) FROM rosters_dutyrecord")
+
+
+def test_import_duties_checks_then_imports_by_name_and_unit(database, demo):
+    before = duty_records(database)
+    checked = database.manage("import_duties", DUTIES, "--dry-run", "--user", COUNTY_CLERK)
+    summary = "新增履职记录3条，更新0条，未变0条"
+    assert (checked.returncode, checked.stdout) == (0, import_command.CHECKED.format(summary=summary) + "\n")
+    assert duty_records(database) == before
+    run = database.manage("import_duties", DUTIES, "--user", COUNTY_CLERK)
+    assert (run.returncode, run.stdout, run.stderr) == (0, import_command.IMPORTED.format(summary=summary) + "\n", "")
+    assert duty_records(database) == before + 3
+    again = database.manage("import_duties", DUTIES, "--user", COUNTY_CLERK)
+    assert again.stdout == import_command.IMPORTED.format(summary="新增履职记录0条，更新0条，未变3条") + "\n"
+
+
+def test_import_duties_lists_the_rows_in_error_and_writes_nothing(database, demo):
+    before = duty_records(database)
+    run = database.manage("import_duties", FIXTURES / "duties" / "bad_duties.csv", "--user", COUNTY_CLERK)
+    assert (run.returncode, run.stdout) == (1, "")
+    rows = run.stderr.splitlines()[1:]
+    assert f"第3行，列“身份证号”：{roster_errors.DUTY_PERSON_NOT_FOUND}" in rows
+    assert f"第4行，列“走访户数”：{roster_errors.DUTY_COUNT_FORMAT.format(value='两户')}" in rows
+    assert any(row.startswith("第4行，列“履职类型”：") for row in rows)
+    assert "431321198001010028" not in run.stderr  # an identity number is never repeated
+    assert duty_records(database) == before
 
 
 def test_import_stats_from_a_gbk_csv_with_a_title_row(database, stats):

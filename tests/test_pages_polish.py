@@ -174,14 +174,14 @@ class WorklistTests(TreeTestCase):
         from rosters.selectors import vacant_seats
 
         members = Post.objects.get(name="委员")  # 机关、事业单位等的委员
-        adviser = Post.objects.create(name="顾问", default_seats=3)  # no kinds: counted nowhere
+        adviser = Post.objects.create(name="顾问")  # no seats: counted nowhere
         posts, rows = vacant_seats(self.shuangfeng, self.on)
         assert adviser not in posts
         west = rows.get(pk=self.west.pk)
         assert getattr(west, f"vacant_{members.pk}") == 0
         agency = rows.filter(kind__code="agency").first()
         if agency is not None:
-            assert agency.vacant_total == members.default_seats
+            assert agency.vacant_total == members.seats.get(kind=agency.kind).seats
 
     def test_the_vacancy_list_says_where_each_unit_is(self):
         response = self.worklist("vacant-seats", self.shuangfeng)

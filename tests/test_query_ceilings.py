@@ -18,7 +18,8 @@ from orgunits.org_forms import org_form_change_update
 from orgunits.services import unit_update
 from reports.models import SurveyReport
 from reports.survey_services import survey_report_update
-from rosters.models import Appointment, Person, Post, Term
+from rosters.duties import duty_record_update
+from rosters.models import Appointment, DutyRecord, Person, Post, Term
 from rosters.services import appointment_update
 from stats.models import DataValue, Indicator
 from stats.services import datavalues_save
@@ -41,6 +42,12 @@ CEILINGS = {
     "access.assignment history": (12, 18),
     "access.assignment revert": (11, 20),
     "rosters.concurrentrole changelist": (5, 8),
+    "rosters.dutyrecord autocomplete person": (4, 7),
+    "rosters.dutyrecord autocomplete unit": (4, 7),
+    "rosters.dutyrecord changelist": (5, 8),
+    "rosters.dutyrecord history": (12, 17),
+    "rosters.dutyrecord revert": (15, 20),  # the linked appointment, read-only, names its person, unit and post
+    "rosters.dutytype changelist": (5, 8),
     "rosters.agebandset changelist": (5, 8),
     "rosters.agebandset autocomplete owner": (4, 7),
     "rosters.educationgroupset changelist": (5, 8),
@@ -63,7 +70,7 @@ CEILINGS = {
     "rosters.person changelist": (4, 7),
     "rosters.person history": (9, 15),
     "rosters.person revert": (6, 15),
-    "rosters.post changelist": (5, 8),
+    "rosters.post changelist": (6, 9),  # +1: the seats by kind (PostSeats with their kinds)
     "rosters.term autocomplete unit": (4, 7),
     "rosters.term changelist": (4, 7),
     "rosters.term history": (9, 13),
@@ -206,6 +213,10 @@ class HistoryCeilingTests(CeilingWorld):
                 lambda appointment, i: appointment_update(
                     appointment=appointment, post=posts[i % 2], mode=modes[i % 3], concurrent_roles=roles[: i % 3]
                 ),
+            ),
+            DutyRecord: (
+                DutyRecord.objects.get(unit=village),
+                lambda record, i: duty_record_update(record=record, households=i, note=f"第{i}次"),
             ),
             Assignment: (
                 Assignment.objects.get(unit=village),

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from orgunits.loader import read_divisions
 from registry.demo.activities import apply_activities
 from registry.demo.dates import DEMO_TODAY
+from registry.demo.duties import apply_duties
 from registry.demo.facilities import apply_facilities
 from registry.demo.figures import apply_figures
 from registry.demo.form_changes import apply_form_changes
@@ -37,12 +38,13 @@ class Built:
     facilities: int = 0
     activities: int = 0
     honours: int = 0
+    duties: int = 0
 
     def summary(self) -> str:
         return (
             f"妇女组织变动{self.organisations}个、组织形式变更{self.form_changes}个、届次{self.terms}个、"
             f"任职{self.appointments}条（新增人员{self.people}人）、统计数据{self.figures}项、阵地{self.facilities}个、"
-            f"调研报告{self.reports}份、活动{self.activities}项、荣誉{self.honours}项"
+            f"调研报告{self.reports}份、活动{self.activities}项、荣誉{self.honours}项、履职记录{self.duties}条"
         )
 
 
@@ -60,6 +62,7 @@ def build(directory: Path, *, groups: dict[str, dict[str, list[str]]]) -> Built:
     rosters = [shuangfeng_roster(shuangfeng, pick_specials(shuangfeng)), xianghe_roster(xianghe)]
     built.terms = apply_terms(rosters)
     built.appointments, built.people = apply_officers(rosters)
+    built.duties = apply_duties(rosters[0])
     built.figures = apply_figures(shuangfeng)
     built.facilities = apply_facilities(shuangfeng)
     built.activities, built.honours = apply_activities()

@@ -1,5 +1,6 @@
 """二、干部队伍: the officers in post, by post, sex, mode, age, education and political status, the new
-officers (新任), the chairs' profile, and the village chairs in the committees (进两委) and 三位一体.
+officers (新任), the chairs' profile, the village chairs in the committees (进两委) and 三位一体, and the
+village 执委 against the norm (执委配备, left out where no village has 执委 seats or the figures predate it).
 
 Age bands and education groups are whatever set the report counted by: their labels come with the
 figures. Figures frozen before the groups existed have none, and read as they always did."""
@@ -102,7 +103,22 @@ def officer_paragraphs(figures: SurveyFigures) -> list[tuple[str, str]]:
                 f"{format_share(three, chairs)}。",
             )
         )
+    paragraphs.append(("village_executives", executive_paragraph(figures)))
     return [(item, text) for item, text in paragraphs if text]
+
+
+def executive_paragraph(figures: SurveyFigures) -> str:
+    """全县村（社区）妇联执委N人，按每村15人配备标准应配M人，配备率X%, and the organisations at the norm."""
+    off = figures.officers
+    if not off.village_executive_norm:
+        return ""
+    held, norm = off.village_executives, off.village_executive_norm
+    at_norm, organisations = off.village_executives_at_norm, off.village_executive_organisations
+    return (
+        f"{whole(figures)}村（社区）妇联执委{held}人，按每村{off.village_executive_seats}人配备标准应配{norm}人，"
+        f"配备率{format_share(held, norm)}；{organisations}个村（社区）妇联中达到配备标准的{at_norm}个，"
+        f"占{format_share(at_norm, organisations)}。"
+    )
 
 
 def officer_table(off: OfficerFigures) -> Table:
@@ -128,6 +144,12 @@ def officer_table(off: OfficerFigures) -> Table:
             ("", "三位一体", off.village_chairs_three_in_one),
         ):
             rows.append([Cell(label), Cell(item), Cell(str(n)), Cell(format_share(n, chairs))])
+    if off.village_executive_norm:
+        held, norm = off.village_executives, off.village_executive_norm
+        rows.append(
+            [Cell("村（社区）妇联执委"), Cell("在任（占应配）"), Cell(str(held)), Cell(format_share(held, norm))]
+        )
+        rows.append([Cell(""), Cell("按标准应配"), Cell(str(norm)), Cell("")])
     return Table(["类别", "项目", "人数", "占比"], rows)
 
 

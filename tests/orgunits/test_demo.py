@@ -24,8 +24,9 @@ from registry.demo.rosters import pick_specials, shuangfeng_roster, xianghe_rost
 from registry.management.commands.load_demo import DEMO_DIR
 from reports.models import SurveyReport
 from reports.survey_views import report_view
+from rosters.executive import executive_staffing, executives_below_norm
 from rosters.identity import id_birth_date, id_sex, validate_id_number, validate_mobile
-from rosters.models import Appointment, Person, Term
+from rosters.models import Appointment, DutyRecord, Person, Term
 from rosters.profiles import roster_stats
 from rosters.selectors import busy_people, organisations_without_chair, terms_due, vacant_seats
 from stats.conversion import conversions
@@ -64,6 +65,7 @@ def worklist_counts(on: datetime.date = DEMO_TODAY) -> dict[str, int]:
         "terms-due": terms_due(county, on).count(),
         "busy": busy_people(county, on).count(),
         "vacant-seats": vacant_seats(county, on)[1].count(),
+        "executives-below-norm": executives_below_norm(county, on).count(),
     }
 
 
@@ -210,7 +212,8 @@ class LoadedDemoTests(TestCase):
         output = load("--superuser", "--personas")
         self.assertIn("新增区划0个、机关企事业单位0个", output)
         self.assertIn(
-            "妇女组织变动0个、组织形式变更0个、届次0个、任职0条（新增人员0人）、统计数据0项、阵地0个、调研报告0份",
+            "妇女组织变动0个、组织形式变更0个、届次0个、任职0条（新增人员0人）、统计数据0项、阵地0个、调研报告0份、"
+            "活动0项、荣誉0项、履职记录0条",
             output,
         )
         self.assertEqual(table_counts(), before)
@@ -293,6 +296,18 @@ class LoadedDemoTests(TestCase):
         without_chair = organisations_without_chair(self.county, DEMO_TODAY)
         self.assertFalse(without_chair.filter(code="431321102219").exists())
 
+    def test_the_villages_executives_are_mostly_at_the_norm_and_some_record_their_duties(self):
+        villages = executive_staffing(self.county, DEMO_TODAY).of_kinds()
+        self.assertGreater(villages.organisations, 400)
+        self.assertTrue(0 < villages.organisations - villages.at_norm < 20)  # a few below the norm of 15
+        self.assertTrue(villages.norm - 200 < villages.in_post < villages.norm)
+        records = DutyRecord.objects.filter(unit__path__startswith=self.county.path)
+        self.assertEqual(records.count(), DutyRecord.objects.count())
+        self.assertGreater(records.values("unit").distinct().count(), 50)
+        # Each made by a 执委 of the village on a day she held the post, between July and the demo's today.
+        self.assertEqual(set(records.values_list("appointment__post__name", flat=True)), {"执委"})
+        self.assertFalse(records.exclude(done_on__range=(datetime.date(2026, 7, 1), DEMO_TODAY)).exists())
+
     def test_what_the_readme_says_about_the_demo_is_true(self):
         active = Appointment.objects.active_on(DEMO_TODAY)
         self.assertEqual(readme_number(r"([\d,]+) people"), Person.objects.count())
@@ -302,8 +317,13 @@ class LoadedDemoTests(TestCase):
         counts = worklist_counts()
         for label, name in (("有组织无人员", "without-chair"), ("换届到期", "terms-due")):
             self.assertEqual(readme_number(rf"{label} (\d+)"), counts[name])
-        for label, name in (("身兼数职", "busy"), ("职数空缺", "vacant-seats")):
+        for label, name in (
+            ("身兼数职", "busy"),
+            ("职数空缺", "vacant-seats"),
+            ("执委未达标", "executives-below-norm"),
+        ):
             self.assertEqual(readme_number(rf"{label} (\d+)"), counts[name])
+        self.assertEqual(readme_number(r"(\d+) duty records"), DutyRecord.objects.count())
         plan = county_plans(read_divisions(DEMO_DIR / "divisions"), read_hosts(DEMO_DIR / "hosts.csv"))[0]
         late = [code for code, day in plan.established.items() if len(code) == 12 and day.year >= 2024]
         self.assertEqual(readme_number(r"(\d+) of 双峰县's set one up in 2024"), len(late))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from imports.spreadsheets import table_csv
 from orgunits import unit_export
 from orgunits.models import OrgUnit
-from rosters import officers
+from rosters import duty_import, officers
 from rosters.models import Appointment
 from rosters.views import WORKLISTS
 from tests.query_ceilings import USERS, CeilingWorld
@@ -36,7 +36,10 @@ CEILINGS = {
     "worklist without-chair": (9, 12),
     "worklist terms-due": (8, 11),
     "worklist busy": (7, 10),
-    "worklist vacant-seats": (11, 14),
+    "worklist vacant-seats": (10, 13),  # the seats by kind: one query (PostSeats with its post)
+    "worklist executives-below-norm": (10, 13),
+    "rosters.dutyrecord import preview": (7, 11),
+    "rosters.dutyrecord import confirm": (13, 17),
 }
 
 # Known per-row costs (the queries the larger file adds, as superuser and as clerk): none now.
@@ -76,6 +79,23 @@ class UnitAndOfficerCeilingTests(CeilingWorld):
             cells |= {"单位代码": village.code, "职务": "执委", "任职开始": "2022-01-01", "任职方式": "兼职"}
             new.append([cells.get(header, "") for header in headers])
         return table_csv(headers, changed + new)
+
+    def duty_file(self, user: str, rows: int) -> bytes:
+        """rows duties of 探针镇's villages changed (their stored record), and rows new ones."""
+        headers = [header for _name, header in duty_import.COLUMNS]
+        offset = 10 * USERS.index(user) + rows
+        changed, new = [], []
+        for village in self.villages(rows):
+            person = village.appointments.get().person.name
+            cells = {"姓名": person, "单位代码": village.code, "日期": "2023-03-01", "履职类型": "入户走访"}
+            changed.append([{**cells, "联系妇女人数": 5 + offset}.get(h, "") for h in headers])
+            later = (datetime.date(2023, 4, 1) + datetime.timedelta(days=offset)).isoformat()
+            new.append([{**cells, "日期": later, "走访户数": 2}.get(h, "") for h in headers])
+        return table_csv(headers, changed + new)
+
+    def test_the_duty_import_costs_the_same_whatever_the_length_of_the_file(self):
+        self.grow()
+        self.assert_import_constant(CEILINGS, "rosters.dutyrecord import", "rosters_dutyrecord", self.duty_file)
 
     def test_the_unit_import_costs_the_same_whatever_the_length_of_the_file(self):
         self.grow()

@@ -206,10 +206,14 @@ class WorklistTests(RosterTestCase):
         posts, units = vacant_seats(self.heye, day("2023-01-01"))
         heye = units.get(pk=self.heye.pk)
         by_name = {p.name: getattr(heye, f"vacant_{p.pk}") for p in posts}
-        assert by_name["主席"] == 0 and by_name["副主席"] == 1 and by_name["执委"] == 15
+        # A township's norm: 1 主席, at least 3 副主席, at least 25 执委.
+        assert by_name["主席"] == 0 and by_name["副主席"] == 2 and by_name["执委"] == 25
         assert by_name["妇女主任"] == 0  # not a township post
         village = units.get(pk=self.villages[0].pk)
         assert getattr(village, f"vacant_{post('妇女主任').pk}") == 1
+        # A village's norm: 1 主席, 2 副主席, 15 执委.
+        assert getattr(village, f"vacant_{post('副主席').pk}") == 2
+        assert getattr(village, f"vacant_{post('执委').pk}") == 15
 
     def test_worklists_cost_two_queries_each(self):
         on = day("2023-01-01")

@@ -116,7 +116,7 @@ class AppointmentFormTests(RosterTestCase):
         created = Appointment.objects.get(person=self.li)
         assert [r.code for r in created.concurrent_roles.all()] == ["village_committee"]
         page = self.client.get(response["Location"])
-        assert "超过默认职数1人" in " ".join(str(m) for m in page.context["messages"])
+        assert "超过职数1人" in " ".join(str(m) for m in page.context["messages"])
 
     def test_an_overlap_is_shown_on_the_form_and_nothing_is_saved(self):
         self.appoint(self.li, self.heye, start="2021-01-01")

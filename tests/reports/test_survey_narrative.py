@@ -162,7 +162,7 @@ class GapCountySentencesTests(TreeTestCase):
         assert not any("-" in text for texts in rows.values() for text in texts)
 
     def test_officers(self):
-        first, structure, all_chairs, chairs = self.doc.section("officers").texts
+        first, structure, all_chairs, chairs, executives = self.doc.section("officers").texts
         assert first == (
             "全县各级妇女组织现有在任干部5人。其中主席1人、妇女主任4人；新任的1人，占20%。女性5人，占100%。"
             "专兼职情况：专职1人、兼职4人。"
@@ -180,6 +180,11 @@ class GapCountySentencesTests(TreeTestCase):
         assert chairs == (
             "村（社区）妇联主席4人，其中进村（居）“两委”的4人，进两委率100%；"
             "同时担任计育专干和妇幼保健员的2人，“三位一体”率50%。"
+        )
+        # No 执委 entered in the 30 villages and communities with an organisation: against 15 each.
+        assert executives == (
+            "全县村（社区）妇联执委0人，按每村15人配备标准应配450人，配备率0%；"
+            "30个村（社区）妇联中达到配备标准的0个，占0%。"
         )
 
     def test_activities(self):

@@ -27,6 +27,12 @@ ADDED_OFFICER_FIELDS = {
     "new_chairs": 0,
     "chairs_by_age_band": [],
     "chairs_by_education_group": [],
+    # version 4: 执委配备
+    "village_executives": 0,
+    "village_executive_norm": 0,
+    "village_executive_organisations": 0,
+    "village_executives_at_norm": 0,
+    "village_executive_seats": 0,
 }
 
 

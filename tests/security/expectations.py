@@ -20,7 +20,17 @@ from activities.models import Activity, ActivityType, Campaign, Honour
 from facilities.models import Facility, FacilityKind
 from orgunits.models import OrgFormChange, OrgUnit, UnitChange, UnitKind
 from reports.models import SurveyReport
-from rosters.models import AgeBandSet, Appointment, ConcurrentRole, EducationGroupSet, Person, Post, Term
+from rosters.models import (
+    AgeBandSet,
+    Appointment,
+    ConcurrentRole,
+    DutyRecord,
+    DutyType,
+    EducationGroupSet,
+    Person,
+    Post,
+    Term,
+)
 from rosters.selectors import people_for
 from stats.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
 
@@ -39,6 +49,7 @@ FAMILY = {
     OrgUnit: SCOPED,
     Term: SCOPED,
     Appointment: SCOPED,
+    DutyRecord: SCOPED,
     SurveyReport: SCOPED,
     Facility: SCOPED,
     DataValue: FIGURES,
@@ -50,6 +61,7 @@ FAMILY = {
     UnitKind: NATIONAL,
     Post: NATIONAL,
     ConcurrentRole: NATIONAL,
+    DutyType: NATIONAL,
     DataElement: NATIONAL,
     ValidationRule: NATIONAL,
     Indicator: NATIONAL,
@@ -72,6 +84,7 @@ NOT_FOUND_IS_404 = {
     UnitChange,
     Term,
     Appointment,
+    DutyRecord,
     SurveyReport,
     Facility,
     DataValue,
@@ -93,6 +106,7 @@ GUARDED_HISTORY = {
     Person,
     Term,
     Appointment,
+    DutyRecord,
     Assignment,
     DataValue,
     Indicator,

@@ -19,7 +19,8 @@ from facilities.services import facility_create
 from orgunits.models import OrgForm, OrgUnit, UnitChange, UnitKind
 from orgunits.org_forms import org_form_change
 from reports.survey_services import survey_report_create
-from rosters.models import AgeBand, AgeBandSet, EducationGroup, EducationGroupSet, Person
+from rosters.duties import duty_record_create
+from rosters.models import AgeBand, AgeBandSet, DutyType, EducationGroup, EducationGroupSet, Person
 from rosters.selectors import people_for
 from rosters.services import appointment_create, appointment_update, person_create, term_open
 from stats.services import datavalues_save
@@ -116,6 +117,18 @@ class SecurityWorld(TreeTestCase):
             person=cls.moved_person, unit=cls.shutang, post=member, start_on=day("2022-01-01")
         ).appointment
         cls.moved_appointment = appointment_update(appointment=moved, unit=cls.yongfeng).appointment
+        # 执委履职: a record in each county (and one in 永丰街道, the township editor's).
+        visit = DutyType.objects.get(name="入户走访")
+        cls.duties = {
+            unit.pk: duty_record_create(
+                person=person, unit=unit, done_on=day("2023-03-01"), duty_type=visit, households=3
+            )
+            for person, unit in (
+                (cls.yongfeng_person, cls.yongfeng),
+                (cls.heye_person, cls.heye),
+                (cls.xianghe_person, cls.shutang),
+            )
+        }
 
     @classmethod
     def _figures_and_reports(cls):
