@@ -82,7 +82,8 @@ class Version1SnapshotTests(SimpleTestCase):
             assert {name: snapshot[part].pop(name) for name in ADDED_OFFICER_FIELDS} == ADDED_OFFICER_FIELDS
         for part in ("coverage", "coverage_previous"):
             assert snapshot[part].pop("forms") == []
-        assert snapshot.pop("facilities") == {"kinds": [], "total": {}, "rows": [], "forms": []}
+            assert snapshot[part].pop("conversions") == []  # version 4: 会改联
+        assert snapshot.pop("facilities") == {"kinds": [], "total": {}, "rows": [], "forms": [], "conversions": []}
         assert snapshot.pop("activities") == {"lines": [], "honours": []}  # version 4
         assert {**snapshot, "version": 1} == old
         snapshot = json.loads(json.dumps(to_snapshot(from_snapshot(old))))
