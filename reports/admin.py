@@ -47,20 +47,24 @@ class UnitAutocomplete(AutocompleteSelect):
 class SurveyReportForm(ServiceValidatedForm):
     class Meta:
         model = SurveyReport
-        fields = ["unit", "year", "title", "age_band_set", "education_group_set", "problems", "measures"]
+        fields = ["unit", "year", "span", "title", "age_band_set", "education_group_set", "problems", "measures"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "title" in self.fields:
             self.fields["title"].required = False
-            self.fields["title"].help_text = "留空则自动生成，如“关于××县2024年妇女组织建设和妇女工作情况的调研报告”。"
+            self.fields["title"].help_text = (
+                "留空则自动生成，如“关于××县2024年妇女组织建设和妇女工作情况的调研报告”"
+                "（1–9月的报告为“……2024年1–9月……”）。"
+            )
 
     def clean_title(self):
         title = (self.cleaned_data.get("title") or "").strip()
         unit = self.cleaned_data.get("unit") or (self.instance.unit if self.instance.unit_id else None)
         year = self.cleaned_data.get("year") or self.instance.year
+        span = self.cleaned_data.get("span", self.instance.span) or ""
         if not title and unit and year:
-            title = default_title(unit, year)
+            title = default_title(unit, year, span)
         return title
 
     def service_validate(self) -> None:
@@ -73,9 +77,9 @@ class SurveyReportForm(ServiceValidatedForm):
 @admin.register(SurveyReport)
 class SurveyReportAdmin(ParagraphEditMixin, ScopedAdminMixin, GuardedHistoryAdmin):
     form = SurveyReportForm
-    list_display = ("title", "unit", "year", "status", "frozen_at", "report_link")
+    list_display = ("title", "unit", "year", "span", "status", "frozen_at", "report_link")
     list_select_related = ("unit",)
-    list_filter = ("status", "year")
+    list_filter = ("status", "year", "span")
     search_fields = ("title", "unit__name", "unit__code")
     autocomplete_fields = ("unit",)
     show_full_result_count = False
@@ -99,12 +103,12 @@ class SurveyReportAdmin(ParagraphEditMixin, ScopedAdminMixin, GuardedHistoryAdmi
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("unit", "year", "title", *PROFILE_FIELDS, "problems", "measures")
-        fields = ("report_link", "unit", "year", "status", "frozen_at", "title", *PROFILE_FIELDS)
+            return ("unit", ("year", "span"), "title", *PROFILE_FIELDS, "problems", "measures")
+        fields = ("report_link", "unit", ("year", "span"), "status", "frozen_at", "title", *PROFILE_FIELDS)
         return (*fields, "problems", "measures")
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else ("report_link", "unit", "year", "status", "frozen_at")
+        return () if obj is None else ("report_link", "unit", "year", "span", "status", "frozen_at")
 
     def has_change_permission(self, request, obj=None):
         # A final report is read-only until it is sent back to draft.
@@ -129,7 +133,8 @@ class SurveyReportAdmin(ParagraphEditMixin, ScopedAdminMixin, GuardedHistoryAdmi
         if change:
             survey_report_update(report=obj, **texts)
         else:
-            obj.pk = survey_report_create(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"], **texts).pk
+            where = {name: form.cleaned_data[name] for name in ("unit", "year", "span")}
+            obj.pk = survey_report_create(**where, **texts).pk
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_continue" in request.POST or "_addanother" in request.POST:

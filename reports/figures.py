@@ -9,7 +9,9 @@ their layout, so both are read the same way. Version 3 adds the organisations by
 profiles (fields with defaults, so older snapshots read as before), and the final report's rendered text
 beside the figures (reports.survey_text). Version 4 adds fields with defaults for organisation life
 (会改联 conversions, the facilities' coverage, the activities and honours, the village 执委 against the
-norm): older snapshots read them as empty. A later layout adds a reader and keeps the old ones.
+norm): older snapshots read them as empty. Version 5 adds the span of a report shorter than a year
+(1–9月, a quarter, a month; empty for the year), so older snapshots read as yearly. A later layout adds a
+reader and keeps the old ones.
 """
 
 import datetime
@@ -20,9 +22,10 @@ from decimal import Decimal
 from reports import errors
 from reports.activity_figures import ActivityFigures, activity_figures_from
 from stats.coverage import Tally
+from stats.periods import Period, period_of
 
-FIGURES_VERSION = 4
-READABLE_VERSIONS = (1, 2, 3, 4)
+FIGURES_VERSION = 5
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
 
 Pair = tuple[int | None, int | None]  # (total, female)
 Counts = tuple[tuple[str, int], ...]  # (label, count), in the order the report lists them
@@ -162,6 +165,21 @@ class SurveyFigures:
     # Added in version 4: coverage per facility kind (kinds: the facility kinds; rows: 本级, areas, hosts).
     facilities: CoverageFigures = CoverageFigures((), {}, ())
     activities: ActivityFigures = default_field(default_factory=ActivityFigures)  # version 4
+    span: str = ""  # version 5: stats.periods.SPAN_CHOICES; "" for the whole year
+
+    @property
+    def period(self) -> Period:
+        return period_of(self.year, self.span)
+
+    @property
+    def current_words(self) -> str:
+        """The column of this report's figures: 本年, or 本期 for a shorter span."""
+        return "本年" if self.period.is_year else "本期"
+
+    @property
+    def same_period_words(self) -> str:
+        """What the figures are compared with: 上年 for a year, 上年同期 for a shorter span."""
+        return "上年" if self.period.is_year else "上年同期"
 
     def element(self, code: str) -> ElementFigures:
         found = next((e for e in self.elements if e.code == code), None)
@@ -210,6 +228,7 @@ def from_snapshot(data: dict) -> SurveyFigures:
         officers_previous=_officers(data["officers_previous"]),
         **({"facilities": _coverage(data["facilities"])} if "facilities" in data else {}),
         activities=activity_figures_from(data.get("activities")),
+        span=data.get("span", ""),
     )
 
 

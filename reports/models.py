@@ -8,11 +8,13 @@ from simple_history.models import HistoricalRecords
 from orgunits.models import OrgUnit
 from reports import errors
 from rosters.models import AgeBandSet, EducationGroupSet
+from stats.periods import SPAN_CHOICES, Period, period_of
 
 
 class SurveyReport(models.Model):
-    """调研报告: one per unit and year. Its figures are computed from the data each time it is shown,
-    until it is made final; then they are frozen in `snapshot`."""
+    """调研报告: one per unit and period (a year, or a shorter span of it such as 1–9月, compared with
+    上年同期). Its figures are computed from the data each time it is shown, until it is made final; then
+    they are frozen in `snapshot`."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -21,6 +23,14 @@ class SurveyReport(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="survey_reports")
     year = models.PositiveSmallIntegerField(
         _("年度"), validators=[MinValueValidator(1949), MaxValueValidator(2100)], help_text=_("统计数据所属年度")
+    )
+    span = models.CharField(
+        _("统计期"),
+        max_length=3,
+        choices=SPAN_CHOICES,
+        blank=True,
+        default="",
+        help_text=_("全年，或年内的季度、月份、1–N月；与上年同期比较。"),
     )
     title = models.CharField(_("标题"), max_length=200)
     problems = models.TextField(
@@ -59,11 +69,11 @@ class SurveyReport(models.Model):
     class Meta:
         verbose_name = _("调研报告")
         verbose_name_plural = _("调研报告")
-        ordering = ["-year", "unit__path"]
+        ordering = ["-year", "span", "unit__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year"],
-                name="surveyreport_one_per_unit_year",
+                fields=["unit", "year", "span"],
+                name="surveyreport_one_per_unit_period",
                 violation_error_message=errors.SURVEY_EXISTS,
             ),
             models.CheckConstraint(
@@ -85,6 +95,10 @@ class SurveyReport(models.Model):
                 continue
             if not OrgUnit.path_within(self.unit.path, chosen.owner.path):
                 raise ValidationError({name: errors.SURVEY_SET_NOT_FOR_UNIT.format(name=chosen.name)})
+
+    @property
+    def period(self) -> Period:
+        return period_of(self.year, self.span)
 
     @property
     def is_final(self) -> bool:

@@ -35,17 +35,19 @@ from stats.coverage import OWN_LEVEL_LABEL, Coverage, coverage
 from stats.expressions import Expression
 from stats.indicators import indicator_value
 from stats.models import DataElement, Indicator
-from stats.periods import Period
+from stats.periods import Period, period_of
 from stats.services import subtree_values
 
 # Rates are frozen to four places, so live figures compare equal to a snapshot of them.
 RATE_PLACES = Decimal("0.0001")
 
 
-def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups=None) -> SurveyFigures:
-    """Officers are counted by the bands and groups given (rosters.profiles.Band and Group), by
-    default those of the default sets nearest the unit."""
-    period = Period(year)
+def survey_figures(unit: OrgUnit, year: int, *, span: str = "", age_bands=None, education_groups=None) -> SurveyFigures:
+    """The figures of the year, or of its `span` (stats.periods.SPAN_CHOICES: "C9" for 1–9月), against
+    the same span a year earlier; organisations and officers as they stood at each span's end. Officers
+    are counted by the bands and groups given (rosters.profiles.Band and Group), by default those of the
+    default sets nearest the unit."""
+    period = period_of(year, span)
     previous = period.previous()
     elements = list(DataElement.objects.all())
     # The tree as it stood at the end of each year: one query each, shared by every figure of that year.
@@ -75,6 +77,7 @@ def survey_figures(unit: OrgUnit, year: int, *, age_bands=None, education_groups
         officers_previous=_officers(officers_before, post_order),
         facilities=_facilities(facility_coverage(unit, period.end, tree=now)),
         activities=activity_figures(unit, period, trees=(now, before)),
+        span=span,
     )
 
 
@@ -107,6 +110,7 @@ def report_figures(report) -> SurveyFigures:
     return survey_figures(
         report.unit,
         report.year,
+        span=report.span,
         age_bands=age_bands_of(report.age_band_set_id) if report.age_band_set_id else None,
         education_groups=education_groups_of(report.education_group_set_id) if report.education_group_set_id else None,
     )

@@ -11,20 +11,23 @@ from reports.models import SurveyReport
 from reports.survey_figures import report_figures
 from reports.survey_text import document_data, edit_of, generated_paragraph, report_sections
 from rosters.models import AgeBandSet, EducationGroupSet
+from stats.periods import period_of
 
 PARAGRAPH_LIMIT = 2000
 UNCHANGED = object()  # a set not given to survey_report_update
 
 
-def default_title(unit: OrgUnit, year: int) -> str:
-    return f"关于{unit.name}{year}年妇女组织建设和妇女工作情况的调研报告"
+def default_title(unit: OrgUnit, year: int, span: str = "") -> str:
+    """关于双峰县2025年妇女组织建设…, or for part of a year 关于双峰县2025年1–9月妇女组织建设…"""
+    return f"关于{unit.name}{period_of(year, span).label}妇女组织建设和妇女工作情况的调研报告"
 
 
 def survey_report_validate(*, report: SurveyReport) -> None:
     """The rules of a new report: the admin form shows them as form errors before anything is saved."""
     unit, year = report.unit, report.year
-    if unit.closed_on is not None and unit.closed_on.year < year:
-        raise ValidationError({"unit": errors.SURVEY_UNIT_CLOSED.format(unit=unit.name, year=year)})
+    period = period_of(year, report.span)
+    if unit.closed_on is not None and unit.closed_on < period.start:
+        raise ValidationError({"unit": errors.SURVEY_UNIT_CLOSED.format(unit=unit.name, period=period.label)})
     report.full_clean()
 
 
@@ -33,6 +36,7 @@ def survey_report_create(
     *,
     unit: OrgUnit,
     year: int,
+    span: str = "",
     title: str = "",
     problems: str = "",
     measures: str = "",
@@ -42,7 +46,8 @@ def survey_report_create(
     report = SurveyReport(
         unit=unit,
         year=year,
-        title=title.strip() or default_title(unit, year),
+        span=span,
+        title=title.strip() or default_title(unit, year, span),
         problems=problems,
         measures=measures,
         age_band_set=age_band_set,

@@ -15,7 +15,7 @@ from orgunits.models import OrgUnit
 from reports.figures import SurveyFigures, from_snapshot
 from reports.models import SurveyReport
 from reports.survey_document import SurveyDocument, build_document
-from reports.survey_figures import report_figures, year_end
+from reports.survey_figures import report_figures
 from reports.survey_text import report_sections
 from rosters.selectors import busy_people, organisations_without_chair, terms_due
 
@@ -69,16 +69,16 @@ def report_view(report: SurveyReport, *, compare: bool = True) -> ReportView:
     return ReportView(report, figures, document, changed)
 
 
-def unsaved_report(unit: OrgUnit, year: int) -> SurveyReport:
-    """A draft that is not stored, for the command when the unit has no report for the year."""
+def unsaved_report(unit: OrgUnit, year: int, span: str = "") -> SurveyReport:
+    """A draft that is not stored, for the command when the unit has no report for the period."""
     from reports.survey_services import default_title
 
-    return SurveyReport(unit=unit, year=year, title=default_title(unit, year))
+    return SurveyReport(unit=unit, year=year, span=span, title=default_title(unit, year, span))
 
 
-def report_for(unit: OrgUnit, year: int) -> SurveyReport:
-    stored = SurveyReport.objects.filter(unit=unit, year=year).select_related("unit__kind").first()
-    return stored or unsaved_report(unit, year)
+def report_for(unit: OrgUnit, year: int, span: str = "") -> SurveyReport:
+    stored = SurveyReport.objects.filter(unit=unit, year=year, span=span).select_related("unit__kind").first()
+    return stored or unsaved_report(unit, year, span)
 
 
 def standalone_html(view: ReportView) -> str:
@@ -108,7 +108,7 @@ def _sample(names: list[str], count: int) -> str:
 
 def evidence(unit: OrgUnit, figures: SurveyFigures) -> list[Evidence]:
     """Live facts for the writer of 问题与挑战, each linking to the list that shows them all."""
-    on = year_end(figures.year)
+    on = figures.on
     found = []
     tally = figures.coverage.all_total()
     if tally.eligible > tally.established:

@@ -473,7 +473,10 @@ MISTAKES = {
     ),
     "no year, no output": (
         ("survey_report", "431321"),
-        commands.MISSING_ARGUMENTS.format(arguments="--year（年度，如 2023）、-o/--output（输出文件，.docx 或 .html）"),
+        commands.MISSING_ARGUMENTS.format(
+            arguments="--year（年度，如 2023；或年内一期，如 2023-01~09、2023Q3、2023-09）、"
+            "-o/--output（输出文件，.docx 或 .html）"
+        ),
         2,
     ),
     "an output in no directory": (

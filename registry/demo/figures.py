@@ -13,6 +13,7 @@ from decimal import ROUND_FLOOR, Decimal
 from orgunits.models import OrgUnit
 from registry.demo.dates import FIGURE_YEARS, seeded
 from registry.demo.organisations import CountyPlan
+from stats.periods import period_of
 from stats.services import datavalues_save
 
 COUNTY_OWN = {
@@ -145,6 +146,21 @@ def _spread(rng: random.Random, codes: list[str], count: int) -> dict[str, int]:
     return {code: int(code in chosen) for code in codes}
 
 
+# 1–9月 of each year (a report on part of a year compares them with 上年同期): the work counted so far,
+# this share of the year's, at the county and its townships alike.
+PART_YEAR_SPAN, PART_YEAR_SHARE = "C9", Decimal("0.72")
+PART_YEAR_ELEMENTS = ("training_sessions", "trainees", "complaints_received", "complaints_resolved")
+
+
+def part_year(values: dict[str, tuple]) -> dict[str, tuple]:
+    """The year's work figures scaled to 1–9月; rounding keeps resolved ≤ received, women ≤ total."""
+
+    def scaled(number):
+        return None if number is None else int((number * PART_YEAR_SHARE).to_integral_value())
+
+    return {code: tuple(scaled(n) for n in values[code]) for code in PART_YEAR_ELEMENTS if code in values}
+
+
 def apply_figures(plan: CountyPlan) -> int:
     """Save the county's, its townships' and the agencies' figures. Returns the number of values written."""
     units = OrgUnit.objects.in_bulk([plan.code, *(t.code for t in plan.townships()), *AGENCY_STAFF], field_name="code")
@@ -153,9 +169,12 @@ def apply_figures(plan: CountyPlan) -> int:
         period = str(year)
         own = {**COUNTY_OWN[year], **{code: (None, None) for code in TOWNSHIP_ONLY}}
         written += datavalues_save(unit=units[plan.code], period=period, values=own)
+        months = str(period_of(year, PART_YEAR_SPAN))
+        written += datavalues_save(unit=units[plan.code], period=months, values=part_year(COUNTY_OWN[year]))
         for code, values in township_figures(plan, year).items():
             if code in units:
                 written += datavalues_save(unit=units[code], period=period, values=values)
+                written += datavalues_save(unit=units[code], period=months, values=part_year(values))
         for code, staff in AGENCY_STAFF.items():
             if code in units:
                 written += datavalues_save(unit=units[code], period=period, values={"staff": staff[index]})

@@ -1,5 +1,6 @@
-"""双峰县's survey reports: the 2024 one handed in (定稿, its figures frozen), the 2025 one still a draft.
-What people write in them (问题与挑战, 思考与对策) is in fixtures/demo/surveys/, one file per report."""
+"""双峰县's survey reports: the 2024 one handed in (定稿, its figures frozen), the 2025 one still a draft,
+and a draft on 2025's first nine months (1–9月, against 上年同期). What people write in them (问题与挑战,
+思考与对策) is in fixtures/demo/surveys/, one file per report."""
 
 from pathlib import Path
 
@@ -7,8 +8,8 @@ from orgunits.models import OrgUnit
 from reports.models import SurveyReport
 from reports.survey_services import survey_report_create, survey_report_finalize
 
-# (unit code, year, final)
-REPORTS = (("431321", 2024, True), ("431321", 2025, False))
+# (unit code, year, span, final)
+REPORTS = (("431321", 2024, "", True), ("431321", 2025, "", False), ("431321", 2025, "C9", False))
 PROBLEMS, MEASURES = "【问题与挑战】", "【思考与对策】"
 
 
@@ -23,12 +24,12 @@ def apply_surveys(directory: Path) -> int:
     """Create the reports that are missing; a report that exists is left as its users made it.
     Run last: a final report freezes the figures as they are when it is made final."""
     created = 0
-    for code, year, final in REPORTS:
+    for code, year, span, final in REPORTS:
         unit = OrgUnit.objects.get(code=code)
-        if SurveyReport.objects.filter(unit=unit, year=year).exists():
+        if SurveyReport.objects.filter(unit=unit, year=year, span=span).exists():
             continue
-        problems, measures = written_sections(directory / f"{code}-{year}.txt")
-        report = survey_report_create(unit=unit, year=year, problems=problems, measures=measures)
+        problems, measures = written_sections(directory / f"{code}-{year}{span}.txt")
+        report = survey_report_create(unit=unit, year=year, span=span, problems=problems, measures=measures)
         if final:
             survey_report_finalize(report=report)
         created += 1

@@ -19,7 +19,7 @@ def _training_sentence(figures: SurveyFigures) -> str:
         if trained_women is not None:
             text += f"，其中女性{count_text('trainees', trained_women)}人次"
         parts.append(text)
-    return f"{figures.year}年，" + "，".join(parts) + "。" if parts else ""
+    return f"{figures.period.label}，" + "，".join(parts) + "。" if parts else ""
 
 
 def _complaints_sentence(figures: SurveyFigures) -> str:

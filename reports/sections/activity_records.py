@@ -1,6 +1,6 @@
-"""活动开展: the activities of the year by type, with 上年同期, and the honours by level; left out when
-there are none. Written as the seed reports write them: "全年举办各类培训120场次，比上年同期增长12.5%，
-培训妇女8500人次。", "5200余场次", "1.2万元"."""
+"""活动开展: the activities of the year (or of the report's span, such as 1–9月) by type, with 上年同期,
+and the honours by level; left out when there are none. Written as the seed reports write them:
+"全年举办各类培训120场次，比上年同期增长12.5%，培训妇女8500人次。", "5200余场次", "1.2万元"."""
 
 from itertools import groupby
 
@@ -22,7 +22,7 @@ def activities_text(figures: SurveyFigures) -> str:
         "，".join(_figure(line) for line in lines) + "。"
         for _type, lines in groupby(figures.activities.lines, key=lambda line: line.type_name)
     ]
-    return f"全年{''.join(sentences)}" if sentences else ""
+    return f"{figures.period.span_label}{''.join(sentences)}" if sentences else ""
 
 
 def honours_text(figures: SurveyFigures) -> str:
@@ -35,7 +35,7 @@ def honours_text(figures: SurveyFigures) -> str:
         titles = "、".join(f"“{honour.title}”{honour.count}个" for honour in found)
         parts.append(f"{level}{sum(honour.count for honour in found)}项（{titles}）")
     total = sum(honour.count for honour in honours)
-    return f"全年共获得各级表彰{total}项，其中" + "，".join(parts) + "。"
+    return f"{figures.period.span_label}共获得各级表彰{total}项，其中" + "，".join(parts) + "。"
 
 
 def activities_table(figures: SurveyFigures) -> Table:
@@ -49,7 +49,7 @@ def activities_table(figures: SurveyFigures) -> Table:
         ]
         for line in figures.activities.lines
     ]
-    return Table(["活动类型", "项目", "本年", "上年同期", "变化"], rows)
+    return Table(["活动类型", "项目", figures.current_words, "上年同期", "变化"], rows)
 
 
 def section(figures: SurveyFigures) -> DocSection:

@@ -1,4 +1,5 @@
-"""五、同比变化: the counts against the year before, theme by theme, then the rates in percentage points.
+"""五、同比变化: the counts against the year before (上年同期 in a report on part of a year), theme by
+theme, then the rates in percentage points.
 
 In the register of the seed reports: "不稳定因素5起，矛盾纠纷756起，分别比上年同期上升150%、20%". Items of a
 theme that moved the same way share one clause. A rate's change is the difference of the two rates as
@@ -95,26 +96,27 @@ def _both(items: list, single: str, several: str) -> str:
     return several if len(items) > 1 else single
 
 
-def count_clause(direction: str, items: list[ChangeItem]) -> str:
-    """已建立妇女组织40个、在任干部5人，分别比上年上升3.1%、25%"""
+def count_clause(direction: str, items: list[ChangeItem], before: str = "上年") -> str:
+    """已建立妇女组织40个、在任干部5人，分别比上年上升3.1%、25%; `before` is 上年同期 in a report on
+    part of a year: 不稳定因素5起、矛盾纠纷756起，分别比上年同期上升150%、20.4%"""
     listed = "、".join(f"{item.label}{item.now_text}" for item in items)
     if direction == FLAT:
-        return f"{listed}，{_both(items, '与上年持平', '均与上年持平')}"
+        return f"{listed}，{_both(items, f'与{before}持平', f'均与{before}持平')}"
     if direction == FROM_NONE:
-        return f"{listed}，{_both(items, '上年为0', '上年均为0')}"
+        return f"{listed}，{_both(items, f'{before}为0', f'{before}均为0')}"
     verb = "上升" if direction == RISING else "下降"
     amounts = "、".join(format_number(abs(item.relative)) + "%" for item in items)
-    return f"{listed}，{_both(items, '比上年', '分别比上年')}{verb}{amounts}"
+    return f"{listed}，{_both(items, f'比{before}', f'分别比{before}')}{verb}{amounts}"
 
 
-def rate_clause(direction: str, items: list[RateItem]) -> str:
+def rate_clause(direction: str, items: list[RateItem], before: str = "上年") -> str:
     """组建率85.1%、女性人口占比49.2%，分别比上年提高0.5、0.1个百分点"""
     listed = "、".join(f"{item.label}{item.now_text}" for item in items)
     if direction == FLAT:
-        return f"{listed}，{_both(items, '与上年持平', '均与上年持平')}"
+        return f"{listed}，{_both(items, f'与{before}持平', f'均与{before}持平')}"
     verb = "提高" if direction == RISING else "降低"
     amounts = "、".join(format_number(abs(item.points), item.decimals) for item in items)
-    return f"{listed}，{_both(items, '比上年', '分别比上年')}{verb}{amounts}个百分点"
+    return f"{listed}，{_both(items, f'比{before}', f'分别比{before}')}{verb}{amounts}个百分点"
 
 
 def _element_items(figures: SurveyFigures) -> list[ChangeItem]:
@@ -158,20 +160,20 @@ def rate_items(figures: SurveyFigures) -> list[RateItem]:
 
 def change_sentences(figures: SurveyFigures) -> list[tuple[str, str]]:
     """(theme, sentence): one short sentence per theme with changes, then one for the rates."""
-    items, sentences = change_items(figures), []
+    items, sentences, before = change_items(figures), [], figures.same_period_words
     for theme, words in THEMES:
         themed = [item for item in items if item.theme == theme]
         if themed:
-            clauses = "；".join(count_clause(direction, group) for direction, group in _grouped(themed))
+            clauses = "；".join(count_clause(direction, group, before) for direction, group in _grouped(themed))
             sentences.append((theme, f"{words}，{clauses}。"))
     rates = rate_items(figures)
     if rates:
-        clauses = "；".join(rate_clause(direction, group) for direction, group in _grouped(rates))
+        clauses = "；".join(rate_clause(direction, group, before) for direction, group in _grouped(rates))
         sentences.append(("rates", f"{clauses}。"))
     return sentences
 
 
-def change_table(items: list[ChangeItem], rates: list[RateItem]) -> Table:
+def change_table(items: list[ChangeItem], rates: list[RateItem], columns: tuple[str, str] = ("本年", "上年")) -> Table:
     rows = [
         [
             Cell(item.label),
@@ -186,7 +188,7 @@ def change_table(items: list[ChangeItem], rates: list[RateItem]) -> Table:
         points = format_change(item.points, item.decimals, "个百分点")
         rows.append([Cell(item.label), Cell(item.now_text), Cell(format_rate(item.before, item.decimals))])
         rows[-1] += [Cell(points), Cell("—")]
-    return Table(["项目", "本年", "上年", "增减", "增减幅度"], rows)
+    return Table(["项目", *columns, "增减", "增减幅度"], rows)
 
 
 def section(figures: SurveyFigures) -> DocSection:
@@ -195,5 +197,6 @@ def section(figures: SurveyFigures) -> DocSection:
         made.say(theme, sentence)
     items, rates = change_items(figures), rate_items(figures)
     if items or rates:
-        made.tables.append((f"{figures.year}年与上年对比", change_table(items, rates)))
+        title = f"{figures.period.label}与{figures.same_period_words}对比"
+        made.tables.append((title, change_table(items, rates, (figures.current_words, figures.same_period_words))))
     return made

@@ -148,7 +148,7 @@ class LoadedDemoTests(TestCase):
                 self.assertGreater(response.context["cl"].result_count, 0)
 
     def test_the_county_has_a_final_and_a_draft_survey_report_with_every_section(self):
-        reports = {r.year: r for r in SurveyReport.objects.filter(unit=self.county)}
+        reports = {r.year: r for r in SurveyReport.objects.filter(unit=self.county, span="")}
         self.assertEqual((reports[2024].status, reports[2025].status), ("final", "draft"))
         for year, report in reports.items():
             with self.subTest(year):
@@ -159,6 +159,20 @@ class LoadedDemoTests(TestCase):
                 self.assertIn("身兼数职", report.problems)
                 self.assertRegex(report.measures, r"(?m)^一是")
 
+    def test_the_county_has_a_report_on_the_first_nine_months_against_the_same_months_of_last_year(self):
+        report = SurveyReport.objects.get(unit=self.county, year=2025, span="C9")
+        self.assertEqual(report.title, "关于双峰县2025年1–9月妇女组织建设和妇女工作情况的调研报告")
+        sections = {s.title: s for s in report_view(report).document.sections}
+        # 妇女参政 is counted once a year: a report on nine months has none to quote.
+        self.assertNotIn("妇女参政", sections)
+        work = sections["工作开展"].paragraphs[0].text
+        self.assertRegex(work, r"^2025年1–9月，共举办各级各类培训班\d+场次")
+        changes = " ".join(p.text for p in sections["同比变化"].paragraphs)
+        self.assertIn("比上年同期", changes)
+        self.assertNotRegex(changes, "比上年(?!同期)")
+        self.assertRegex(sections["活动开展"].paragraphs[0].text, r"^1–9月举办各类培训\d+场次，比上年同期")
+        self.assertEqual(sections["同比变化"].tables[0][0], "2025年1–9月与上年同期对比")
+
     def test_the_county_has_two_years_of_activities_and_honours(self):
         from activities.totals import activity_totals, honour_counts
 
@@ -168,7 +182,7 @@ class LoadedDemoTests(TestCase):
         self.assertGreater(len([row for row in totals.rows if row.by_type]), 5)  # 本级 and townships
         levels = {h.level for h in honour_counts(self.county, datetime.date(2024, 1, 1), DEMO_TODAY)}
         self.assertEqual(levels, {"national", "province", "city", "county"})
-        text = report_view(SurveyReport.objects.get(unit=self.county, year=2025)).document.sections
+        text = report_view(SurveyReport.objects.get(unit=self.county, year=2025, span="")).document.sections
         section = next(s for s in text if s.title == "活动开展")
         self.assertRegex(section.paragraphs[0].text, r"^全年举办各类培训\d+场次，比上年同期")
 

@@ -86,7 +86,9 @@ class SurveyServicesTests(TreeTestCase):
         village.refresh_from_db()
         with pytest.raises(ValidationError) as caught:
             survey_report_create(unit=village, year=2012)
-        assert caught.value.message_dict["unit"] == [errors.SURVEY_UNIT_CLOSED.format(unit=village.name, year=2012)]
+        assert caught.value.message_dict["unit"] == [
+            errors.SURVEY_UNIT_CLOSED.format(unit=village.name, period="2012年")
+        ]
 
 
 class SurveyPagesTests(AdminPagesSmokeMixin, TreeTestCase):

@@ -31,7 +31,7 @@ class SurveyReportAddFormTests(TreeTestCase):
         response = self.post(2024)
         assert response.status_code == 200
         assert response.context["adminform"].form.errors["unit"] == [
-            errors.SURVEY_UNIT_CLOSED.format(unit="荷叶镇", year=2024)
+            errors.SURVEY_UNIT_CLOSED.format(unit="荷叶镇", period="2024年")
         ]
         assert not SurveyReport.objects.filter(unit=self.heye).exists()
 
