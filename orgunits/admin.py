@@ -233,7 +233,7 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
             ("位置", {"fields": (ancestors_field(request), "direct_children")}),
             (None, {"fields": ("code", "name", "kind")}),
             ("存续期", {"fields": dates, "description": "撤销整个下级请用右上角的“撤销”。"}),
-            ("妇女组织", {"fields": (*org, form_changes_field)}),
+            ("妇女组织", {"fields": (*org, "form_changed_on", form_changes_field)}),
             ("区划调整", {"fields": (unit_changes_field,)}),
             ("树结构", {"fields": ("path_info",), "classes": ("collapse",)}),
         ]
@@ -274,7 +274,8 @@ class OrgUnitAdmin(ScopedAdminMixin, SpreadsheetImportMixin, GuardedHistoryAdmin
         if change:
             # Every editable field, not only the changed ones: a revert from the history page
             # posts the old values as they are shown, so nothing looks "changed" to the form.
-            unit_update(unit=obj, **{field: form.cleaned_data[field] for field in EDITABLE_FIELDS})
+            changes = {field: form.cleaned_data[field] for field in EDITABLE_FIELDS}
+            unit_update(unit=obj, form_changed_on=form.cleaned_data.get("form_changed_on"), **changes)
             return
         created = unit_create(
             parent=form.cleaned_data.get("parent"),

@@ -111,4 +111,5 @@ FORM_CHANGE_TO = "该单位{on}的变更记录写明此前为{form}，新组织�
 FORM_CHANGE_FROM_NEEDED = "该单位此后还有组织形式变更记录，请填写原组织形式。"
 FORM_CHANGE_DATE_TAKEN = "该单位{on}已有一条组织形式变更记录。"
 FORM_CHANGE_CONVERTED_ONCE = "该单位已记录{on}由妇代会改建为妇联，会改联每个组织只记一次。"
+FORM_EDIT_BEFORE_LATEST = "该单位{on}有一条更晚的组织形式变更记录；更早的变更请在“组织形式变更”中录入。"
 FORM_CHANGE_DELETE_BETWEEN = "只能删除该单位最早或最近的一条组织形式变更记录，否则前后记录接不上。"

@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import construct_instance
+from django.utils import timezone
 
 from access.scope import OUT_OF_SCOPE
 from orgunits.autocomplete import UnitChoiceField, limit_unit_choices
 from orgunits.models import OrgUnit
+from orgunits.org_forms import form_step_of_edit, form_step_problems
 from orgunits.services import EDITABLE_FIELDS, unit_validate
 
 
@@ -34,6 +36,12 @@ class ServiceValidatedForm(forms.ModelForm):
 
 
 class OrgUnitForm(ServiceValidatedForm):
+    form_changed_on = forms.DateField(
+        label="组织形式变更日期",
+        required=False,
+        help_text="改变妇女组织形式时填写（如妇代会改建妇联的日期），留空为今天；记入“组织形式变更”。",
+    )
+
     class Meta:
         model = OrgUnit
         fields = EDITABLE_FIELDS
@@ -43,6 +51,16 @@ class OrgUnitForm(ServiceValidatedForm):
 
     def service_validate(self) -> None:
         unit_validate(unit=self.instance, parent=self.unit_parent())
+        if self.instance.pk:
+            self._check_form_change()
+
+    def _check_form_change(self) -> None:
+        stored = OrgUnit.objects.select_related("kind").get(pk=self.instance.pk)
+        on = self.cleaned_data.get("form_changed_on") or timezone.localdate()
+        step = form_step_of_edit(self.instance, stored.effective_org_form, on)
+        problems = form_step_problems(self.instance, step) if step else []
+        if problems:
+            raise ValidationError({"form_changed_on": problems})
 
 
 class OrgUnitAddForm(OrgUnitForm):

@@ -120,6 +120,38 @@ def _step_problems(unit, on, from_form, to_form, before, after) -> list[tuple[st
     return found
 
 
+def form_step_of_edit(unit: OrgUnit, before: str, on: datetime.date) -> FormStep | None:
+    """The change an edit of the unit's form makes (on its page, by the unit import): none when the
+    form stays, or when the unit has no organisation that day (the form is a future organisation's)."""
+    after = unit.effective_org_form
+    return FormStep(on, after, before) if after != before and unit.has_org_on(on) else None
+
+
+def org_form_edits_record(*, edits: list[tuple[OrgUnit, OrgUnit]], on: datetime.date) -> None:
+    """Record the form changes of units written as (before, after) pairs, as the unit import writes them."""
+    for before, after in edits:
+        step = form_step_of_edit(after, before.effective_org_form, on)
+        if step:
+            org_form_edit_record(unit=after, step=step)
+
+
+def org_form_edit_record(*, unit: OrgUnit, step: FormStep) -> None:
+    problems = form_step_problems(unit, step)
+    if problems:
+        raise ValidationError({"form_changed_on": problems})
+    org_form_changes_add(unit=unit, steps=[step])
+
+
+def form_step_problems(unit: OrgUnit, step: FormStep) -> list[str]:
+    """What recording an edit's step would break. It sets today's form, so it must be the latest."""
+    existing = list(unit.form_changes.all())
+    latest = max((change.changed_on for change in existing), default=None)
+    if latest is not None and latest >= step.on:
+        return [errors.FORM_EDIT_BEFORE_LATEST.format(on=latest)]
+    _resolved, problems = form_chain(unit, existing, [step])
+    return [message for messages in problems.get(0, {}).values() for message in messages]
+
+
 @transaction.atomic
 def org_form_changes_add(*, unit: OrgUnit, steps: list[FormStep]) -> list[OrgFormChange]:
     """Record the steps; the latest change of all sets the unit's form today."""

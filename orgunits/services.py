@@ -13,6 +13,7 @@ from imports.audit import bulk_history_kwargs, current_source
 from orgunits import errors
 from orgunits.codes import normalize_code
 from orgunits.models import OrgUnit, UnitKind
+from orgunits.org_forms import form_step_of_edit, org_form_edit_record
 
 TREE_FIELDS = ("path", "depth", "numchild")
 EDITABLE_FIELDS = (
@@ -200,12 +201,14 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, unit: OrgUnit, **changes) -> OrgUnit:
-    """Rename, recode, retype or redate a unit. Tree position changes go through unit_move."""
+def unit_update(*, unit: OrgUnit, form_changed_on: datetime.date | None = None, **changes) -> OrgUnit:
+    """Rename, recode, retype or redate a unit. Tree position changes go through unit_move. A new form
+    of its organisation is recorded as a form change (会改联) dated `form_changed_on`, today by default."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unit_update() cannot change {sorted(unknown)}")
-    current = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    current = OrgUnit.objects.select_for_update().select_related("kind").get(pk=unit.pk)
+    form_before = current.effective_org_form
     for field, value in changes.items():
         if field == "code":
             value = normalize_code(value)
@@ -219,6 +222,11 @@ def unit_update(*, unit: OrgUnit, **changes) -> OrgUnit:
     except IntegrityError as exc:
         _raise_if_duplicate_code(current, exc)
         raise
+    # A form set here is a change like one entered as such (会改联), so coverage on an earlier date
+    # still counts the form then.
+    step = form_step_of_edit(current, form_before, form_changed_on or timezone.localdate())
+    if step:
+        org_form_edit_record(unit=current, step=step)
     return current
 
 

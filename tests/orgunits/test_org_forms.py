@@ -8,18 +8,23 @@ import io
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from imports.spreadsheets import find_table, read_upload
 from orgunits import errors
 from orgunits.loader import Division, load_divisions
 from orgunits.models import OrgForm, OrgFormChange, OrgUnit
 from orgunits.org_forms import form_on, org_form_change, org_form_change_delete
+from orgunits.services import unit_update
+from orgunits.unit_import import COLUMNS, check_table, write
 from reports.sections.basics import coverage_sentences
 from reports.survey_figures import survey_figures
 from stats.conversion import conversions
 from stats.coverage import coverage, coverage_with_previous_year
 from stats.exports import coverage_csv, coverage_xlsx
 from tests.base import admin_url, make_user, page_text, unit
+from tests.test_audit import unit_form
 
 CONGRESS, FEDERATION = OrgForm.CONGRESS.value, OrgForm.FEDERATION.value
 CONVERTED_ON = datetime.date(2017, 6, 30)
@@ -250,3 +255,57 @@ class ConversionOnceTests(TestCase):
         org_form_change_delete(change=earlier)
         later.refresh_from_db()
         assert later.is_first
+
+
+class FormEditedOnTheUnitTests(TestCase):
+    """A form set on the unit's page or by the unit import is a change like one entered as such."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_divisions(wuhu_county()[:6])
+        cls.village = OrgUnit.objects.filter(kind__code="village").first()
+        cls.unorganised = OrgUnit.objects.filter(kind__code="village").last()
+        OrgUnit.objects.filter(pk=cls.village.pk).update(org_established_on=datetime.date(2010, 1, 1))
+        OrgUnit.objects.filter(pk=cls.village.pk).update(org_form=CONGRESS)
+        cls.root = make_user("root", superuser=True)
+
+    def edit(self, village, **changes):
+        self.client.force_login(self.root)
+        roster = {"appointments-TOTAL_FORMS": 0, "appointments-INITIAL_FORMS": 0}  # the organisation's inline
+        return self.client.post(admin_url("orgunit_change", village.pk), {**unit_form(village, **changes), **roster})
+
+    def test_the_unit_page_records_the_change_on_the_day_given(self):
+        response = self.edit(unit(self.village.code), org_form=FEDERATION, form_changed_on="2017-06-30")
+        assert response.status_code == 302
+        change = OrgFormChange.objects.get(unit=self.village)
+        assert (change.changed_on, change.from_form, change.to_form) == (CONVERTED_ON, CONGRESS, FEDERATION)
+        assert form_on(unit(self.village.code), CONVERTED_ON - datetime.timedelta(days=1)) == CONGRESS
+        assert conversions(coverage(unit("340223"), datetime.date(2018, 1, 1)))[0].converted == 1
+
+    def test_without_a_day_it_is_today(self):
+        unit_update(unit=unit(self.village.code), org_form=FEDERATION)
+        assert OrgFormChange.objects.get(unit=self.village).changed_on == timezone.localdate()
+
+    def test_a_day_the_recorded_changes_contradict_is_a_form_error_and_nothing_is_saved(self):
+        org_form_change(unit=unit(self.village.code), on=CONVERTED_ON, to_form=FEDERATION)
+        response = self.edit(unit(self.village.code), org_form=CONGRESS, form_changed_on="2016-01-01")
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors.get("form_changed_on") == [
+            errors.FORM_EDIT_BEFORE_LATEST.format(on=CONVERTED_ON)
+        ]
+        assert unit(self.village.code).effective_org_form == FEDERATION
+        assert OrgFormChange.objects.filter(unit=self.village).count() == 1
+
+    def test_no_organisation_no_change(self):
+        unit_update(unit=unit(self.unorganised.code), org_form=CONGRESS)
+        assert unit(self.unorganised.code).org_form == CONGRESS
+        assert not OrgFormChange.objects.filter(unit=self.unorganised).exists()
+
+    def test_the_unit_import_records_the_change_too(self):
+        content = "代码,名称,类型,上级代码,妇女组织成立日期,妇女组织形式\n"
+        content += f"{self.village.code},{self.village.name},村,{self.village.code[:9]},2010-01-01,妇联\n"
+        plan = check_table(find_table(read_upload(content.encode(), "units.csv"), COLUMNS))
+        assert plan.valid, plan.messages()
+        write(plan)
+        change = OrgFormChange.objects.get(unit=self.village)
+        assert (change.changed_on, change.from_form, change.to_form) == (timezone.localdate(), CONGRESS, FEDERATION)
