@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import construct_instance
-from django.utils import timezone
 
 from access.scope import OUT_OF_SCOPE
 from orgunits.autocomplete import UnitChoiceField, limit_unit_choices
@@ -39,7 +38,7 @@ class OrgUnitForm(ServiceValidatedForm):
     form_changed_on = forms.DateField(
         label="组织形式变更日期",
         required=False,
-        help_text="改变妇女组织形式时填写（如妇代会改建妇联的日期），留空为今天；记入“组织形式变更”。",
+        help_text="妇女组织形式变了（如妇代会改建妇联），填变更日期，记入“组织形式变更”；留空则是更正录错的形式，不记变更。",
     )
 
     class Meta:
@@ -55,8 +54,10 @@ class OrgUnitForm(ServiceValidatedForm):
             self._check_form_change()
 
     def _check_form_change(self) -> None:
+        on = self.cleaned_data.get("form_changed_on")
+        if on is None:
+            return
         stored = OrgUnit.objects.select_related("kind").get(pk=self.instance.pk)
-        on = self.cleaned_data.get("form_changed_on") or timezone.localdate()
         step = form_step_of_edit(self.instance, stored.effective_org_form, on)
         problems = form_step_problems(self.instance, step) if step else []
         if problems:

@@ -121,18 +121,10 @@ def _step_problems(unit, on, from_form, to_form, before, after) -> list[tuple[st
 
 
 def form_step_of_edit(unit: OrgUnit, before: str, on: datetime.date) -> FormStep | None:
-    """The change an edit of the unit's form makes (on its page, by the unit import): none when the
-    form stays, or when the unit has no organisation that day (the form is a future organisation's)."""
+    """The change an edit of the unit's form on its page makes: none when the form stays, or when the
+    unit has no organisation that day (the form is a future organisation's)."""
     after = unit.effective_org_form
     return FormStep(on, after, before) if after != before and unit.has_org_on(on) else None
-
-
-def org_form_edits_record(*, edits: list[tuple[OrgUnit, OrgUnit]], on: datetime.date) -> None:
-    """Record the form changes of units written as (before, after) pairs, as the unit import writes them."""
-    for before, after in edits:
-        step = form_step_of_edit(after, before.effective_org_form, on)
-        if step:
-            org_form_edit_record(unit=after, step=step)
 
 
 def org_form_edit_record(*, unit: OrgUnit, step: FormStep) -> None:

@@ -202,8 +202,9 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(*, unit: OrgUnit, form_changed_on: datetime.date | None = None, **changes) -> OrgUnit:
-    """Rename, recode, retype or redate a unit. Tree position changes go through unit_move. A new form
-    of its organisation is recorded as a form change (会改联) dated `form_changed_on`, today by default."""
+    """Rename, recode, retype or redate a unit. Tree position changes go through unit_move. With
+    `form_changed_on`, a new form of its organisation is a change on that day (会改联), recorded as such;
+    without it, the new form corrects the old one, which never held."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unit_update() cannot change {sorted(unknown)}")
@@ -222,9 +223,8 @@ def unit_update(*, unit: OrgUnit, form_changed_on: datetime.date | None = None, 
     except IntegrityError as exc:
         _raise_if_duplicate_code(current, exc)
         raise
-    # A form set here is a change like one entered as such (会改联), so coverage on an earlier date
-    # still counts the form then.
-    step = form_step_of_edit(current, form_before, form_changed_on or timezone.localdate())
+    # Recorded like a change entered as such, so coverage on an earlier date still counts the form then.
+    step = form_changed_on and form_step_of_edit(current, form_before, form_changed_on)
     if step:
         org_form_edit_record(unit=current, step=step)
     return current

@@ -43,7 +43,6 @@ from orgunits.errors import (
 from orgunits.import_tree import UnitLookups, parents_first
 from orgunits.models import OrgForm, OrgUnit, UnitKind
 from orgunits.old_codes import former_codes
-from orgunits.org_forms import org_form_edits_record
 from orgunits.services import unit_move, unit_rule_errors
 
 COLUMNS = [
@@ -366,6 +365,9 @@ def _check_scope(row: UnitRow, lookups: UnitLookups, scope) -> None:
             row.errors[HEADER_OF["parent_code"]].append(OUT_OF_SCOPE.format(unit=parent.name))
 
 
+# Writing ----------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def write(plan: UnitImport) -> UnitImport:
     """Write a checked plan. Refuses a plan with any error."""
@@ -382,7 +384,6 @@ def write(plan: UnitImport) -> UnitImport:
         bulk_update_with_history(
             [row.planned for row in field_changes], OrgUnit, [*fields, "updated_at"], **bulk_history_kwargs()
         )
-        org_form_edits_record(edits=[(row.existing, row.planned) for row in field_changes], on=timezone.localdate(now))
     new_rows = [row for row in plan.rows if row.kind == "new"]
     if new_rows:
         # Under each parent, after its last child, in code order; one "created" history entry each.

@@ -8,16 +8,13 @@ import io
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from imports.spreadsheets import find_table, read_upload
 from orgunits import errors
 from orgunits.loader import Division, load_divisions
 from orgunits.models import OrgForm, OrgFormChange, OrgUnit
 from orgunits.org_forms import form_on, org_form_change, org_form_change_delete
 from orgunits.services import unit_update
-from orgunits.unit_import import COLUMNS, check_table, write
 from reports.sections.basics import coverage_sentences
 from reports.survey_figures import survey_figures
 from stats.conversion import conversions
@@ -258,7 +255,8 @@ class ConversionOnceTests(TestCase):
 
 
 class FormEditedOnTheUnitTests(TestCase):
-    """A form set on the unit's page or by the unit import is a change like one entered as such."""
+    """A form set on the unit's page with the day it changed is a change like one entered as such;
+    without a day it corrects a form entered wrongly, and records nothing."""
 
     @classmethod
     def setUpTestData(cls):
@@ -282,9 +280,10 @@ class FormEditedOnTheUnitTests(TestCase):
         assert form_on(unit(self.village.code), CONVERTED_ON - datetime.timedelta(days=1)) == CONGRESS
         assert conversions(coverage(unit("340223"), datetime.date(2018, 1, 1)))[0].converted == 1
 
-    def test_without_a_day_it_is_today(self):
-        unit_update(unit=unit(self.village.code), org_form=FEDERATION)
-        assert OrgFormChange.objects.get(unit=self.village).changed_on == timezone.localdate()
+    def test_without_a_day_it_is_a_correction(self):
+        assert self.edit(unit(self.village.code), org_form=FEDERATION).status_code == 302
+        assert unit(self.village.code).effective_org_form == FEDERATION
+        assert not OrgFormChange.objects.filter(unit=self.village).exists()
 
     def test_a_day_the_recorded_changes_contradict_is_a_form_error_and_nothing_is_saved(self):
         org_form_change(unit=unit(self.village.code), on=CONVERTED_ON, to_form=FEDERATION)
@@ -297,15 +296,6 @@ class FormEditedOnTheUnitTests(TestCase):
         assert OrgFormChange.objects.filter(unit=self.village).count() == 1
 
     def test_no_organisation_no_change(self):
-        unit_update(unit=unit(self.unorganised.code), org_form=CONGRESS)
+        unit_update(unit=unit(self.unorganised.code), org_form=CONGRESS, form_changed_on=CONVERTED_ON)
         assert unit(self.unorganised.code).org_form == CONGRESS
         assert not OrgFormChange.objects.filter(unit=self.unorganised).exists()
-
-    def test_the_unit_import_records_the_change_too(self):
-        content = "代码,名称,类型,上级代码,妇女组织成立日期,妇女组织形式\n"
-        content += f"{self.village.code},{self.village.name},村,{self.village.code[:9]},2010-01-01,妇联\n"
-        plan = check_table(find_table(read_upload(content.encode(), "units.csv"), COLUMNS))
-        assert plan.valid, plan.messages()
-        write(plan)
-        change = OrgFormChange.objects.get(unit=self.village)
-        assert (change.changed_on, change.from_form, change.to_form) == (timezone.localdate(), CONGRESS, FEDERATION)
