@@ -79,6 +79,10 @@ class HonourImportTests(TreeTestCase):
         run(XLSX)
         assert stored() == SAMPLE_STORED
 
+    def test_a_level_by_its_label_or_its_code(self):
+        _importer, plan = plan_rows(row(level="国家级"), row(level="county", title="示范村"))
+        assert [honour.level for honour in plan.to_create] == ["national", "county"]
+
     def test_dry_run_writes_nothing(self):
         assert "检查通过（未写入）：5行：新增荣誉5项" in run(CSV, "--dry-run")
         assert stored() == []
