@@ -9,13 +9,11 @@ outside her scope reads as unknown.
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-
-from access.scope import OUT_OF_SCOPE
 from activities import errors
+from activities.import_cells import parsed_cell, unit_cell
 from activities.models import COUNT_FIELDS, Activity, ActivityType, Campaign
 from activities.services import activities_write, activity_errors
-from imports.errors import REQUIRED_VALUE, UNKNOWN_UNIT
+from imports.errors import REQUIRED_VALUE
 from imports.pipeline import Importer, Plan, PlannedRow
 from imports.queries import chunked_in
 from imports.spreadsheets import Column, normalize_text, parse_bool, parse_date
@@ -94,15 +92,7 @@ def _read(row: ActivityRow, types: list[ActivityType], units, scope) -> None:
 
 
 def _cell(row: ActivityRow, name: str, parse, *, required: bool = False):
-    raw = row.raw.get(name)
-    try:
-        value = parse(raw)
-    except (ValueError, ValidationError):
-        row.errors[HEADERS[name]].append(_BAD.get(name, errors.BAD_DATE))
-        return None
-    if value is None and required:
-        row.errors[HEADERS[name]].append(REQUIRED_VALUE)
-    return value
+    return parsed_cell(row, name, HEADERS[name], parse, _BAD.get(name, errors.BAD_DATE), required=required)
 
 
 def parse_count(raw) -> int | None:
@@ -140,22 +130,9 @@ _BAD = {
 
 
 def _read_unit(row: ActivityRow, units, scope) -> None:
-    header = HEADERS["unit_code"]
-    code = normalize_text(row.raw.get("unit_code")).upper()
-    if not code:
-        row.errors[header].append(REQUIRED_VALUE)
-        return
-    unit, note = units.unit_on(code, row.activity.started_on)
-    if unit is not None and scope is not None and not scope.can_view(unit):
-        unit = None  # out of her scope reads exactly like a code that does not exist
-    if unit is None:
-        row.errors[header].append(UNKNOWN_UNIT.format(code=code))
-    elif scope is not None and not scope.can_edit(unit):
-        row.errors[header].append(OUT_OF_SCOPE.format(unit=unit.name))
-    else:
+    unit = unit_cell(row, HEADERS["unit_code"], units, scope, row.activity.started_on)
+    if unit is not None:
         row.activity.unit = unit
-        if note:
-            row.notes[header].append(note)
 
 
 def _read_type(row: ActivityRow, types: list[ActivityType]) -> None:

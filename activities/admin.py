@@ -9,10 +9,11 @@ from django.utils import timezone
 from access.history_admin import GuardedHistoryAdmin, NationalSettingsAdminMixin
 from access.scope import Scope, scope_of
 from access.scoped_admin import ChangelistExportMixin, RuledAdminMixin, ScopedAdminMixin
+from activities import honour_import
 from activities.activity_import import COLUMNS, export_rows
 from activities.forms import ActivityForm, CampaignForm, HonourForm
 from activities.models import COUNT_FIELDS, Activity, ActivityType, Campaign, Honour
-from activities.resources import ActivityResource
+from activities.resources import ActivityResource, HonourResource
 from activities.services import (
     ACTIVITY_FIELDS,
     CAMPAIGN_FIELDS,
@@ -25,7 +26,7 @@ from activities.services import (
     honour_update,
 )
 from imports.import_admin import SpreadsheetImportMixin, file_response
-from imports.spreadsheets import XLSX_CONTENT_TYPE, table_xlsx
+from imports.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 from orgunits.models import OrgUnit
 from rosters.profile_admin import may_change_set, sets_for
 
@@ -158,8 +159,11 @@ class ActivityAdmin(
 
 
 @admin.register(Honour)
-class HonourAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
+class HonourAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImportMixin, GuardedHistoryAdmin):
     form = HonourForm
+    resource_classes = [HonourResource]
+    import_columns = honour_import.COLUMNS
+    change_list_template = "admin/activities/honour/change_list.html"
     list_display = ("title", "unit", "level", "awarded_on", "awarded_by")
     list_select_related = ("unit",)
     list_filter = ("level", AwardYearFilter)
@@ -172,3 +176,10 @@ class HonourAdmin(ScopedAdminMixin, GuardedHistoryAdmin):
     def save_model(self, request, obj, form, change):
         fields = _service_fields(form, HONOUR_FIELDS)
         obj.pk = (honour_update(honour=obj, **fields) if change else honour_create(**fields)).pk
+
+    def export_file(self, request, honours, file_format):
+        """The import's columns: the file imports back unchanged."""
+        headers, rows = honour_import.export_rows(honours)
+        if file_format == "csv":
+            return file_response(table_csv(headers, rows), "荣誉.csv", CSV_CONTENT_TYPE)
+        return file_response(table_xlsx("荣誉", headers, rows), "荣誉.xlsx", XLSX_CONTENT_TYPE)

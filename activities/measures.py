@@ -1,23 +1,9 @@
-"""Figures with their measure words the way the survey reports write them: 120场次, 8500人次, 5.2万人次,
-1.2万元, 156万元, and an approximate figure with 余: 5200余场次, 8万余人次, 100余万元."""
+"""The change on the same span a year earlier, as the activity totals and the report write it. The
+figures themselves are written by stats.formatting.format_measure, the one rule for 万 and 余."""
 
 from decimal import Decimal
 
-from stats.formatting import MISSING, format_number
-
-WAN = 10_000
-MONEY = "元"
-
-
-def format_measure(value: int | Decimal | None, unit: str, *, approximate: bool = False) -> str:
-    """`value` in `unit` (money in 元), in 万 from 10,000 up, to at most two decimals."""
-    if value is None:
-        return MISSING
-    more = "余" if approximate else ""
-    if abs(value) >= WAN:
-        number = format_number(Decimal(value) / WAN, 2)
-        return f"{number}{more}万{unit}" if unit == MONEY else f"{number}万{more}{unit}"
-    return f"{format_number(Decimal(value), 2)}{more}{unit}"
+from stats.formatting import format_number
 
 
 def format_change_rate(now: int | Decimal | None, before: int | Decimal | None) -> str:

@@ -1,7 +1,8 @@
-"""Activity spreadsheets in the admin's import flow."""
+"""Activity and honour spreadsheets in the admin's import flow."""
 
 from access.scope import Scope
 from activities.activity_import import ActivityImporter
+from activities.honour_import import HonourImporter
 from imports.resources import ImporterResource
 
 
@@ -11,3 +12,11 @@ class ActivityResource(ImporterResource):
 
     class Meta:
         name = "活动表"
+
+
+class HonourResource(ImporterResource):
+    importer_class = HonourImporter
+    scope_for_user = staticmethod(Scope.for_user)
+
+    class Meta:
+        name = "荣誉表"

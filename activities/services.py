@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from activities import errors
 from activities.models import COUNT_FIELDS, COUNT_NAMES, Activity, Campaign, Honour
+from imports.audit import bulk_history_kwargs
 from orgunits.models import OrgUnit
 
 ACTIVITY_FIELDS = ("unit", "type", "campaign", "title", "started_on", "ended_on", *COUNT_FIELDS, "approximate", "note")
@@ -97,9 +98,30 @@ IMPORTED_FIELDS = ("ended_on", *COUNT_FIELDS, "approximate", "campaign", "note")
 @transaction.atomic
 def activities_write(*, to_create: list[Activity], to_update: list[Activity], batch_size: int = 1000) -> None:
     """Many checked activities at once (the import), new and changed, each with its history entry."""
-    bulk_create_with_history(to_create, Activity, batch_size=batch_size)
+    _bulk_write(Activity, to_create, to_update, IMPORTED_FIELDS, batch_size)
+
+
+HONOUR_IMPORTED_FIELDS = ("awarded_by", "note")
+
+
+@transaction.atomic
+def honours_write(*, to_create: list[Honour], to_update: list[Honour], batch_size: int = 1000) -> None:
+    """Many checked honours at once (the import), new and changed, each with its history entry."""
+    _bulk_write(Honour, to_create, to_update, HONOUR_IMPORTED_FIELDS, batch_size)
+
+
+def _bulk_write(model, to_create: list, to_update: list, fields: tuple[str, ...], batch_size: int) -> None:
+    # Bulk writes send no signal, so the history learns who and where from (the file, the command) here.
+    history = bulk_history_kwargs()
+    bulk_create_with_history(to_create, model, batch_size=batch_size, **history)
     if to_update:
-        bulk_update_with_history(to_update, Activity, list(IMPORTED_FIELDS), batch_size=batch_size)
+        bulk_update_with_history(to_update, model, list(fields), batch_size=batch_size, **history)
+
+
+def honour_errors(honour: Honour) -> dict[str, list[str]]:
+    """Every rule of an honour beyond its fields' own: the date lies in the unit's open period."""
+    found = _date_errors(honour.unit if honour.unit_id else None, honour.awarded_on)
+    return {"awarded_on": found} if found else {}
 
 
 def honour_validate(honour: Honour) -> None:
@@ -109,10 +131,10 @@ def honour_validate(honour: Honour) -> None:
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             found[key].extend(messages)
-    found["awarded_on"].extend(_date_errors(honour.unit if honour.unit_id else None, honour.awarded_on))
-    found = {key: messages for key, messages in found.items() if messages}
+    for key, messages in honour_errors(honour).items():
+        found[key].extend(messages)
     if found:
-        raise ValidationError(found)
+        raise ValidationError(dict(found))
 
 
 @transaction.atomic

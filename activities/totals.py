@@ -12,12 +12,13 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Sum, When
 
-from activities.measures import format_change_rate, format_measure
+from activities.measures import format_change_rate
 from activities.models import COUNT_FIELDS, ActivityType, HonourLevel
 from orgunits.as_of import PlaceThen, TreeOn
 from orgunits.dates import shift_years
 from orgunits.models import OrgUnit, UnitKind
 from stats.coverage import HOST_GROUP_LABELS, OWN_LEVEL_LABEL
+from stats.formatting import format_measure
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,42 @@ def percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal 
     return Decimal(part) * 100 / Decimal(whole)
 
 
-def format_count(value: int | None, *, wan: bool = False) -> str:
-    """A count as the reports write it: 1971, 3954; with wan=True, 10,000 and more as 81万, 38.24万, 8.1万."""
+WAN = 10_000
+MONEY = "元"
+# The one rule for 万: figures of people, attendances and money are written in 万 from 10,000 up
+# (38.24万人, 8万余人次, 1.2万元), as the seed reports write them; counts of things and events stay
+# whole (5200余场次, 12345起), so a sentence never mixes 1.2万场次 with 9800场次.
+WAN_MEASURES = ("人", "人次", MONEY)
+
+
+def in_wan(measure: str) -> bool:
+    return measure in WAN_MEASURES
+
+
+def format_count(
+    value: int | Decimal | None, *, wan: bool = False, approximate: bool = False, money: bool = False
+) -> str:
+    """A count without its measure word: 1971, 3954; with wan=True, 10,000 and more as 81万, 38.24万, 8.1万
+    (at most two decimals); an approximate one with 余: 5200余, 8万余, and money's 100余万(元)."""
     if value is None:
         return MISSING
-    if wan and abs(value) >= 10_000:
-        return f"{format_number(Decimal(value) / 10_000, 2)}万"
-    return str(value)
+    more = "余" if approximate else ""
+    if wan and abs(value) >= WAN:
+        number = format_number(Decimal(value) / WAN, 2)
+        return f"{number}{more}万" if money else f"{number}万{more}"
+    return f"{format_number(Decimal(value), 2)}{more}"
+
+
+def count_text(value: int | Decimal | None, measure: str, *, approximate: bool = False) -> str:
+    """A figure in `measure`, without the measure word, in 万 where the rule says so: 81万 (人), 12345 (起)."""
+    return format_count(value, wan=in_wan(measure), approximate=approximate, money=measure == MONEY)
+
+
+def format_measure(value: int | Decimal | None, measure: str, *, approximate: bool = False) -> str:
+    """A figure with its measure word: 120场次, 5.2万人次, 1.2万元, 5200余场次, 100余万元; — when missing."""
+    if value is None:
+        return MISSING
+    return count_text(value, measure, approximate=approximate) + measure
 
 
 def rate_number_format(value: Decimal | float | None, decimals: int = 1) -> str:

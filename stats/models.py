@@ -24,10 +24,6 @@ class Measure(models.TextChoices):
     CASE_VISITS = "件次", _("件次")
 
 
-# Large amounts of these are written in 万 (1.2万元, 5.2万人次), as the reports write them.
-WAN_MEASURES = (Measure.YUAN, Measure.ATTENDANCES)
-
-
 class ElementGroup(models.TextChoices):
     POPULATION = "population", _("人口")
     CADRES = "cadres", _("干部队伍")

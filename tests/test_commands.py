@@ -35,6 +35,7 @@ from django.db.utils import ConnectionHandler
 
 from access.scope import OUT_OF_SCOPE
 from imports import commands, import_command
+from imports import errors as imports_errors
 from orgunits import errors as unit_errors
 from orgunits.management.commands import check_tree, load_divisions, plan_divisions
 from registry.management.commands import load_demo
@@ -634,3 +635,35 @@ def test_import_activities_as_the_county_clerk(database, activities):
     assert rows == [("431321101", 12, 860)]
     again = database.manage("import_activities", ACTIVITIES, "--dry-run")
     assert again.stdout == import_command.CHECKED.format(summary="5行：新增活动0项，修改0项，未变5行") + "\n"
+
+
+HONOURS = FIXTURES / "honours" / "honours.csv"
+
+
+def honours(database) -> set[tuple]:
+    return set(
+        database.rows(
+            "SELECT unit.code, honour.title, honour.level, honour.note FROM activities_honour honour"
+            " JOIN orgunits_orgunit unit ON unit.id = honour.unit_id"
+        )
+    )
+
+
+def test_import_honours_beside_the_demos_own(database, demo):
+    # The demo holds two of the file's honours already: one as in the file, one without its 备注.
+    refused = database.manage("import_honours", HONOURS, "--user", TOWNSHIP_EDITOR)
+    unknown = imports_errors.UNKNOWN_UNIT.format(code="431321101")
+    assert refused.returncode == 1 and f"第2行，列“单位代码”，值“431321101”：{unknown}" in refused.stderr
+    before = honours(database)
+    run = database.manage("import_honours", HONOURS, "--user", COUNTY_CLERK)
+    summary = "5行：新增荣誉3项，修改1项，未变1行"
+    assert (run.returncode, run.stdout, run.stderr) == (0, import_command.IMPORTED.format(summary=summary) + "\n", "")
+    assert honours(database) - before == {
+        ("431321", "全国巾帼文明岗", "national", "县妇联机关"),
+        ("431321001001", "娄底市巾帼示范社区", "city", ""),
+        ("431321101210", "双峰县巾帼示范村", "county", ""),
+        ("431321001", "双峰县三八红旗集体", "county", ""),
+    }
+    assert before - honours(database) == {("431321", "全国巾帼文明岗", "national", "")}
+    again = database.manage("import_honours", HONOURS, "--dry-run")
+    assert again.stdout == import_command.CHECKED.format(summary="5行：新增荣誉0项，修改0项，未变5行") + "\n"

@@ -1,8 +1,8 @@
 """四、工作开展: trainings and complaints."""
 
 from reports.figures import SurveyFigures
-from reports.sections.common import DocSection, count_text
-from stats.formatting import format_share
+from reports.sections.common import DocSection
+from stats.formatting import count_text, format_measure, format_share
 from stats.tables import Cell, Table
 
 ACTIVITY_CODES = ("training_sessions", "trainees", "complaints_received", "complaints_resolved")
@@ -13,11 +13,11 @@ def _training_sentence(figures: SurveyFigures) -> str:
     trainees, trained_women = figures.value("trainees")
     parts = []
     if sessions:
-        parts.append(f"共举办各级各类培训班{count_text('training_sessions', sessions)}场次")
+        parts.append(f"共举办各级各类培训班{format_measure(sessions, '场次')}")
     if trainees:
-        text = f"培训{count_text('trainees', trainees)}人次"
+        text = f"培训{format_measure(trainees, '人次')}"
         if trained_women is not None:
-            text += f"，其中女性{count_text('trainees', trained_women)}人次"
+            text += f"，其中女性{format_measure(trained_women, '人次')}"
         parts.append(text)
     return f"{figures.period.label}，" + "，".join(parts) + "。" if parts else ""
 
@@ -43,11 +43,11 @@ def activity_table(figures: SurveyFigures) -> Table:
         value = figures.values.get(code)
         if value:
             element = figures.element(code)
-            female = "—" if value[1] is None else count_text(code, value[1])
+            female = "—" if value[1] is None else count_text(value[1], element.measure)
             rows.append(
                 [
                     Cell(element.name),
-                    Cell(f"{count_text(code, value[0], element.measure)}{element.measure}"),
+                    Cell(format_measure(value[0], element.measure)),
                     Cell(female),
                 ]
             )

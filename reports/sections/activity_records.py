@@ -4,10 +4,11 @@ and the honours by level; left out when there are none. Written as the seed repo
 
 from itertools import groupby
 
-from activities.measures import format_change_rate, format_measure
+from activities.measures import format_change_rate
 from reports.activity_figures import ActivityLineFigures
 from reports.figures import SurveyFigures
 from reports.sections.common import DocSection
+from stats.formatting import format_measure
 from stats.tables import Cell, Table
 
 

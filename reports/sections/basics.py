@@ -8,9 +8,9 @@ The text states the same totals as the table below it and the 组建率 page: th
 
 from reports.charts import Chart
 from reports.figures import CoverageFigures, SurveyFigures
-from reports.sections.common import DocSection, count_text, unit_area, whole
+from reports.sections.common import DocSection, unit_area, whole
 from stats.coverage import Tally
-from stats.formatting import format_rate, percent
+from stats.formatting import count_text, format_rate, percent
 from stats.tables import Cell, CoverageLine, CoverageTable, Table, table_of
 
 KIND_WORDS = {
@@ -129,11 +129,11 @@ def population_sentence(figures: SurveyFigures) -> str:
     total, female = figures.value("population")
     if not total:
         return ""
-    total_text = count_text("population", total)
+    total_text = count_text(total, "人")
     total_text += "" if total_text.endswith("万") else "人"
     sentence = f"{whole(figures)}总人口{total_text}"
     if female is not None:
-        sentence += f"，其中女性人口{count_text('population', female)}人"
+        sentence += f"，其中女性人口{count_text(female, '人')}人"
     return sentence + "。"
 
 

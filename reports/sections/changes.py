@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from reports.figures import SurveyFigures
-from reports.sections.common import DocSection, count_text
-from stats.formatting import format_change, format_number, format_rate, percent
+from reports.sections.common import DocSection
+from stats.formatting import format_change, format_measure, format_number, format_rate, percent
 from stats.tables import Cell, Table
 
 THEMES = (  # (element group, words before the theme's clauses); "organisation" also holds the coverage
@@ -32,16 +32,15 @@ class ChangeItem:
     now: int
     before: int
     measure: str
-    code: str = ""  # the element, for the way its counts are written (count_text)
     theme: str = "organisation"  # an element group of THEMES
 
     @property
     def now_text(self) -> str:
-        return count_text(self.code, self.now, self.measure) + self.measure
+        return format_measure(self.now, self.measure)
 
     @property
     def before_text(self) -> str:
-        return count_text(self.code, self.before, self.measure) + self.measure
+        return format_measure(self.before, self.measure)
 
     @property
     def diff(self) -> int:
@@ -126,10 +125,10 @@ def _element_items(figures: SurveyFigures) -> list[ChangeItem]:
         if now is None or before is None:
             continue
         theme = element.group if element.group in dict(THEMES) else "organisation"
-        items.append(ChangeItem(element.name, now[0], before[0], element.measure, element.code, theme))
+        items.append(ChangeItem(element.name, now[0], before[0], element.measure, theme=theme))
         if element.has_female and now[1] is not None and before[1] is not None:
             label = f"{element.name}中女性"
-            items.append(ChangeItem(label, now[1], before[1], element.measure, element.code, theme))
+            items.append(ChangeItem(label, now[1], before[1], element.measure, theme=theme))
     return items
 
 

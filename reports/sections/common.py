@@ -4,12 +4,7 @@ from dataclasses import dataclass, field
 
 from reports.charts import Chart
 from reports.figures import SurveyFigures
-from stats.formatting import format_count
-from stats.models import WAN_MEASURES
 from stats.tables import Table
-
-# Counts written in 万 wherever they appear, text and tables alike: 81万, 8万人次.
-WAN_CODES = ("population", "trainees")
 
 
 @dataclass
@@ -77,9 +72,3 @@ def whole(figures: SurveyFigures) -> str:
 
 def join(parts: list[str], final: str = "。") -> str:
     return "；".join(parts) + final if parts else ""
-
-
-def count_text(code: str, value: int | None, measure: str = "") -> str:
-    """A count of the element as every part of the report writes it: in 万 for the population and the
-    trainees, and for amounts of money and attendances (12000元 is 1.2万元)."""
-    return format_count(value, wan=code in WAN_CODES or measure in WAN_MEASURES)

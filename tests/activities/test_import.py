@@ -9,6 +9,7 @@ from access.scope import Scope
 from activities import errors
 from activities.activity_import import COLUMNS, ActivityImporter, export_rows
 from activities.models import Activity
+from imports.audit import audit_source
 from imports.errors import UNKNOWN_UNIT
 from imports.spreadsheets import read_upload, table_xlsx
 from tests.activities.helpers import training
@@ -40,8 +41,10 @@ class ActivityImportTests(TreeTestCase):
         cells = read_upload(SAMPLE.read_bytes(), SAMPLE.name)
         result = importer.plan(importer.read(cells), scope=Scope.for_user(self.county_clerk))
         assert result.valid, result.messages()
-        importer.write(result)
+        with audit_source("导入 activities.csv"):
+            importer.write(result)
         assert Activity.objects.count() == 5
+        assert set(Activity.history.values_list("history_change_reason", flat=True)) == {"导入 activities.csv"}
         chunlei = Activity.objects.get(title="春蕾助学金发放")
         assert (chunlei.unit, chunlei.served, chunlei.amount) == (self.shuangfeng, 38, 76000)
         assert Activity.objects.get(title="巾帼志愿者关爱留守儿童").approximate

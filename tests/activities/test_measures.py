@@ -3,7 +3,8 @@
 
 from decimal import Decimal
 
-from activities.measures import format_change_rate, format_measure
+from activities.measures import format_change_rate
+from stats.formatting import format_measure
 
 
 def test_counts_below_ten_thousand_are_written_whole():

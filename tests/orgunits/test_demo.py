@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
+from access.scope import Scope
 from facilities.coverage import facility_coverage
 from facilities.models import Facility
 from orgunits.loader import read_divisions
@@ -185,6 +186,17 @@ class LoadedDemoTests(TestCase):
         text = report_view(SurveyReport.objects.get(unit=self.county, year=2025, span="")).document.sections
         section = next(s for s in text if s.title == "活动开展")
         self.assertRegex(section.paragraphs[0].text, r"^全年举办各类培训\d+场次，比上年同期")
+
+    def test_the_county_clerks_honours_export_imports_back_unchanged(self):
+        from activities.honour_import import HonourImporter
+        from imports.spreadsheets import read_upload
+
+        self.login("shuangfeng")
+        export = self.client.get(reverse("admin:activities_honour_export"))
+        importer = HonourImporter()
+        clerk = Scope.for_user(get_user_model().objects.get(username="shuangfeng"))
+        plan = importer.plan(importer.read(read_upload(export.content, "荣誉.xlsx")), scope=clerk)
+        self.assertEqual([plan.valid, *map(plan.count, ("skip", "new", "update"))], [True, 4, 0, 0])
 
     def test_coverage_moves_year_on_year_today_and_in_the_reports(self):
         for on in (DEMO_TODAY, datetime.date(2025, 12, 31), datetime.date(2024, 12, 31)):
