@@ -1,5 +1,5 @@
 """活动开展 in the survey report: per type in the seed's register, 上年同期, honours by level, left out when
-empty, and kept in a final report's snapshot (version 4; older snapshots read it as empty)."""
+empty, and kept in a final report's snapshot (since version 4; older snapshots read it as empty)."""
 
 from decimal import Decimal
 
@@ -56,7 +56,7 @@ class ActivityReportTests(TreeTestCase):
     def test_the_snapshot_keeps_them_and_older_ones_read_as_empty(self):
         figures = survey_figures(self.shuangfeng, 2025)
         snapshot = to_snapshot(figures)
-        assert snapshot["version"] == FIGURES_VERSION == 4
+        assert snapshot["version"] == FIGURES_VERSION == 5
         assert from_snapshot(snapshot) == figures
         older = {key: value for key, value in snapshot.items() if key != "activities"} | {"version": 3}
         assert from_snapshot(older).activities.lines == ()
