@@ -9,6 +9,7 @@ from django.urls import reverse
 from access.models import Assignment
 from orgunits.models import UnitKind
 from reports.survey_figures import survey_figures
+from rosters.executive import executives_below_norm
 from rosters.models import Post
 from rosters.profiles import roster_stats
 from rosters.selectors import organisations_without_chair, vacant_seats
@@ -60,6 +61,15 @@ class PastDateReadsTests(ChangedCountyTestCase):
         assert before["方石村"] == "431302101210" and "大坪村" not in before  # 大坪村 had its 妇女主任
         after = {u.then_name for u in organisations_without_chair(self.county, CHANGED_ON)}
         assert "方石社区" in after and "方石村" not in after and "大坪村" not in after
+
+    def test_executives_below_norm_list_the_organisations_where_they_stood(self):
+        """执委未达标 on a past date: 大坪村 (no 执委) under 杉山镇 then, under 茅塘镇 since."""
+        before = {u.then_name: u.then_code for u in executives_below_norm(self.shanshan, BEFORE)}
+        assert before == {"杉山镇": "431302101", "大坪村": "431302101201", "方石村": "431302101210"}
+        assert "大坪村" not in {u.then_name for u in executives_below_norm(self.maotang, BEFORE)}
+        after = {u.then_name: u.then_code for u in executives_below_norm(self.maotang, CHANGED_ON)}
+        assert after["大坪村"] == "431302106203"
+        assert {u.then_name for u in executives_below_norm(self.shanshan, CHANGED_ON)} == {"杉山镇", "方石社区"}
 
     def test_vacant_seats_count_by_the_kind_a_unit_had_then(self):
         village, community = UnitKind.objects.get(code="village"), UnitKind.objects.get(code="community")
