@@ -5,7 +5,7 @@ import json
 
 from facilities.coverage import facility_coverage
 from orgunits.models import OrgUnit
-from reports.figures import from_snapshot, to_snapshot
+from reports.figures import FIGURES_VERSION, from_snapshot, to_snapshot
 from reports.survey_figures import survey_figures, year_end
 from reports.survey_text import report_sections
 from tests.base import TreeTestCase
@@ -49,7 +49,7 @@ class FacilitySectionTests(TreeTestCase):
     def test_a_snapshot_keeps_the_figures_and_an_older_one_reads_without_them(self):
         figures = survey_figures(self.township, 2025)
         snapshot = json.loads(json.dumps(to_snapshot(figures)))
-        assert snapshot["version"] == 4
+        assert snapshot["version"] == FIGURES_VERSION
         assert from_snapshot(snapshot) == figures
         older = {key: value for key, value in snapshot.items() if key != "facilities"} | {"version": 3}
         assert from_snapshot(older).facilities.kinds == ()
