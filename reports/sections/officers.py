@@ -9,7 +9,7 @@ from reports.charts import Chart
 from reports.figures import Counts, OfficerFigures, SurveyFigures
 from reports.sections.common import DocSection, whole
 from rosters.models import AppointmentMode, Education, PoliticalStatus, Sex
-from stats.formatting import format_share
+from stats.formatting import count_text, format_share
 from stats.tables import Cell, Table
 
 UNKNOWN_AGE = {"未知": "出生日期不详的"}  # frozen in snapshots written before birth dates were required
@@ -108,14 +108,16 @@ def officer_paragraphs(figures: SurveyFigures) -> list[tuple[str, str]]:
 
 
 def executive_paragraph(figures: SurveyFigures) -> str:
-    """全县村（社区）妇联执委N人，按每村15人配备标准应配M人，配备率X%, and the organisations at the norm."""
+    """全县村（社区）妇联执委N人，按每村15人配备标准应配M人，配备率X%, and the organisations at the norm;
+    people in 万 from 10,000 on, as every count of people: 执委19.2万人."""
     off = figures.officers
     if not off.village_executive_norm:
         return ""
     held, norm = off.village_executives, off.village_executive_norm
     at_norm, organisations = off.village_executives_at_norm, off.village_executive_organisations
     return (
-        f"{whole(figures)}村（社区）妇联执委{held}人，按每村{off.village_executive_seats}人配备标准应配{norm}人，"
+        f"{whole(figures)}村（社区）妇联执委{count_text(held, '人')}人，"
+        f"按每村{off.village_executive_seats}人配备标准应配{count_text(norm, '人')}人，"
         f"配备率{format_share(held, norm)}；{organisations}个村（社区）妇联中达到配备标准的{at_norm}个，"
         f"占{format_share(at_norm, organisations)}。"
     )

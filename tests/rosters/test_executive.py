@@ -214,7 +214,7 @@ class ReportTests(ExecutiveTestCase):
         )
         text = dict(officer_paragraphs(replace(figures, officers=seed)))["village_executives"]
         assert text == (
-            "全县村（社区）妇联执委192000人，按每村15人配备标准应配192000人，配备率100%；"
+            "全县村（社区）妇联执委19.2万人，按每村15人配备标准应配19.2万人，配备率100%；"
             "12800个村（社区）妇联中达到配备标准的12800个，占100%。"
         )
 
