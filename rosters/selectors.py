@@ -25,8 +25,10 @@ def people_for(scope, *, editable: bool = False):
     people = Person.objects.all()
     if scope.unrestricted:
         return people
-    holding = scope.filter(Appointment.objects.all(), "unit__", editable=editable).values("person_id")
-    condition = Q(pk__in=holding)
+    # Correlated, not `pk IN (…)`: beside the OR below, PostgreSQL would hash every appointment of her
+    # scope (a province's million) before looking at the few people a search or a page asks about.
+    holding = scope.filter(Appointment.objects.filter(person_id=OuterRef("pk")), "unit__", editable=editable)
+    condition = Q(Exists(holding))
     if scope.user_id and (scope.edit_paths or not editable):
         unplaced = ~Exists(Appointment.objects.filter(person_id=OuterRef("pk")))
         condition |= Q(unplaced, created_by_id=scope.user_id)
