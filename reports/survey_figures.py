@@ -50,7 +50,7 @@ def survey_figures(unit: OrgUnit, year: int, *, span: str = "", age_bands=None, 
     period = period_of(year, span)
     previous = period.previous()
     elements = list(DataElement.objects.all())
-    # The tree as it stood at the end of each year: one query each, shared by every figure of that year.
+    # The tree as it stood at the end of each span: one query each, shared by every figure of that span.
     now, before = TreeOn.of(period.end), TreeOn.of(previous.end)
     values_now, values_before = subtree_values(unit, period, tree=now), subtree_values(unit, previous, tree=before)
     cover_now, cover_before = coverage(unit, period.end, tree=now), coverage(unit, previous.end, tree=before)
