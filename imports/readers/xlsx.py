@@ -21,6 +21,7 @@ from imports.readers.xml import drop_read, xml_ends, xml_events
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_INLINE_STRING, _TEXT = _MAIN + "is", _MAIN + "t"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -75,7 +76,8 @@ def xlsx_rows(archive: zipfile.ZipFile, rows: Rows) -> None:
             width += 1
             if width > EXCEL_MAX_COLUMNS:
                 raise SpreadsheetError(ROW_TOO_WIDE.format(row=number, limit=EXCEL_MAX_COLUMNS))
-            cell = parser.parse_cell(element)
+            cell = _inline_text_cell(parser, element) if element.get("t") == "inlineStr" else None
+            cell = cell or parser.parse_cell(element)
             if not blank(cell["value"]):
                 if cell["column"] > rows.max_columns:
                     raise rows.too_wide(number, cell["column"])
@@ -89,6 +91,23 @@ def xlsx_rows(archive: zipfile.ZipFile, rows: Rows) -> None:
         drop_read(element)
     if strings:
         _resolve_shared_strings(archive, strings, rows)
+
+
+def _inline_text_cell(parser, element) -> dict | None:
+    """What parse_cell gives for an inline string of plain text (None for rich text), without building
+    openpyxl's rich-text objects: those took half the time of reading a file written by openpyxl's
+    write-only mode (every string inline)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    inline = element.find(_INLINE_STRING)
+    if inline is None or len(inline) != 1 or inline[0].tag != _TEXT:
+        return None
+    coordinate = element.get("r")
+    if coordinate:
+        parser.col_counter = coordinate_to_tuple(coordinate)[1]
+    else:
+        parser.col_counter += 1
+    return {"column": parser.col_counter, "value": inline[0].text or ""}
 
 
 def _xlsx_row_number(text: str | None, previous: int) -> int:
