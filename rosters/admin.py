@@ -18,7 +18,8 @@ from rosters.duties import DUTY_TOTAL, DutyTally, duties_by_person
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, DutyRecord, Person, Post, PostSeats, Term
-from rosters.officers import SPREADSHEET_COLUMNS, export_xlsx
+from rosters.officer_export import export_xlsx
+from rosters.officers import SPREADSHEET_COLUMNS
 from rosters.resources import OfficerResource
 from rosters.selectors import people_for
 from rosters.services import (

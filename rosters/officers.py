@@ -10,13 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from access.scope import READ_ONLY_SCOPE
 from imports.audit import bulk_history_kwargs
+from imports.bulk_insert import bulk_create_recorded
 from imports.errors import REQUIRED_VALUE, UNKNOWN_UNIT
 from imports.pipeline import Importer, Plan, PlannedRow
-from imports.spreadsheets import Column, Table, find_table, normalize_text, parse_date, read_upload, table_xlsx
+from imports.spreadsheets import Column, Table, find_table, normalize_text, parse_date, read_upload
 from orgunits.old_codes import units_by_code
 from rosters import errors
 from rosters.identity import mask_id_number, mask_phone, normalize_id_number, normalize_phone
@@ -336,14 +337,14 @@ def _write(report: ImportReport) -> None:
     history = bulk_history_kwargs()
     for person in new_people:
         person.created_by = history["default_user"]
-    bulk_create_with_history(new_people, Person, batch_size=2000, **history)
+    bulk_create_recorded(new_people, Person, **history)
     bulk_update_with_history(changed_people, Person, list(PERSON_FIELDS), **history)
     report.people_created, report.people_updated = len(new_people), len(changed_people)
     fresh = [row.appointment for row in report.rows if row.kind == "new"]
     updated = [row.appointment for row in report.rows if row.kind == "update"]
     for appointment in fresh:
         appointment.person_id = appointment.person.pk  # set after the people got their keys
-    bulk_create_with_history(fresh, Appointment, batch_size=2000, **history)
+    bulk_create_recorded(fresh, Appointment, **history)
     bulk_update_with_history(updated, Appointment, ["end_on", "mode"], **history)
     through = Appointment.concurrent_roles.through
     through.objects.filter(appointment__in=updated).delete()
@@ -351,33 +352,6 @@ def _write(report: ImportReport) -> None:
         [through(appointment_id=a.pk, concurrentrole_id=role.pk) for a in fresh + updated for role in a._import_roles],
         batch_size=5000,
     )
-
-
-def export_rows(appointments, *, reveal_personal_data: bool) -> tuple[list[str], list[list]]:
-    """Header and rows in the import layout; identity numbers and phones masked unless revealed."""
-    headers = [header for _name, header in COLUMNS]
-    rows = []
-    for a in appointments:
-        person = a.person
-        rows.append(
-            [
-                person.name,
-                person.get_sex_display(),
-                person.birth_date,
-                person.ethnicity,
-                person.education,
-                person.political_status,
-                person.phone if reveal_personal_data else mask_phone(person.phone),
-                (person.id_number or "") if reveal_personal_data else mask_id_number(person.id_number),
-                a.unit.code,
-                a.post.name,
-                a.start_on,
-                a.end_on,
-                a.get_mode_display(),
-                "、".join(role.name for role in a.concurrent_roles.all()),
-            ]
-        )
-    return headers, rows
 
 
 class NumberedRows(list):
@@ -392,9 +366,3 @@ def read_spreadsheet(content: bytes, filename: str) -> NumberedRows:
     """Rows from .xlsx, .xls, .ods or .csv (UTF-8 or GBK), below a title row if there is one."""
     table = find_table(read_upload(content, filename), SPREADSHEET_COLUMNS)
     return NumberedRows((raw for _number, raw in table.rows), (number for number, _raw in table.rows))
-
-
-def export_xlsx(appointments, *, reveal_personal_data: bool) -> bytes:
-    """The roster as an .xlsx in the import layout, to be edited and imported back; never a formula in it."""
-    headers, rows = export_rows(appointments, reveal_personal_data=reveal_personal_data)
-    return table_xlsx("任职", headers, rows)

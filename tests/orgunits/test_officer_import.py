@@ -9,13 +9,13 @@ from imports.spreadsheets import BAD_DATE
 from orgunits.models import OrgUnit
 from rosters import errors
 from rosters.models import Appointment, Person
+from rosters.officer_export import export_xlsx
 from rosters.officers import (
     AMBIGUOUS_PERSON,
     SAME_PERSON_DIFFERS,
     UNKNOWN_POST,
     UNKNOWN_UNIT,
     check_rows,
-    export_xlsx,
     read_spreadsheet,
     write,
 )
