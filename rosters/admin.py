@@ -13,6 +13,7 @@ from access.scope import scope_of
 from access.scoped_admin import ChangelistExportMixin, RuledAdminMixin, ScopedAdminMixin
 from imports.import_admin import SpreadsheetImportMixin, file_response
 from imports.spreadsheets import XLSX_CONTENT_TYPE
+from orgunits.pagination import CappedPaginator
 from rosters import people
 from rosters.duties import DUTY_TOTAL, DutyTally, duties_by_person
 from rosters.forms import AppointmentForm, PersonForm, TermForm
@@ -166,6 +167,7 @@ class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
     list_filter = ("sex", "education", "political_status")
     search_fields = ("name",)
     show_full_result_count = False
+    paginator = CappedPaginator  # and the autocomplete's: a surname alone matches tens of thousands
     inlines = [AppointmentHistoryInline, DutyHistoryInline]
 
     def get_queryset(self, request):
@@ -320,6 +322,7 @@ class AppointmentAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImpor
     autocomplete_fields = ("person", "unit", "term")
     search_fields = ("person__name", "unit__name")
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("concurrent_roles")
