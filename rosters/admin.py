@@ -151,6 +151,13 @@ class CurrentRosterInline(ReadOnlyTabularInline):
         return format_html('<a href="{}">{}</a>', url, appointment.person.name)
 
 
+class AppointmentPaginator(CappedPaginator):
+    """A county's appointments (a few thousand) stay counted and every page reachable; a province's
+    million are not counted past this."""
+
+    cap = 10_000
+
+
 @admin.register(Person)
 class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
     form = PersonForm
@@ -322,7 +329,7 @@ class AppointmentAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImpor
     autocomplete_fields = ("person", "unit", "term")
     search_fields = ("person__name", "unit__name")
     show_full_result_count = False
-    paginator = CappedPaginator
+    paginator = AppointmentPaginator
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("concurrent_roles")

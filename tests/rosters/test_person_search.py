@@ -7,6 +7,7 @@ import json
 from django.urls import reverse
 
 from orgunits.pagination import CAPPED_COUNT, COUNT_CAP, CappedPaginator
+from rosters.admin import AppointmentPaginator
 from rosters.models import Appointment, Person
 from tests.orgunits.test_roster import RosterTestCase, post
 from tests.orgunits.test_roster_admin import ROSTER_PERMS, grant
@@ -84,6 +85,20 @@ class PersonSearchPageTests(RosterTestCase):
         self.client.force_login(self.county_clerk)
         mine = json.loads(self.client.get(AUTOCOMPLETE + "张").content)
         assert len(mine["results"]) == 3 and not mine["pagination"]["more"]
+
+    def test_the_appointment_list_counts_a_countys_worth_exactly(self):
+        village = self.villages[1]
+        people = Person.objects.filter(name__startswith="张").order_by("pk")[3:]
+        Appointment.objects.bulk_create(
+            Appointment(person=person, unit=village, post=post("执委"), start_on=datetime.date(2021, 4, 1))
+            for person in people
+        )
+        self.client.force_login(self.superuser)
+        response = self.client.get(reverse("admin:rosters_appointment_changelist") + "?p=11")
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == Appointment.objects.count() > COUNT_CAP
+        assert "超过" not in response.content.decode()
+        assert response.context["cl"].paginator.cap == AppointmentPaginator.cap == 10 * COUNT_CAP
 
     def test_outsiders_are_refused(self):
         self.client.force_login(self.outsider)
