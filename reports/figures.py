@@ -10,8 +10,9 @@ profiles (fields with defaults, so older snapshots read as before), and the fina
 beside the figures (reports.survey_text). Version 4 adds fields with defaults for organisation life
 (会改联 conversions, the facilities' coverage, the activities and honours, the village 执委 against the
 norm): older snapshots read them as empty. Version 5 adds the span of a report shorter than a year
-(1–9月, a quarter, a month; empty for the year), so older snapshots read as yearly. A later layout adds a
-reader and keeps the old ones.
+(1–9月, a quarter, a month; empty for the year), so older snapshots read as yearly. Version 6 adds the
+elements whose sums hold a figure given as approximate (5200余), so older snapshots read every figure as
+exact. A later layout adds a reader and keeps the old ones.
 """
 
 import datetime
@@ -24,8 +25,8 @@ from reports.activity_figures import ActivityFigures, activity_figures_from
 from stats.coverage import Tally
 from stats.periods import Period, period_of
 
-FIGURES_VERSION = 5
-READABLE_VERSIONS = (1, 2, 3, 4, 5)
+FIGURES_VERSION = 6
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
 
 Pair = tuple[int | None, int | None]  # (total, female)
 Counts = tuple[tuple[str, int], ...]  # (label, count), in the order the report lists them
@@ -166,6 +167,9 @@ class SurveyFigures:
     facilities: CoverageFigures = CoverageFigures((), {}, ())
     activities: ActivityFigures = default_field(default_factory=ActivityFigures)  # version 4
     span: str = ""  # version 5: stats.periods.SPAN_CHOICES; "" for the whole year
+    # version 6: the element codes whose sum holds a figure given as approximate, written 5200余场次
+    approximate: tuple[str, ...] = ()
+    approximate_previous: tuple[str, ...] = ()
 
     @property
     def period(self) -> Period:
@@ -187,6 +191,9 @@ class SurveyFigures:
 
     def value(self, code: str) -> Pair:
         return self.values.get(code, NO_VALUE)
+
+    def is_approximate(self, code: str, *, previous: bool = False) -> bool:
+        return code in (self.approximate_previous if previous else self.approximate)
 
 
 # ---------------------------------------------------------------- snapshot
@@ -229,6 +236,8 @@ def from_snapshot(data: dict) -> SurveyFigures:
         **({"facilities": _coverage(data["facilities"])} if "facilities" in data else {}),
         activities=activity_figures_from(data.get("activities")),
         span=data.get("span", ""),
+        approximate=tuple(data.get("approximate", ())),
+        approximate_previous=tuple(data.get("approximate_previous", ())),
     )
 
 

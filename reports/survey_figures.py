@@ -78,6 +78,8 @@ def survey_figures(unit: OrgUnit, year: int, *, span: str = "", age_bands=None, 
         facilities=_facilities(facility_coverage(unit, period.end, tree=now)),
         activities=activity_figures(unit, period, trees=(now, before)),
         span=span,
+        approximate=tuple(sorted(values_now.approximate)),
+        approximate_previous=tuple(sorted(values_before.approximate)),
     )
 
 

@@ -29,9 +29,9 @@ class DataValueAdmin(ScopedAdminMixin, ChangelistExportMixin, SpreadsheetImportM
     import_columns = LONG_COLUMNS
     change_list_template = "admin/stats/datavalue/change_list.html"
 
-    list_display = ("unit", "element", "period", "total", "female", "entry_link")
+    list_display = ("unit", "element", "period", "total", "female", "approximate", "entry_link")
     list_select_related = ("unit", "element")
-    list_filter = ("element",)
+    list_filter = ("element", "approximate")
     search_fields = ("unit__code", "unit__name")
     show_full_result_count = False
     autocomplete_fields = ("unit",)

@@ -1,6 +1,6 @@
 """User-facing error messages of statistics, indicators and coverage (str.format templates)."""
 
-COUNT_NOT_INTEGER = "{what}：“{value}”不是整数，应填非负整数。"
+COUNT_NOT_INTEGER = "{what}：“{value}”不是整数，应填非负整数；约数写作“5200余”。"
 COUNT_NEGATIVE = "{what}：{value}是负数，应填非负整数。"
 FEMALE_ABOVE_TOTAL = "{element}：女性{female}人超过合计{total}。"
 FEMALE_NOT_APPLICABLE = "{element}没有女性分项，不能填写女性数。"

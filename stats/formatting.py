@@ -5,6 +5,7 @@ A rate is made by percent() and written by format_rate(), everywhere: pages, exp
 from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "—"
+APPROXIMATE_MARK = "余"  # 5200余场次: a figure given as approximate, in entry and import as in reports
 
 
 def format_number(value: Decimal | float | None, decimals: int = 1, rounding: str = ROUND_HALF_UP) -> str:
@@ -64,7 +65,7 @@ def format_count(
     (at most two decimals); an approximate one with 余: 5200余, 8万余, and money's 100余万(元)."""
     if value is None:
         return MISSING
-    more = "余" if approximate else ""
+    more = APPROXIMATE_MARK if approximate else ""
     if wan and abs(value) >= WAN:
         number = format_number(Decimal(value) / WAN, 2)
         return f"{number}{more}万" if money else f"{number}万{more}"

@@ -39,7 +39,7 @@ class FiguresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.elements = elements
         for element in elements:
-            attrs = {"inputmode": "numeric", "size": 10, "autocomplete": "off"}
+            attrs = {"size": 10, "autocomplete": "off"}  # not inputmode=numeric: 5200余 needs the 余
             self.fields[f"{element.code}__total"] = forms.CharField(
                 label=f"{element.name}（{element.measure}）", required=False, widget=forms.TextInput(attrs=attrs)
             )

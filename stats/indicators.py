@@ -10,7 +10,7 @@ from stats.expressions import Expression, Values
 from stats.formatting import format_change, format_rate
 from stats.models import DataElement, Indicator
 from stats.periods import Period
-from stats.services import subtree_values
+from stats.services import SummedValues, subtree_values
 
 
 @dataclass
@@ -65,8 +65,8 @@ class PeriodSums:
 
     now: TreeOn
     before: TreeOn
-    values_now: Values
-    values_before: Values
+    values_now: SummedValues
+    values_before: SummedValues
 
 
 def period_sums(unit: OrgUnit, period: Period) -> PeriodSums:

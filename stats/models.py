@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from orgunits.models import OrgUnit, UnitKind
 from stats import errors
+from stats.formatting import APPROXIMATE_MARK
 from stats.periods import PeriodField
 
 
@@ -62,6 +63,9 @@ class DataValue(models.Model):
     period = PeriodField(_("统计期"))
     total = models.PositiveIntegerField(_("合计"))
     female = models.PositiveIntegerField(_("其中女性"), null=True, blank=True)
+    approximate = models.BooleanField(
+        _("约数"), default=False, help_text=_("数字为约数：填报和导入时写作“5200余”，报告写作“5200余场次”。")
+    )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], table_name="reports_historicaldatavalue")
 
@@ -79,8 +83,9 @@ class DataValue(models.Model):
         indexes = [models.Index(fields=["element", "period"], name="datavalue_element_period")]
 
     def __str__(self):
-        female = f"，女{self.female}" if self.female is not None else ""
-        return f"{self.unit.name} {self.period.label} {self.element.name}：{self.total}{female}"
+        more = APPROXIMATE_MARK if self.approximate else ""
+        female = f"，女{self.female}{more}" if self.female is not None else ""
+        return f"{self.unit.name} {self.period.label} {self.element.name}：{self.total}{more}{female}"
 
 
 class Operator(models.TextChoices):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from orgunits.models import OrgUnit
-from stats.formatting import MISSING, format_number
+from stats.formatting import APPROXIMATE_MARK, MISSING, format_number
 from stats.indicators import period_sums
 from stats.models import DataElement
 from stats.periods import Period
@@ -23,6 +23,8 @@ class ElementChange:
     element: DataElement
     now: int | None
     before: int | None
+    approximate: bool = False  # this span's sum holds a figure given as approximate: 5200余场次
+    approximate_before: bool = False
 
     @property
     def percent(self) -> Decimal | None:
@@ -32,11 +34,13 @@ class ElementChange:
 
     @property
     def shown_now(self) -> str:
-        return MISSING if self.now is None else f"{self.now}{self.element.measure}"
+        more = APPROXIMATE_MARK if self.approximate else ""
+        return MISSING if self.now is None else f"{self.now}{more}{self.element.measure}"
 
     @property
     def shown_before(self) -> str:
-        return MISSING if self.before is None else f"{self.before}{self.element.measure}"
+        more = APPROXIMATE_MARK if self.approximate_before else ""
+        return MISSING if self.before is None else f"{self.before}{more}{self.element.measure}"
 
     @property
     def direction(self) -> str:
@@ -64,7 +68,13 @@ def element_changes(unit: OrgUnit, period: Period, *, sums=None) -> list[Element
     now, before = sums.values_now, sums.values_before
     elements = DataElement.objects.filter(code__in=set(now) | set(before))
     return [
-        ElementChange(element, now.get(element.code, (None,))[0], before.get(element.code, (None,))[0])
+        ElementChange(
+            element,
+            now.get(element.code, (None,))[0],
+            before.get(element.code, (None,))[0],
+            approximate=element.code in now.approximate,
+            approximate_before=element.code in before.approximate,
+        )
         for element in elements
     ]
 
@@ -75,10 +85,10 @@ def compared_sentence(period: Period, changes: list[ElementChange]) -> str:
     shown = [change for change in changes if change.now is not None and change.percent is not None]
     if not shown:
         return ""
-    figures = "，".join(f"{c.element.name}{c.now}{c.element.measure}" for c in shown)
+    figures = "，".join(f"{c.element.name}{c.shown_now}" for c in shown)
     directions = {change.direction for change in shown}
     if len(directions) == 1 and SAME not in directions and len(shown) > 1:
         tail = f"分别比上年同期{shown[0].direction}{'、'.join(c.shown_percent for c in shown)}"
         return f"{period.span_label}，{figures}，{tail}。"
-    clauses = [f"{c.element.name}{c.now}{c.element.measure}，比上年同期{c.shown_change}" for c in shown]
+    clauses = [f"{c.element.name}{c.shown_now}，比上年同期{c.shown_change}" for c in shown]
     return f"{period.span_label}，{'；'.join(clauses)}。"

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, IntegerField, Max, OuterRef, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -15,6 +16,7 @@ from orgunits.as_of import TreeOn, subtree_on
 from orgunits.models import OrgUnit
 from stats import errors
 from stats.expressions import Expression, Values
+from stats.formatting import APPROXIMATE_MARK
 from stats.models import DataElement, DataValue, Operator, ValidationRule
 from stats.periods import Period
 
@@ -28,6 +30,7 @@ _COMPARE = {
 }
 
 RawValues = dict[str, tuple[object, object]]  # element code -> (total, female) as entered
+Figure = tuple[int | None, int | None, bool]  # (total, female, approximate): 5200余 is (5200, None, True)
 
 
 def parse_count(raw: object, *, what: str) -> int | None:
@@ -56,7 +59,24 @@ def _not_integer(what: str, raw: object):
     raise ValidationError(errors.COUNT_NOT_INTEGER.format(what=what, value=raw), code="not_integer")
 
 
-def _clean_values(raw_values: RawValues, elements: dict[str, DataElement]) -> dict[str, tuple[int | None, int | None]]:
+def parse_figure(raw: object, *, what: str) -> tuple[int | None, bool]:
+    """A statistics figure as typed or read from a cell, and whether it was given as approximate: "5200余"
+    is 5200, approximate, the way the reports write it. Blank is (None, False)."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text.endswith(APPROXIMATE_MARK):
+        return parse_count(raw, what=what), False
+    number = text.removesuffix(APPROXIMATE_MARK)
+    if not _INTEGER.match(number.replace(",", "").replace("，", "")):
+        _not_integer(what, raw)  # the message quotes the cell as written, 余 and all
+    return parse_count(number, what=what), True
+
+
+def figure_text(value: int | None, approximate: bool) -> str:
+    """A stored figure the way it is typed back: 5200, 5200余; blank when missing."""
+    return "" if value is None else f"{value}{APPROXIMATE_MARK if approximate else ''}"
+
+
+def _clean_values(raw_values: RawValues, elements: dict[str, DataElement]) -> dict[str, Figure]:
     problems: dict[str, list[str]] = defaultdict(list)
     clean = {}
     for code, (raw_total, raw_female) in raw_values.items():
@@ -65,8 +85,8 @@ def _clean_values(raw_values: RawValues, elements: dict[str, DataElement]) -> di
             problems[code].append(errors.UNKNOWN_ELEMENT.format(code=code))
             continue
         try:
-            total = parse_count(raw_total, what=f"{element.name}合计")
-            female = parse_count(raw_female, what=f"{element.name}其中女性")
+            total, total_approximate = parse_figure(raw_total, what=f"{element.name}合计")
+            female, female_approximate = parse_figure(raw_female, what=f"{element.name}其中女性")
         except ValidationError as exc:
             problems[code].extend(exc.messages)
             continue
@@ -76,7 +96,8 @@ def _clean_values(raw_values: RawValues, elements: dict[str, DataElement]) -> di
             problems[code].append(errors.FEMALE_WITHOUT_TOTAL.format(element=element.name))
         elif female is not None and female > total:
             problems[code].append(errors.FEMALE_ABOVE_TOTAL.format(element=element.name, female=female, total=total))
-        clean[code] = (total, female)
+        # 余 on either part marks the figure: the report then writes 5200余人次，其中女性3000余人次
+        clean[code] = (total, female, total_approximate or female_approximate)
     if problems:
         raise ValidationError(dict(problems))
     return clean
@@ -136,7 +157,7 @@ def datavalues_save(*, unit: OrgUnit, period: Period | str, values: RawValues) -
         for value in DataValue.objects.select_for_update().filter(unit=unit, period=period).select_related("element")
     }
     merged = {code: (value.total, value.female) for code, value in stored.items()}
-    for code, (total, female) in clean.items():
+    for code, (total, female, _approximate) in clean.items():
         if total is None:
             merged.pop(code, None)
         else:
@@ -145,15 +166,24 @@ def datavalues_save(*, unit: OrgUnit, period: Period | str, values: RawValues) -
     if violations:
         raise ValidationError({NON_FIELD_ERRORS: violations})
     to_create, to_update, to_delete = [], [], []
-    for code, (total, female) in clean.items():
+    for code, (total, female, approximate) in clean.items():
         current = stored.get(code)
         if total is None:
             if current:
                 to_delete.append(current.pk)
         elif current is None:
-            to_create.append(DataValue(unit=unit, element=elements[code], period=period, total=total, female=female))
-        elif (current.total, current.female) != (total, female):
-            current.total, current.female = total, female
+            to_create.append(
+                DataValue(
+                    unit=unit,
+                    element=elements[code],
+                    period=period,
+                    total=total,
+                    female=female,
+                    approximate=approximate,
+                )
+            )
+        elif (current.total, current.female, current.approximate) != (total, female, approximate):
+            current.total, current.female, current.approximate = total, female, approximate
             to_update.append(current)
     for value in DataValue.objects.filter(pk__in=to_delete):
         value.delete()  # one by one, so each removal is in the history
@@ -168,22 +198,39 @@ def datavalues_write(*, to_create: list[DataValue], to_update: list[DataValue], 
     now = timezone.now()
     for value in to_update:
         value.updated_at = now
-    bulk_update_with_history(to_update, DataValue, ["total", "female", "updated_at"], batch_size=batch_size, **history)
+    fields = ["total", "female", "approximate", "updated_at"]
+    bulk_update_with_history(to_update, DataValue, fields, batch_size=batch_size, **history)
 
 
-def own_values(unit: OrgUnit, period: Period) -> Values:
-    rows = DataValue.objects.filter(unit=unit, period=period).values_list("element__code", "total", "female")
-    return {code: (total, female) for code, total, female in rows}
+def own_figures(unit: OrgUnit, period: Period) -> dict[str, Figure]:
+    rows = DataValue.objects.filter(unit=unit, period=period).values_list(
+        "element__code", "total", "female", "approximate"
+    )
+    return {code: (total, female, approximate) for code, total, female, approximate in rows}
 
 
-def _sums(queryset) -> Values:
-    return {
-        row["element__code"]: (row["total_sum"], row["female_sum"])
-        for row in queryset.values("element__code").annotate(total_sum=Sum("total"), female_sum=Sum("female"))
-    }
+class SummedValues(dict):
+    """Values (element code -> (total, female)) summed over a subtree, and the codes of the elements
+    some of whose figures were given as approximate: a sum with one 5200余 in it is itself approximate."""
+
+    def __init__(self, items=(), *, approximate=frozenset()):
+        super().__init__(items)
+        self.approximate: frozenset[str] = frozenset(approximate)
 
 
-def subtree_values(unit: OrgUnit, period: Period, *, tree: TreeOn | None = None) -> Values:
+def _sums(queryset) -> SummedValues:
+    rows = queryset.values("element__code").annotate(
+        total_sum=Sum("total"), female_sum=Sum("female"), approximate_any=Max(Cast("approximate", IntegerField()))
+    )
+    values, approximate = {}, set()
+    for row in rows:
+        values[row["element__code"]] = (row["total_sum"], row["female_sum"])
+        if row["approximate_any"]:
+            approximate.add(row["element__code"])
+    return SummedValues(values, approximate=approximate)
+
+
+def subtree_values(unit: OrgUnit, period: Period, *, tree: TreeOn | None = None) -> SummedValues:
     """Each element summed over the unit's subtree as it stood at the end of the period, the unit
     included: last year's figures of a village since moved to another township stay where they were
     reported. One query, and one more to learn whether the tree changed since unless `tree` (the

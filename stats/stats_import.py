@@ -4,9 +4,9 @@
 - Wide: what the system exports for a form, one row per unit and year, one column per element
   and one per female part. Blank cells leave stored figures alone.
 
-Each value is checked as on the data-entry page (integers, female ≤ total, female parts only where
-the element has one), and the validation rules are checked on each unit's figures as they will
-be after the import, stored figures included.
+Each value is checked as on the data-entry page (integers, "5200余" for an approximate one, female ≤
+total, female parts only where the element has one), and the validation rules are checked on each
+unit's figures as they will be after the import, stored figures included.
 """
 
 from collections import defaultdict
@@ -24,7 +24,7 @@ from orgunits.old_codes import CodeLookup, units_by_code
 from stats import errors
 from stats.models import DataElement, DataValue, ValidationRule
 from stats.periods import Period
-from stats.services import datavalues_write, parse_count, rule_violations
+from stats.services import datavalues_write, figure_text, parse_figure, rule_violations
 
 UNIT_COLUMN = Column("unit_code", "单位代码", ("代码", "code"), required=True)
 NAME_COLUMN = Column("unit_name", "单位名称", ("名称", "unit"))
@@ -59,7 +59,7 @@ def wide_columns(elements: list[DataElement]) -> list[Column]:
 class StatsRow(PlannedRow):
     unit: OrgUnit | None = None
     period: Period | None = None
-    values: dict = field(default_factory=dict)  # element code -> (total, female)
+    values: dict = field(default_factory=dict)  # element code -> (total, female, approximate)
 
 
 @dataclass
@@ -161,12 +161,13 @@ def _parse_period(row: StatsRow, headers: dict) -> None:
         row.errors[headers["period"]].extend(exc.messages)
 
 
-def _count(raw, what: str, row: StatsRow, header: str) -> int | None:
+def _figure(raw, what: str, row: StatsRow, header: str) -> tuple[int | None, bool]:
+    """The cell's count, and whether it was written as approximate (5200余)."""
     try:
-        return parse_count(normalize_text(raw) if isinstance(raw, str) else raw, what=what)
+        return parse_figure(normalize_text(raw) if isinstance(raw, str) else raw, what=what)
     except ValidationError as exc:
         row.errors[header].extend(exc.messages)
-        return None
+        return None, False
 
 
 def _check_parts(row: StatsRow, element: DataElement, total, female, female_header: str) -> None:
@@ -192,13 +193,13 @@ def _parse_long(row: StatsRow, headers: dict, elements: dict[str, DataElement]) 
         row.errors[headers["element"]].append(UNKNOWN_ELEMENT.format(choices=choices))
     female_header = headers.get("female", headers["total"])
     name = element.name if element else text
-    total = _count(row.raw.get("total"), f"{name}合计", row, headers["total"])
-    female = _count(row.raw.get("female"), f"{name}{FEMALE_SUFFIX}", row, female_header)
+    total, total_approximate = _figure(row.raw.get("total"), f"{name}合计", row, headers["total"])
+    female, female_approximate = _figure(row.raw.get("female"), f"{name}{FEMALE_SUFFIX}", row, female_header)
     if total is None and headers["total"] not in row.errors:
         row.errors[headers["total"]].append(REQUIRED_VALUE)
     if element is not None:
         _check_parts(row, element, total, female, female_header)
-        row.values[element.code] = (total, female)
+        row.values[element.code] = (total, female, total_approximate or female_approximate)
 
 
 def _parse_wide(row: StatsRow, headers: dict, elements: dict[str, DataElement]) -> None:
@@ -208,12 +209,14 @@ def _parse_wide(row: StatsRow, headers: dict, elements: dict[str, DataElement]) 
             continue
         total_header = headers.get(total_field, headers.get(female_field))
         female_header = headers.get(female_field, total_header)
-        total = _count(row.raw.get(total_field), f"{element.name}合计", row, total_header)
-        female = _count(row.raw.get(female_field), f"{element.name}{FEMALE_SUFFIX}", row, female_header)
+        total, total_approximate = _figure(row.raw.get(total_field), f"{element.name}合计", row, total_header)
+        female, female_approximate = _figure(
+            row.raw.get(female_field), f"{element.name}{FEMALE_SUFFIX}", row, female_header
+        )
         if total is None and female is None:
             continue  # a blank cell leaves the stored figure alone
         _check_parts(row, element, total, female, female_header)
-        row.values[code] = (total, female)
+        row.values[code] = (total, female, total_approximate or female_approximate)
 
 
 def _mark_duplicates(plan: StatsImport, headers: dict) -> None:
@@ -246,7 +249,7 @@ def _plan_writes(plan: StatsImport, elements: dict[str, DataElement], headers: d
         current = stored.get((unit_pk, period), {})
         merged = {code: (value.total, value.female) for code, value in current.items()}
         for row in rows:
-            for code, (total, female) in row.values.items():
+            for code, (total, female, _approximate) in row.values.items():
                 merged[code] = (total, female)
         if not any(row.errors for row in rows):
             for message in rule_violations(merged, rules=rules, elements=elements):
@@ -271,22 +274,30 @@ def _classify(plan: StatsImport, row: StatsRow, current: dict, elements: dict, h
     if row.errors:
         return
     created = updated = False
-    for code, (total, female) in row.values.items():
+    for code, (total, female, approximate) in row.values.items():
         value = current.get(code)
         if value is None:
             plan.to_create.append(
-                DataValue(unit=row.unit, element=elements[code], period=row.period, total=total, female=female)
+                DataValue(
+                    unit=row.unit,
+                    element=elements[code],
+                    period=row.period,
+                    total=total,
+                    female=female,
+                    approximate=approximate,
+                )
             )
             created = True
-        elif (value.total, value.female) != (total, female):
+        elif (value.total, value.female, value.approximate) != (total, female, approximate):
             long = plan.shape == "long"
             total_header = headers["total"] if long else headers.get(f"{code}.total")
             female_header = headers.get("female") if long else headers.get(f"{code}.female")
-            if value.total != total and total_header:
-                row.changes[total_header] = str(value.total)
-            if value.female != female and female_header:
-                row.changes[female_header] = "" if value.female is None else str(value.female)
-            value.total, value.female = total, female
+            marked = value.approximate != approximate
+            if (value.total != total or marked) and total_header:
+                row.changes[total_header] = figure_text(value.total, value.approximate)
+            if (value.female != female or (marked and female is not None)) and female_header:
+                row.changes[female_header] = figure_text(value.female, value.approximate)
+            value.total, value.female, value.approximate = total, female, approximate
             plan.to_update.append(value)
             updated = True
     row.kind = "update" if updated else "new" if created else "skip"
@@ -305,6 +316,9 @@ def export_wide(values) -> tuple[list[str], list[list]]:
             (value.unit.path, str(value.period)),
             {"unit_code": value.unit.code, "unit_name": value.unit.name, "period": str(value.period)},
         )
-        line[f"{value.element.code}.total"] = value.total
-        line[f"{value.element.code}.female"] = value.female
+        # an approximate figure goes out as written, 5200余, so that the file imports back unchanged
+        line[f"{value.element.code}.total"] = figure_text(value.total, True) if value.approximate else value.total
+        line[f"{value.element.code}.female"] = (
+            figure_text(value.female, True) if value.approximate and value.female is not None else value.female
+        )
     return [c.header for c in columns], [[line.get(c.field) for c in columns] for line in rows.values()]

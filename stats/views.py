@@ -21,7 +21,7 @@ from stats.forms import CoverageForm, FiguresForm, UnitYearForm
 from stats.indicators import indicator_values, period_sums
 from stats.models import DataElement
 from stats.same_period import compared_sentence, element_changes
-from stats.services import completeness, datavalues_save, own_values
+from stats.services import completeness, datavalues_save, figure_text, own_figures
 
 
 def _page(request, template, title, **context):
@@ -149,8 +149,9 @@ def entry_view(request):
                 return HttpResponseRedirect(request.get_full_path())
     else:
         initial = {}
-        for code, (total, female) in own_values(unit, period).items():
-            initial[f"{code}__total"], initial[f"{code}__female"] = total, female
+        for code, (total, female, approximate) in own_figures(unit, period).items():
+            initial[f"{code}__total"] = figure_text(total, approximate)
+            initial[f"{code}__female"] = figure_text(female, approximate)
         figures = FiguresForm(initial=initial, elements=elements)
     return _page(
         request,

@@ -11,13 +11,14 @@ ACTIVITY_CODES = ("training_sessions", "trainees", "complaints_received", "compl
 def _training_sentence(figures: SurveyFigures) -> str:
     sessions = figures.value("training_sessions")[0]
     trainees, trained_women = figures.value("trainees")
+    about_sessions, about_trainees = figures.is_approximate("training_sessions"), figures.is_approximate("trainees")
     parts = []
     if sessions:
-        parts.append(f"共举办各级各类培训班{format_measure(sessions, '场次')}")
+        parts.append(f"共举办各级各类培训班{format_measure(sessions, '场次', approximate=about_sessions)}")
     if trainees:
-        text = f"培训{format_measure(trainees, '人次')}"
+        text = f"培训{format_measure(trainees, '人次', approximate=about_trainees)}"
         if trained_women is not None:
-            text += f"，其中女性{format_measure(trained_women, '人次')}"
+            text += f"，其中女性{format_measure(trained_women, '人次', approximate=about_trainees)}"
         parts.append(text)
     return f"{figures.period.label}，" + "，".join(parts) + "。" if parts else ""
 
@@ -26,11 +27,13 @@ def _complaints_sentence(figures: SurveyFigures) -> str:
     received, resolved = figures.value("complaints_received")[0], figures.value("complaints_resolved")[0]
     if not received:
         return ""
+    received_text = format_measure(received, "件", approximate=figures.is_approximate("complaints_received"))
     if resolved is not None and resolved == received:
-        return f"共受理维权投诉{received}件，均已办结，办结率100%。"
+        return f"共受理维权投诉{received_text}，均已办结，办结率100%。"
     if resolved is not None:
-        return f"共受理维权投诉{received}件，已办结{resolved}件，办结率{format_share(resolved, received)}。"
-    return f"共受理维权投诉{received}件。"
+        resolved_text = format_measure(resolved, "件", approximate=figures.is_approximate("complaints_resolved"))
+        return f"共受理维权投诉{received_text}，已办结{resolved_text}，办结率{format_share(resolved, received)}。"
+    return f"共受理维权投诉{received_text}。"
 
 
 def activity_sentences(figures: SurveyFigures) -> list[str]:
@@ -42,12 +45,12 @@ def activity_table(figures: SurveyFigures) -> Table:
     for code in ACTIVITY_CODES:
         value = figures.values.get(code)
         if value:
-            element = figures.element(code)
-            female = "—" if value[1] is None else count_text(value[1], element.measure)
+            element, about = figures.element(code), figures.is_approximate(code)
+            female = "—" if value[1] is None else count_text(value[1], element.measure, approximate=about)
             rows.append(
                 [
                     Cell(element.name),
-                    Cell(format_measure(value[0], element.measure)),
+                    Cell(format_measure(value[0], element.measure, approximate=about)),
                     Cell(female),
                 ]
             )

@@ -129,11 +129,12 @@ def population_sentence(figures: SurveyFigures) -> str:
     total, female = figures.value("population")
     if not total:
         return ""
-    total_text = count_text(total, "人")
+    about = figures.is_approximate("population")
+    total_text = count_text(total, "人", approximate=about)
     total_text += "" if total_text.endswith("万") else "人"
     sentence = f"{whole(figures)}总人口{total_text}"
     if female is not None:
-        sentence += f"，其中女性人口{count_text(female, '人')}人"
+        sentence += f"，其中女性人口{count_text(female, '人', approximate=about)}人"
     return sentence + "。"
 
 

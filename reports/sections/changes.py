@@ -33,14 +33,16 @@ class ChangeItem:
     before: int
     measure: str
     theme: str = "organisation"  # an element group of THEMES
+    approximate: bool = False  # given as approximate this year (5200余场次)
+    approximate_before: bool = False
 
     @property
     def now_text(self) -> str:
-        return format_measure(self.now, self.measure)
+        return format_measure(self.now, self.measure, approximate=self.approximate)
 
     @property
     def before_text(self) -> str:
-        return format_measure(self.before, self.measure)
+        return format_measure(self.before, self.measure, approximate=self.approximate_before)
 
     @property
     def diff(self) -> int:
@@ -125,10 +127,14 @@ def _element_items(figures: SurveyFigures) -> list[ChangeItem]:
         if now is None or before is None:
             continue
         theme = element.group if element.group in dict(THEMES) else "organisation"
-        items.append(ChangeItem(element.name, now[0], before[0], element.measure, theme=theme))
+        about = {
+            "approximate": figures.is_approximate(element.code),
+            "approximate_before": figures.is_approximate(element.code, previous=True),
+        }
+        items.append(ChangeItem(element.name, now[0], before[0], element.measure, theme=theme, **about))
         if element.has_female and now[1] is not None and before[1] is not None:
             label = f"{element.name}中女性"
-            items.append(ChangeItem(label, now[1], before[1], element.measure, theme=theme))
+            items.append(ChangeItem(label, now[1], before[1], element.measure, theme=theme, **about))
     return items
 
 

@@ -7,7 +7,7 @@ words of the seed reports.
 from reports.charts import Chart
 from reports.figures import IndicatorFigures, SurveyFigures
 from reports.sections.common import DocSection, join, unit_area
-from stats.formatting import format_rate
+from stats.formatting import APPROXIMATE_MARK, format_rate
 from stats.tables import Cell, Table
 
 # How the reports name the women of a figure ({area}: 县, 市…), keyed by the numerator's element.
@@ -54,7 +54,8 @@ def _share(indicator: IndicatorFigures) -> str:
 def _female_phrase(figures: SurveyFigures, code: str) -> str:
     element = figures.element(code)
     noun = FEMALE_NOUNS.get(code, f"{element.name}中女性").format(area=unit_area(figures))
-    return f"{noun}{figures.value(code)[1]}{MEASURE_WORDS.get(code, element.measure)}"
+    more = APPROXIMATE_MARK if figures.is_approximate(code) else ""
+    return f"{noun}{figures.value(code)[1]}{more}{MEASURE_WORDS.get(code, element.measure)}"
 
 
 def _together(figures: SurveyFigures, shares: dict) -> list[str]:
@@ -75,7 +76,10 @@ def _committees(figures: SurveyFigures, shares: dict) -> list[str]:
     for code, (companion, noun) in COMMITTEES.items():
         if code in shares:
             total, female = figures.value(code)
-            text = f"{figures.element(code).name}{total}人，其中女委员{female}人（占{_share(shares[code])}）"
+            more = APPROXIMATE_MARK if figures.is_approximate(code) else ""
+            text = (
+                f"{figures.element(code).name}{total}{more}人，其中女委员{female}{more}人（占{_share(shares[code])}）"
+            )
             companion_female = figures.value(companion)[1]
             committees.append(text + (f"，{noun}{companion_female}人" if companion_female is not None else ""))
     return [join(committees)] if committees else []
@@ -112,7 +116,8 @@ def section(figures: SurveyFigures) -> DocSection:
     for code, indicator in shares.items():
         if code not in ELSEWHERE:
             total, female = figures.value(code)
-            rows.append([Cell(figures.element(code).name), Cell(str(total)), Cell(str(female))])
+            more = APPROXIMATE_MARK if figures.is_approximate(code) else ""
+            rows.append([Cell(figures.element(code).name), Cell(f"{total}{more}"), Cell(f"{female}{more}")])
             rows[-1].append(Cell(_share(indicator)))
             labels.append(indicator.name)
             values.append(float(indicator.value))

@@ -56,7 +56,7 @@ class ActivityReportTests(TreeTestCase):
     def test_the_snapshot_keeps_them_and_older_ones_read_as_empty(self):
         figures = survey_figures(self.shuangfeng, 2025)
         snapshot = to_snapshot(figures)
-        assert snapshot["version"] == FIGURES_VERSION == 5
+        assert snapshot["version"] == FIGURES_VERSION == 6
         assert from_snapshot(snapshot) == figures
         older = {key: value for key, value in snapshot.items() if key != "activities"} | {"version": 3}
         assert from_snapshot(older).activities.lines == ()

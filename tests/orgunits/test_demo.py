@@ -160,6 +160,12 @@ class LoadedDemoTests(TestCase):
                 self.assertIn("身兼数职", report.problems)
                 self.assertRegex(report.measures, r"(?m)^一是")
 
+    def test_the_2025_report_writes_the_county_s_rough_count_of_trainees_as_the_reports_do(self):
+        report = SurveyReport.objects.get(unit=self.county, year=2025, span="")
+        work = {s.title: s for s in report_view(report).document.sections}["工作开展"].paragraphs[0].text
+        self.assertIn("培训8万余人次，其中女性8万余人次", work)  # 10400余 of the county's own + 69,600
+        self.assertTrue(DataValue.objects.filter(unit=self.county, period="2025", approximate=True).exists())
+
     def test_the_county_has_a_report_on_the_first_nine_months_against_the_same_months_of_last_year(self):
         report = SurveyReport.objects.get(unit=self.county, year=2025, span="C9")
         self.assertEqual(report.title, "关于双峰县2025年1–9月妇女组织建设和妇女工作情况的调研报告")

@@ -3,7 +3,7 @@ from django.urls import reverse
 from stats import errors
 from stats.models import DataElement, DataValue, EligibilityRule, Indicator, ValidationRule
 from stats.periods import Period
-from stats.services import datavalues_save, own_values
+from stats.services import datavalues_save, own_figures
 from tests.base import DOMAIN_APPS, UNIT_PERMS, AdminPagesSmokeMixin, TreeTestCase, kind, make_user
 
 REPORT_PERMS = [
@@ -102,7 +102,10 @@ class EntryPageTests(TreeTestCase):
     def test_figures_are_saved_all_together(self):
         response = self.post(cadres__total="120", cadres__female="31", training_sessions__total="4")
         assert response.status_code == 302
-        assert own_values(self.heye, Period(2023)) == {"cadres": (120, 31), "training_sessions": (4, None)}
+        assert own_figures(self.heye, Period(2023)) == {
+            "cadres": (120, 31, False),
+            "training_sessions": (4, None, False),
+        }
         page = self.client.get(self.url).content.decode()
         assert 'value="120"' in page
 

@@ -11,7 +11,7 @@ from stats.periods import Period
 from stats.services import (
     completeness,
     datavalues_save,
-    own_values,
+    own_figures,
     parse_count,
     subtree_values,
 )
@@ -31,9 +31,12 @@ class SaveTests(TreeTestCase):
 
     def test_figures_are_saved_updated_and_removed(self):
         assert self.save({"cadres": ("120", "31"), "training_sessions": ("12", None)}) == 2
-        assert own_values(self.heye, Period(2023)) == {"cadres": (120, 31), "training_sessions": (12, None)}
+        assert own_figures(self.heye, Period(2023)) == {
+            "cadres": (120, 31, False),
+            "training_sessions": (12, None, False),
+        }
         assert self.save({"cadres": ("1,200", "31"), "training_sessions": ("", "")}) == 2
-        assert own_values(self.heye, Period(2023)) == {"cadres": (1200, 31)}
+        assert own_figures(self.heye, Period(2023)) == {"cadres": (1200, 31, False)}
         assert self.save({"cadres": (1200, 31)}) == 0
 
     def test_female_above_total_is_refused(self):
