@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from orgunits.models import OrgUnit
-from stats.formatting import APPROXIMATE_MARK, MISSING, format_number
+from stats.formatting import MISSING, format_measure, format_number
 from stats.indicators import period_sums
 from stats.models import DataElement
 from stats.periods import Period
@@ -34,13 +34,12 @@ class ElementChange:
 
     @property
     def shown_now(self) -> str:
-        more = APPROXIMATE_MARK if self.approximate else ""
-        return MISSING if self.now is None else f"{self.now}{more}{self.element.measure}"
+        """The figure as the report writes it: 756起, 89.8万人, 8万余人次."""
+        return format_measure(self.now, self.element.measure, approximate=self.approximate)
 
     @property
     def shown_before(self) -> str:
-        more = APPROXIMATE_MARK if self.approximate_before else ""
-        return MISSING if self.before is None else f"{self.before}{more}{self.element.measure}"
+        return format_measure(self.before, self.element.measure, approximate=self.approximate_before)
 
     @property
     def direction(self) -> str:
