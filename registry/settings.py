@@ -82,6 +82,12 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT: PostgreSQL compiles a query whose estimated cost passes jit_above_cost, and the worklists over
+    # a province (a subquery per unit, estimated far above what it costs) spent most of their time compiling:
+    # 执委未达标 for 山东 409 → 104 ms with it off, 职数空缺 1,123 → 430 ms (docs/benchmarks.md).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,7 +6,9 @@
   (LIKE '%…%') uses, and the `varchar_pattern_ops` index Django adds on the unique path, used by
   LIKE 'path%' subtree filters;
 - the ANALYZE that orgunits/loader.py runs after a load of ANALYZE_AFTER_ROWS units or more;
-- the unique code, and the duplicate-code error the services make of it when two writers race.
+- the unique code, and the duplicate-code error the services make of it when two writers race;
+- JIT switched off for the app's connections (registry/settings.py): compiling took most of a
+  province's worklist time.
 """
 
 import datetime
@@ -320,3 +322,8 @@ class RaceTests(TransactionTestCase):
             ]
         }
         assert isinstance(failure.__cause__, IntegrityError)
+
+
+def test_the_app_s_connections_run_without_jit(db):
+    """Compiling the worklists' queries cost more than running them (执委未达标 for 山东: 409 → 104 ms)."""
+    assert sql("SHOW jit") == [("off",)]
