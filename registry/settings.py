@@ -84,8 +84,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # No JIT: PostgreSQL compiles a query whose estimated cost passes jit_above_cost, and the worklists over
-    # a province (a subquery per unit, estimated far above what it costs) spent most of their time compiling:
-    # 执委未达标 for 山东 409 → 104 ms with it off, 职数空缺 1,123 → 430 ms (docs/benchmarks.md).
+    # a province (a subquery per unit, estimated far above what it costs) spent much of their time compiling:
+    # 职数空缺 for 山东's 1.1 million appointments 2.8 s → 1.4–1.7 s (docs/benchmarks.md, "JIT").
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

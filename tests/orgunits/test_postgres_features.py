@@ -7,7 +7,7 @@
   LIKE 'path%' subtree filters;
 - the ANALYZE that orgunits/loader.py runs after a load of ANALYZE_AFTER_ROWS units or more;
 - the unique code, and the duplicate-code error the services make of it when two writers race;
-- JIT switched off for the app's connections (registry/settings.py): compiling took most of a
+- JIT switched off for the app's connections (registry/settings.py): compiling took much of a
   province's worklist time.
 """
 
@@ -325,5 +325,5 @@ class RaceTests(TransactionTestCase):
 
 
 def test_the_app_s_connections_run_without_jit(db):
-    """Compiling the worklists' queries cost more than running them (执委未达标 for 山东: 409 → 104 ms)."""
+    """Compiling the province worklists' queries cost as much as running them (docs/benchmarks.md, "JIT")."""
     assert sql("SHOW jit") == [("off",)]
