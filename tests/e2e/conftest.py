@@ -33,7 +33,8 @@ CHROMIUM_ARGS = [
     # No other host resolves, so a request that slips past the request log cannot leave the machine.
     f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {SERVER_HOST}",
 ]
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+# .ci/run points each of its two concurrent passes at a folder of its own.
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS_DIR") or Path(__file__).parent / "screenshots")
 TIMEOUT_MS = 10_000
 VIEWPORT = {"width": 1280, "height": 860}
 
@@ -169,7 +170,7 @@ class Browser:
     def screenshot(self, name: str, *, full_page: bool = True) -> Path:
         """The flow's evidence; also the point where a flow is checked for foreign requests and console
         errors, so they fail the test itself rather than its teardown."""
-        SCREENSHOTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         assert self.watch.problems() == []
@@ -218,7 +219,7 @@ def browser(demo, request) -> Iterator[Browser]:
         try:
             yield Browser(page, demo, watch)
             if getattr(request.node, "call_failed", False):
-                SCREENSHOTS.mkdir(exist_ok=True)
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
         finally:
             context.close()
