@@ -51,11 +51,15 @@ def _share(indicator: IndicatorFigures) -> str:
     return format_rate(indicator.value, indicator.decimals)
 
 
+def _more(figures: SurveyFigures, code: str) -> str:
+    """余 after both of the figure's numbers where it was given as approximate (约数)."""
+    return APPROXIMATE_MARK if figures.is_approximate(code) else ""
+
+
 def _female_phrase(figures: SurveyFigures, code: str) -> str:
     element = figures.element(code)
     noun = FEMALE_NOUNS.get(code, f"{element.name}中女性").format(area=unit_area(figures))
-    more = APPROXIMATE_MARK if figures.is_approximate(code) else ""
-    return f"{noun}{figures.value(code)[1]}{more}{MEASURE_WORDS.get(code, element.measure)}"
+    return f"{noun}{figures.value(code)[1]}{_more(figures, code)}{MEASURE_WORDS.get(code, element.measure)}"
 
 
 def _together(figures: SurveyFigures, shares: dict) -> list[str]:
@@ -76,7 +80,7 @@ def _committees(figures: SurveyFigures, shares: dict) -> list[str]:
     for code, (companion, noun) in COMMITTEES.items():
         if code in shares:
             total, female = figures.value(code)
-            more = APPROXIMATE_MARK if figures.is_approximate(code) else ""
+            more = _more(figures, code)
             text = (
                 f"{figures.element(code).name}{total}{more}人，其中女委员{female}{more}人（占{_share(shares[code])}）"
             )
@@ -116,7 +120,7 @@ def section(figures: SurveyFigures) -> DocSection:
     for code, indicator in shares.items():
         if code not in ELSEWHERE:
             total, female = figures.value(code)
-            more = APPROXIMATE_MARK if figures.is_approximate(code) else ""
+            more = _more(figures, code)
             rows.append([Cell(figures.element(code).name), Cell(f"{total}{more}"), Cell(f"{female}{more}")])
             rows[-1].append(Cell(_share(indicator)))
             labels.append(indicator.name)
