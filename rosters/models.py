@@ -258,8 +258,11 @@ class AppointmentQuerySet(models.QuerySet):
 
     def in_subtree(self, unit: OrgUnit, *, tree: TreeOn | None = None):
         """At units of the unit's subtree: today's, or as it stood on the day of `tree` (区划调整 since)."""
-        units = OrgUnit.objects.subtree(unit) if tree is None else tree.subtree(unit).values("pk")
-        return self.filter(unit__in=units)
+        if tree is None or not tree.changed:
+            # A range on the joined unit's path, not `unit_id IN (…)`: the roster statistics join the
+            # unit anyway (for its kind), and a province's took 1.1 s longer through the subquery.
+            return self.filter(OrgUnit.subtree_q(unit.path, via="unit__"))
+        return self.filter(unit__in=tree.subtree(unit).values("pk"))
 
 
 class Appointment(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 
 from orgunits.as_of import TreeOn
 from orgunits.dates import shift_years
@@ -211,43 +211,48 @@ def _tally(stats: RosterStats, rows, age_bands, education_groups) -> None:
     )
 
 
-def _new_officers(active, on: datetime.date) -> dict:
+def _new_officers(active, units, on: datetime.date) -> dict:
     """新任 and the new chairs, in one query of its own.
 
     An appointment is new when it began on or after the threshold and the person held the same post at
-    the same unit by no earlier appointment that began before it (a re-appointment is not 新任). The
-    threshold is the start of the unit's term covering the day (elected on or before it, not closed by
-    then), or 1 January of the day's year where the unit has no such term.
+    the same unit by no appointment that began before the threshold (a re-appointment is not 新任).
+    The threshold is the start of the unit's term covering the day (elected on or before it, not closed
+    by then), or 1 January of the day's year where the unit has no such term.
 
     Written in SQL because the threshold is the unit's, not the appointment's: here it is found once per
     unit (the latest covering election is the largest) and joined. As a subquery per appointment it
-    took three quarters of a province's statistics (7.6 s of 10 s for 山东's 1.1 million).
+    took three quarters of a province's statistics (7.6 s of 10 s for 山东's 1.1 million). The earlier
+    appointments are looked for only behind the recent ones (an anti-join): grouping every appointment
+    of the subtree by person, post and unit to find each one's first took 4.3 s of 山东's, this 2.0 s.
     """
     quote = connection.ops.quote_name
-    appointments, terms, posts = (quote(m._meta.db_table) for m in (Appointment, Term, Post))
-    columns = active.order_by().values("pk", "person_id", "post_id", "unit_id", "start_on")
+    appointments, posts = quote(Appointment._meta.db_table), quote(Post._meta.db_table)
+    columns = active.order_by().values("person_id", "post_id", "unit_id", "start_on")
     active_sql, active_params = columns.query.sql_with_params()
-    year_start = datetime.date(on.year, 1, 1)
+    covering = Term.objects.filter(unit__in=units, elected_on__lte=on).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on)
+    )
+    since = covering.order_by().values("unit_id").annotate(elected_on=Max("elected_on")).values("unit_id", "elected_on")
+    since_sql, since_params = since.query.sql_with_params()
     sql = f"""
-        WITH active (id, person_id, post_id, unit_id, start_on) AS ({active_sql}),
-        since (unit_id, elected_on) AS (
-            SELECT t.unit_id, MAX(t.elected_on) FROM {terms} t
-            WHERE t.unit_id IN (SELECT unit_id FROM active) AND t.elected_on <= %s
-                AND (t.closed_on IS NULL OR t.closed_on > %s)
-            GROUP BY t.unit_id
-        ),
-        first (person_id, post_id, unit_id, first_on) AS (
-            SELECT e.person_id, e.post_id, e.unit_id, MIN(e.start_on) FROM {appointments} e
-            WHERE e.unit_id IN (SELECT unit_id FROM active)
-            GROUP BY e.person_id, e.post_id, e.unit_id
+        WITH active (person_id, post_id, unit_id, start_on) AS ({active_sql}),
+        since (unit_id, elected_on) AS ({since_sql}),
+        recent (person_id, post_id, unit_id, threshold) AS (
+            SELECT a.person_id, a.post_id, a.unit_id, COALESCE(s.elected_on, %s)
+            FROM active a LEFT JOIN since s ON s.unit_id = a.unit_id
+            WHERE a.start_on >= COALESCE(s.elected_on, %s)
         )
         SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.counts_as_chair THEN 1 ELSE 0 END), 0)
-        FROM active a JOIN {posts} p ON p.id = a.post_id LEFT JOIN since s ON s.unit_id = a.unit_id
-        JOIN first f ON f.person_id = a.person_id AND f.post_id = a.post_id AND f.unit_id = a.unit_id
-        WHERE f.first_on >= COALESCE(s.elected_on, %s)
+        FROM recent r JOIN {posts} p ON p.id = r.post_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {appointments} e
+            WHERE e.unit_id = r.unit_id AND e.post_id = r.post_id AND e.person_id = r.person_id
+                AND e.start_on < r.threshold
+        )
     """
+    year_start = datetime.date(on.year, 1, 1)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*active_params, on, on, year_start])
+        cursor.execute(sql, [*active_params, *since_params, year_start, year_start])
         new, new_chairs = cursor.fetchone()
     return {"new": new, "new_chairs": new_chairs}
 
@@ -258,10 +263,11 @@ def roster_stats(unit, on: datetime.date, *, age_bands=None, education_groups=No
     (rosters.profile_models)."""
     age_bands = default_age_bands(unit) if age_bands is None else age_bands
     education_groups = default_education_groups(unit) if education_groups is None else education_groups
-    active = Appointment.objects.in_subtree(unit, tree=tree or TreeOn.of(on)).active_on(on)
+    tree = tree or TreeOn.of(on)
+    active = Appointment.objects.in_subtree(unit, tree=tree).active_on(on)
     stats = RosterStats()
     _tally(stats, _grouped(active, on, age_bands), age_bands, education_groups)
     stats.people = active.aggregate(people=Count("person", distinct=True))["people"]
-    new = _new_officers(active, on)
+    new = _new_officers(active, tree.subtree(unit).values("pk"), on)
     stats.new_officers, stats.new_chairs = new["new"], new["new_chairs"]
     return stats

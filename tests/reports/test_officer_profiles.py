@@ -180,6 +180,17 @@ class RosterStatsProfileTests(ProfileWorld):
         # 己 began on 31 December 2023: new in her own year, not in the next.
         assert roster_stats(self.villages[5], day("2023-12-31")).new_officers == 1
 
+    def test_a_stint_split_within_the_term_is_still_new_and_one_begun_before_it_is_not(self):
+        """Village 0's term began on 2021-06-01. 戊's two stints in 执委 both began after it: the one in
+        post is 新任. 庚's first stint began before it: her second is a re-appointment."""
+        village, member = self.villages[0], post("执委")
+        for name, first in (("执委戊", "2021-07-01"), ("执委庚", "2020-01-01")):
+            person = person_create(name=name, sex="F", birth_date=day("1980-01-01"))
+            appointment_create(person=person, unit=village, post=member, start_on=day(first), end_on=day("2022-12-31"))
+            appointment_create(person=person, unit=village, post=member, start_on=day("2023-01-01"))
+        stats = roster_stats(village, ON)
+        assert (stats.appointments, stats.new_officers, stats.new_chairs) == (3, 2, 1)
+
     def test_a_unit_default_beats_the_national_one_and_costs_the_same(self):
         band_set("双峰县默认", self.shuangfeng, [("40岁及以下", None, True, 40, True)], default=True)
         assert [band.label for band in default_age_bands(self.heye)] == ["40岁及以下"]
