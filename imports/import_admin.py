@@ -21,6 +21,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import Format
 from import_export.forms import ImportForm
 from import_export.results import Error, Result, RowResult
+from import_export.tmp_storages import CacheStorage
 
 from imports.spreadsheets import (
     EMPTY_FILE,
@@ -167,6 +168,10 @@ def _store_error_rows(headers, rows: list[PreviewRow], user) -> str:
     return token
 
 
+def _owner_key(import_file_name: str) -> str:
+    return f"import-upload-owner:{import_file_name}"
+
+
 class SpreadsheetImportMixin(ImportMixin):
     """ImportMixin with our format, checks, Chinese messages, preview and error-row download."""
 
@@ -217,7 +222,19 @@ class SpreadsheetImportMixin(ImportMixin):
             ),
         )
 
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if initial.get("import_file_name"):
+            cache.set(_owner_key(initial["import_file_name"]), request.user.pk, CacheStorage.CACHE_LIFETIME)
+        return initial
+
     def process_import(self, request, **kwargs):
+        # Another user's upload is as missing as an expired one: its name alone must not let her read
+        # its rows (in the errors) or write them under her own scope.
+        name = request.POST.get("import_file_name", "")
+        if request.method == "POST" and (not name or cache.get(_owner_key(name)) != request.user.pk):
+            messages.error(request, UPLOAD_EXPIRED)
+            return HttpResponseRedirect(reverse("admin:" + self._url_name("import")))
         try:
             return super().process_import(request, **kwargs)
         except SpreadsheetError as exc:

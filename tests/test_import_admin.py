@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from imports.import_admin import UPLOAD_EXPIRED
 from orgunits.models import OrgUnit
-from tests.base import TreeTestCase
+from tests.base import TreeTestCase, make_user
 from tests.conftest import FIXTURES
 
 COUNTY_FILE = FIXTURES / "units" / "county_units_gbk.csv"
@@ -45,6 +45,19 @@ class ConfirmTests(TreeTestCase):
         response = self.client.post(reverse("admin:orgunits_orgunit_process_import"), confirm, follow=True)
         assert UPLOAD_EXPIRED in response.content.decode()
         assert OrgUnit.objects.count() == before
+
+    def test_another_users_upload_is_as_missing_as_an_expired_one(self):
+        """Its name alone (from a shared screen, a log) reads nothing of it and writes nothing."""
+        confirm = self.preview()
+        self.client.force_login(make_user("another-admin", superuser=True))
+        before = OrgUnit.objects.count()
+        response = self.client.post(reverse("admin:orgunits_orgunit_process_import"), confirm, follow=True)
+        page = response.content.decode()
+        assert UPLOAD_EXPIRED in page and "431321113" not in page
+        assert OrgUnit.objects.count() == before
+        self.client.force_login(self.superuser)  # the uploader still confirms it
+        assert self.client.post(reverse("admin:orgunits_orgunit_process_import"), confirm).status_code == 302
+        assert OrgUnit.objects.filter(code="431321113").exists()
 
     def test_preview_and_confirm_through_a_shared_redis_cache(self):
         reason = redis_unreachable()
