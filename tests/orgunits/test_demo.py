@@ -291,6 +291,21 @@ class LoadedDemoTests(TestCase):
         added.refresh_from_db()
         self.assertIsNone(added.org_established_on)
 
+    def test_the_county_clerk_opens_every_list_but_the_accounts_and_the_division_log(self):
+        """The clerks' permission sets cover every page of the admin a federation works with (the duty
+        records and the profile sets were once missing): only the accounts and 区划调整记录 are the
+        administrator's."""
+        administrators_only = {"auth.user", "auth.group", "orgunits.unitchange"}
+        self.login("shuangfeng")
+        for model in admin.site._registry:
+            meta = model._meta
+            if meta.label_lower in administrators_only:
+                continue
+            with self.subTest(meta.label):
+                response = self.client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+                self.assertEqual(response.status_code, 200)
+        self.assertTrue(get_user_model().objects.get(username="yongfeng").has_perm("rosters.add_dutyrecord"))
+
     def test_the_personas_are_created_once_and_see_only_their_own_units(self):
         from access.models import Assignment
         from access.scope import Scope

@@ -32,8 +32,8 @@ EDIT = ("view", "add", "change", "delete")
 CLERK_PERMS = {
     "orgunits": [*_perms(EDIT, ("orgunit", "orgformchange")), *_perms(("view",), ("unitkind",))],
     "rosters": [
-        *_perms(EDIT, ("person", "term", "appointment")),
-        *_perms(("view",), ("post", "concurrentrole")),
+        *_perms(EDIT, ("person", "term", "appointment", "dutyrecord", "agebandset", "educationgroupset")),
+        *_perms(("view",), ("post", "concurrentrole", "dutytype")),
     ],
     "stats": [
         *_perms(("view", "add", "change"), ("datavalue",)),
