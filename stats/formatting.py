@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "—"
 APPROXIMATE_MARK = "余"  # 5200余场次: a figure given as approximate, in entry and import as in reports
+MAX_CHANGE_PLACES = 6  # a change of one in a million still shows
 
 
 def format_number(value: Decimal | float | None, decimals: int = 1, rounding: str = ROUND_HALF_UP) -> str:
@@ -38,6 +39,25 @@ def format_change(value: Decimal | None, decimals: int = 1, unit: str = "") -> s
     text = format_number(abs(value), decimals)
     sign = "+" if value > 0 and text != "0" else ("−" if value < 0 and text != "0" else "")
     return f"{sign}{text}{unit}"
+
+
+def format_change_percent(value: Decimal, decimals: int = 0) -> str:
+    """The size of a relative change, without its sign, to the figure's own decimals: counts are whole,
+    so 756 against 628 (+20.4%) reads 20%, as report 4 prints it. A change those decimals would round
+    to nothing gets the places it needs (下降0.4%): figures that differ never read 0% or 持平."""
+    places = decimals
+    text = format_number(abs(value), places)
+    while text == "0" and value != 0 and places < MAX_CHANGE_PLACES:
+        places += 1
+        text = format_number(abs(value), places)
+    return f"{text}%"
+
+
+def format_signed_change_percent(value: Decimal | None, decimals: int = 0) -> str:
+    """+20% / −0.4% / 0%, for the 增减幅度 columns of tables."""
+    if value is None:
+        return MISSING
+    return f"{'+' if value > 0 else '−' if value < 0 else ''}{format_change_percent(value, decimals)}"
 
 
 def percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from orgunits.models import OrgUnit
-from stats.formatting import MISSING, format_measure, format_number
+from stats.formatting import MISSING, format_change_percent, format_measure
 from stats.indicators import period_sums
 from stats.models import DataElement
 from stats.periods import Period
@@ -43,13 +43,12 @@ class ElementChange:
 
     @property
     def direction(self) -> str:
-        shown = self.shown_percent
-        return SAME if shown == "0%" else RISE if self.percent > 0 else FALL
+        return SAME if self.percent == 0 else RISE if self.percent > 0 else FALL
 
     @property
     def shown_percent(self) -> str:
-        """The size of the change, no sign (the direction says it): 150%, 20%."""
-        return MISSING if self.percent is None else f"{format_number(abs(self.percent), FIGURE_DECIMALS)}%"
+        """The size of the change, no sign (the direction says it): 150%, 20%, 0.4%."""
+        return MISSING if self.percent is None else format_change_percent(self.percent, FIGURE_DECIMALS)
 
     @property
     def shown_change(self) -> str:

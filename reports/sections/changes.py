@@ -11,7 +11,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reports.figures import SurveyFigures
 from reports.sections.common import DocSection
-from stats.formatting import format_change, format_measure, format_number, format_rate, percent
+from stats.formatting import (
+    format_change,
+    format_change_percent,
+    format_measure,
+    format_number,
+    format_rate,
+    format_signed_change_percent,
+    percent,
+)
 from stats.tables import Cell, Table
 
 THEMES = (  # (element group, words before the theme's clauses); "organisation" also holds the coverage
@@ -99,14 +107,14 @@ def _both(items: list, single: str, several: str) -> str:
 
 def count_clause(direction: str, items: list[ChangeItem], before: str = "上年") -> str:
     """已建立妇女组织40个、在任干部5人，分别比上年上升3.1%、25%; `before` is 上年同期 in a report on
-    part of a year: 不稳定因素5起、矛盾纠纷756起，分别比上年同期上升150%、20.4%"""
+    part of a year: 不稳定因素5起、矛盾纠纷756起，分别比上年同期上升150%、20%"""
     listed = "、".join(f"{item.label}{item.now_text}" for item in items)
     if direction == FLAT:
         return f"{listed}，{_both(items, f'与{before}持平', f'均与{before}持平')}"
     if direction == FROM_NONE:
         return f"{listed}，{_both(items, f'{before}为0', f'{before}均为0')}"
     verb = "上升" if direction == RISING else "下降"
-    amounts = "、".join(format_number(abs(item.relative)) + "%" for item in items)
+    amounts = "、".join(format_change_percent(item.relative) for item in items)
     return f"{listed}，{_both(items, f'比{before}', f'分别比{before}')}{verb}{amounts}"
 
 
@@ -185,7 +193,7 @@ def change_table(items: list[ChangeItem], rates: list[RateItem], columns: tuple[
             Cell(item.now_text),
             Cell(item.before_text),
             Cell(format_change(Decimal(item.diff), 0)),
-            Cell(format_change(item.relative, 1, "%")),
+            Cell(format_signed_change_percent(item.relative)),
         ]
         for item in items
     ]

@@ -36,8 +36,11 @@ def test_a_missing_figure_is_a_dash():
 
 
 def test_change_on_the_same_span_a_year_earlier():
-    assert format_change_rate(135, 120) == "比上年同期增长12.5%"
-    assert format_change_rate(100, 105) == "比上年同期下降4.8%"
+    assert format_change_rate(135, 120) == "比上年同期增长13%"
+    assert format_change_rate(100, 105) == "比上年同期下降5%"
     assert format_change_rate(100, 100) == "与上年同期持平"
+    # A change the whole percent would round away keeps the places it needs: a fall is never 持平.
+    assert format_change_rate(1964, 1972) == "比上年同期下降0.4%"
+    assert format_change_rate(1_000_001, 1_000_000) == "比上年同期增长0.0001%"
     assert format_change_rate(100, 0) == ""
     assert format_change_rate(100, None) == ""

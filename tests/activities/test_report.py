@@ -34,7 +34,7 @@ class ActivityReportTests(TreeTestCase):
     def test_the_sentences(self):
         figures = survey_figures(self.shuangfeng, 2025)
         assert activity_records.activities_text(figures) == (
-            "全年举办各类培训135场次，比上年同期增长12.5%，培训妇女8500人次，与上年同期持平。"
+            "全年举办各类培训135场次，比上年同期增长13%，培训妇女8500人次，与上年同期持平。"
             "资助春蕾女童38人，发放助学金1.2万元。"
         )
         assert activity_records.honours_text(figures) == (
@@ -47,7 +47,7 @@ class ActivityReportTests(TreeTestCase):
         assert made.title == "活动开展"
         title, table = made.tables[0]
         assert title == "活动开展情况"
-        assert [cell.text for cell in table.rows[0]] == ["培训", "举办各类培训", "135场次", "120场次", "增长12.5%"]
+        assert [cell.text for cell in table.rows[0]] == ["培训", "举办各类培训", "135场次", "120场次", "增长13%"]
 
     def test_left_out_when_there_are_none(self):
         sections = generated_sections(survey_figures(self.shuangfeng, 2020))

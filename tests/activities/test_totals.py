@@ -59,7 +59,7 @@ class TotalsTests(TreeTestCase):
         assert shown[("training", "sessions")] == "82余场次"
         assert shown[("chunlei", "amount")] == "1.2万元"
         line = next(line for line in totals.lines() if line.name == "sessions")
-        assert totals.change(line) == "比上年同期增长36.7%"
+        assert totals.change(line) == "比上年同期增长37%"
 
     def test_a_shorter_span(self):
         totals = activity_totals(self.shuangfeng, day("2025-04-01"), day("2025-04-30"))

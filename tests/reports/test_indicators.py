@@ -1,8 +1,10 @@
 import datetime
+from decimal import Decimal
 
-from stats.indicators import indicator_values
-from stats.models import Indicator
+from stats.indicators import IndicatorValue, indicator_values
+from stats.models import DataElement, Indicator
 from stats.periods import Period
+from stats.same_period import FALL, SAME, ElementChange
 from tests.base import TreeTestCase
 from tests.reports.county6 import build_county6
 
@@ -44,3 +46,19 @@ class Report6IndicatorTests(TreeTestCase):
         found = self.shown(2009)
         assert found["coverage_village"].shown == "0%"
         assert datetime.date(2010, 3, 8) > Period(2009).end
+
+
+def test_a_rates_change_is_the_difference_of_the_rates_as_printed():
+    """48.74% → 48.75% prints 48.7% → 48.8%: 0.1个百分点, as the report says, not 0."""
+    share = Indicator(code="share", decimals=1, suffix="%")
+    item = IndicatorValue(share, Decimal("48.75"), Decimal("48.74"))
+    assert (item.shown_previous, item.shown, item.shown_change) == ("48.7%", "48.8%", "+0.1个百分点")
+
+
+def test_a_small_fall_is_a_fall_with_the_places_it_needs():
+    """1972 → 1964 is −0.4%: whole percent would print 持平."""
+    members = DataElement(code="members", name="村党组织委员", measure="人")
+    change = ElementChange(members, 1964, 1972)
+    assert (change.direction, change.shown_change) == (FALL, "下降0.4%")
+    assert ElementChange(members, 756, 628).shown_change == "上升20%"  # report 4's own decimals
+    assert ElementChange(members, 628, 628).shown_change == SAME

@@ -30,7 +30,7 @@ from tests.base import TreeTestCase, page_text
 from tests.conftest import FIXTURES
 from tests.reports.survey_fixtures import grant_survey_perms
 
-NINE_MONTHS = "不稳定因素5起、矛盾纠纷756起，分别比上年同期上升150%、20.4%"
+NINE_MONTHS = "不稳定因素5起、矛盾纠纷756起，分别比上年同期上升150%、20%"
 
 
 def sections_of(report) -> dict:

@@ -132,11 +132,11 @@ class GapCountySentencesTests(TreeTestCase):
         # One short sentence per theme; items moving the same way share "分别比上年上升…、…".
         assert self.doc.section("changes").texts == [
             "组织建设方面，已建立妇女组织34个、在任妇女组织干部5人，分别比上年上升3%、25%。",
-            "人口方面，总人口12万人，与上年持平；总人口中女性5.9万人，比上年上升0.9%。",
+            "人口方面，总人口12万人，与上年持平；总人口中女性5.9万人，比上年上升1%。",
             "干部队伍方面，党政机关干部110人、党政机关干部中女性22人，分别比上年上升10%、10%。",
-            "参政议政方面，人大代表200人、人大代表中女性40人，分别比上年下降4.8%、4.8%。",
+            "参政议政方面，人大代表200人、人大代表中女性40人，分别比上年下降5%、5%。",
             "教育培训方面，培训班50场次，比上年上升25%。",
-            "维权服务方面，受理维权投诉40件、办结维权投诉36件，分别比上年上升33.3%、20%。",
+            "维权服务方面，受理维权投诉40件、办结维权投诉36件，分别比上年上升33%、20%。",
             # Points are the difference of the rates as printed: 91.9% − 89.2%.
             "组建率91.9%、女性人口占比49.2%，分别比上年提高2.7、0.4个百分点；"
             "党政机关女干部占比20%、人大代表中女性占比20%，均与上年持平；维权投诉办结率90%，比上年降低10个百分点。",
@@ -154,9 +154,9 @@ class GapCountySentencesTests(TreeTestCase):
     def test_the_year_over_year_table_signs_every_change_with_one_minus_sign(self):
         _caption, table = self.doc.section("changes").tables[0]
         rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
-        assert rows["人大代表"] == ["200人", "210人", "−10", "−4.8%"]
+        assert rows["人大代表"] == ["200人", "210人", "−10", "−5%"]
         assert rows["培训班"] == ["50场次", "40场次", "+10", "+25%"]
-        assert rows["总人口中女性"] == ["5.9万人", "5.85万人", "+500", "+0.9%"]
+        assert rows["总人口中女性"] == ["5.9万人", "5.85万人", "+500", "+1%"]
         assert rows["组建率"] == ["91.9%", "89.2%", "+2.7个百分点", "—"]
         assert rows["维权投诉办结率"] == ["90%", "100%", "−10个百分点", "—"]
         assert not any("-" in text for texts in rows.values() for text in texts)
@@ -210,7 +210,7 @@ class PhrasesTests(SimpleTestCase):
     def test_change_clauses(self):
         item = changes.ChangeItem
         rising = [item("不稳定因素", 5, 2, "起"), item("矛盾纠纷", 756, 628, "起")]
-        assert changes.count_clause(changes.RISING, rising) == "不稳定因素5起、矛盾纠纷756起，分别比上年上升150%、20.4%"
+        assert changes.count_clause(changes.RISING, rising) == "不稳定因素5起、矛盾纠纷756起，分别比上年上升150%、20%"
         assert changes.count_clause(changes.FALLING, [item("干部", 9, 10, "人")]) == "干部9人，比上年下降10%"
         assert changes.count_clause(changes.FLAT, [item("干部", 7, 7, "人")]) == "干部7人，与上年持平"
         assert changes.count_clause(changes.FROM_NONE, [item("投诉", 4, 0, "件")]) == "投诉4件，上年为0"
