@@ -34,7 +34,9 @@ def test_the_norms_are_seeded_per_kind_and_the_old_seats_kept():
         assert (seats("主席", code), seats("副主席", code), seats(EXECUTIVE, code)) == (1, 2, 15)
     for code in ("township", "street", "devzone"):
         assert (seats("主席", code), seats("副主席", code), seats(EXECUTIVE, code)) == (1, 3, 25)
-    assert seats("主席", "county") == 1 and seats(EXECUTIVE, "county") == 15  # the default it had
+    assert seats("主席", "county") == 1
+    # A county's 执委 are as many as its congress elects: no norm above the township (0007).
+    assert not PostSeats.objects.filter(post__name=EXECUTIVE, kind__code__in=("county", "city", "province")).exists()
     assert seats("妇女主任", "village") == 1 and seats("委员", "agency") == 5
     assert not PostSeats.objects.filter(post__name="妇女主任", kind__code="township").exists()
 
