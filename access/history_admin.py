@@ -193,11 +193,17 @@ class GuardedHistoryAdmin(PersonalLookupGuardMixin, SimpleHistoryAdmin):
                     return self.response_change(request, saved)
         else:
             form = form_class(instance=version)
+            for note in self.revert_notes(request, live, version):
+                messages.warning(request, note)
         return self.render_history_view(
             request,
             self.object_history_form_template,
             self._revert_context(request, live, version, form, extra_context),
         )
+
+    def revert_notes(self, request, live, version) -> list[str]:
+        """What the revert will not restore, said on its page (personal data she may not see)."""
+        return []
 
     def may_revert(self, request, live, version) -> bool:
         return (

@@ -16,6 +16,7 @@ from imports.spreadsheets import XLSX_CONTENT_TYPE
 from orgunits.pagination import CappedPaginator
 from rosters import people
 from rosters.duties import DUTY_TOTAL, DutyTally, duties_by_person
+from rosters.errors import REVERT_KEEPS_PERSONAL_DATA
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, DutyRecord, Person, Post, PostSeats, Term
@@ -218,7 +219,15 @@ class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
     def id_masked(self, person):
         return mask_id_number(person.id_number) or "—"
 
+    def revert_notes(self, request, live, version) -> list[str]:
+        hidden = ("phone", "id_number")
+        if may_see_personal_data(request) or all(getattr(live, f) == getattr(version, f) for f in hidden):
+            return []
+        return [REVERT_KEEPS_PERSONAL_DATA]
+
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # saved unchanged: no empty version in the history
         fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name in PERSON_FIELDS}
         if change:
             person_update(person=obj, **fields)

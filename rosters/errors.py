@@ -44,3 +44,6 @@ DUTY_PERSON_NOT_FOUND = "找不到该人员：请核对身份证号，或填写�
 DUTY_PERSON_AMBIGUOUS = "“{unit}”有{count}位“{name}”任过职，请填写身份证号以区分。"
 DUTY_COUNT_FORMAT = "“{value}”不是不小于0的整数。"
 DUTY_SAME_ROW = "与第{other}行是同一条履职记录（同一人、同一天、同一单位、同一类型）。"
+
+# On a person's revert page, for a user who may not see personal data: the masked values are the version's.
+REVERT_KEEPS_PERSONAL_DATA = "手机号和身份证号不随还原改变：您无权查看个人信息，还原后仍保留现有的手机号和身份证号。"

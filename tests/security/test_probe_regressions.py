@@ -249,6 +249,28 @@ class PersonalDataTests(SecurityWorld):
         assert "138****9999" in page and "138****0001" in page
         assert "13800009999" not in page and "13811110001" not in page
 
+    def test_a_revert_says_it_keeps_the_numbers_she_may_not_see_and_keeps_them(self):
+        """The revert page shows the version's masked phone: it must say the revert will not restore it."""
+        old_version = self.yongfeng_person.history.latest("history_id").history_id
+        person_update(person=self.yongfeng_person, phone="13800009999", ethnicity="回族")
+        self.client.force_login(self.township_clerk)
+        url = reverse("admin:rosters_person_simple_history", args=[self.yongfeng_person.pk, old_version])
+        page = self.client.get(url)
+        assert errors.REVERT_KEEPS_PERSONAL_DATA in page_text(page)
+        assert self.client.post(url, form_data(writable_form(page))).status_code == 302
+        self.yongfeng_person.refresh_from_db()
+        assert (self.yongfeng_person.ethnicity, self.yongfeng_person.phone) == ("汉族", "13800009999")
+        self.client.force_login(self.superuser)  # who sees the numbers restores them, and is not told
+        page = self.client.get(url)
+        assert errors.REVERT_KEEPS_PERSONAL_DATA not in page_text(page)
+
+    def test_saving_a_person_unchanged_adds_no_version(self):
+        self.client.force_login(self.township_clerk)
+        url = admin_url("person", "change", self.yongfeng_person.pk)
+        versions = self.yongfeng_person.history.count()
+        assert self.client.post(url, form_data(writable_form(self.client.get(url)))).status_code == 302
+        assert self.yongfeng_person.history.count() == versions
+
     def test_a_duplicate_number_names_nobody(self):
         self.client.force_login(self.superuser)
         data = {
