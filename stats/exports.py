@@ -17,10 +17,12 @@ from openpyxl.worksheet.pagebreak import Break
 
 from imports.spreadsheets import display_width, keep_as_text, neutralize
 from stats.coverage import Coverage, CoverageComparison, Tally, current_of
+from stats.export_sheets import chinese_date, write_table_sheet
 from stats.formatting import MISSING, format_rate, rate_number_format
-from stats.tables import TOTAL_LABEL, CoverageLine, conversion_table, coverage_table
+from stats.tables import TOTAL_LABEL, CoverageLine, comparison_lines, conversion_table, coverage_table, summary_table
 
 PARTS = ("应建数", "已建数", "组建率")
+COMPARISON_SHEET = "与上年同期比较"
 FIRST_LINE_ROW = 5  # title, info line, kind names, parts; then the lines
 
 # Column widths, in digits of the default font. Counts and rates are short; the part names under
@@ -131,6 +133,8 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"B{FIRST_LINE_ROW}"
     _set_up_pages(sheet, widths, len(lines))
+    if isinstance(result, CoverageComparison):
+        _write_comparison_sheet(book, result)
     _write_conversion_sheet(book, coverage)
     out = io.BytesIO()
     book.save(out)
@@ -140,21 +144,16 @@ def coverage_xlsx(result: Coverage | CoverageComparison) -> bytes:
 def _write_conversion_sheet(book, coverage: Coverage) -> None:
     """改建率 by kind on a sheet of its own, when any kind has 妇代会 to convert (stats.conversion)."""
     table = conversion_table(coverage)
-    if table is None:
-        return
-    sheet = book.create_sheet("会改联")
-    sheet.append([f"{coverage.unit.name}妇代会改建妇联情况（截至{coverage.on.isoformat()}）"])
-    sheet.append(table.headers)
-    for row in table.rows:
-        *counts, rate = row
-        sheet.append([cell.value if cell.value is not None else cell.text for cell in counts])
-        rate_cell = sheet.cell(sheet.max_row, len(row), float(rate.value / 100) if rate.value is not None else MISSING)
-        if rate.value is not None:
-            rate_cell.number_format = rate_number_format(rate.value)
-    for row in sheet.iter_rows():
-        for cell in row:
-            keep_as_text(cell)
-    sheet.column_dimensions["A"].width = 14
+    if table is not None:
+        title = f"{coverage.unit.name}妇代会改建妇联情况（截至{chinese_date(coverage.on)}）"
+        write_table_sheet(book, "会改联", title, [table])
+
+
+def _write_comparison_sheet(book, result: CoverageComparison) -> None:
+    """What the page shows when compared: by kind against the year before, then each line's rate."""
+    current = result.current
+    title = f"{current.unit.name}组建率与上年同期比较（{chinese_date(current.on)}与{chinese_date(result.previous.on)}）"
+    write_table_sheet(book, COMPARISON_SHEET, title, [summary_table(result), comparison_lines(result)])
 
 
 def _write_heading(sheet, coverage: Coverage, first: int, last: int) -> None:
@@ -242,6 +241,12 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
     writer.writerow(["单位", *(neutralize(f"{group}{part}") for group in groups for part in PARTS)])
     for line in coverage_table(coverage).lines:
         writer.writerow([neutralize(line.label), *(value for t in _tallies(line) for value in _csv_cells(t))])
+    if isinstance(result, CoverageComparison):
+        for table in (summary_table(result), comparison_lines(result)):
+            writer.writerow([])
+            writer.writerow([neutralize(h) for h in table.headers])
+            for row in table.rows:
+                writer.writerow([neutralize(row[0].text), *(cell.text for cell in row[1:])])
     conversion = conversion_table(coverage)
     if conversion is not None:
         writer.writerow([])

@@ -159,6 +159,26 @@ def _branch_cells(line: CoverageLine, table: CoverageTable) -> list[Cell]:
     return cells
 
 
+def comparison_lines(result: Coverage | CoverageComparison | CoverageTable) -> Table:
+    """Each line's total against the year before: 本年 and 上年 rates and the change in points (新设 for
+    a line that was not there)."""
+    table = _table(result)
+    headers = ["单位", "应建", "已建", "组建率", "上年组建率", "变化（百分点）"]
+    rows = []
+    for line in table.lines:
+        cells = [Cell(line.label), *_tally_cells(line.total)]
+        if line.new or line.before is None:
+            cells += [Cell(NEW_LABEL if line.new else "—"), Cell("—")]
+        else:
+            change = Change(line.total, line.before)
+            cells += [
+                Cell(format_rate(change.before.rate), change.before.rate),
+                Cell(format_change(change.points), change.points),
+            ]
+        rows.append(cells)
+    return Table(headers, rows)
+
+
 def conversion_table(coverage: Coverage) -> Table | None:
     """改建率 by kind (stats.conversion), or None when no kind has any 妇代会 to convert."""
     found = conversions(coverage)

@@ -109,7 +109,9 @@ class WuhuConversionTests(TestCase):
         assert "妇代会改建妇联（会改联）" in text
         assert "社区,179,156,23,87.2%" in text
         sheet = load_workbook(io.BytesIO(coverage_xlsx(result)))["会改联"]
-        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+        assert sheet["A1"].value.endswith("妇代会改建妇联情况（截至2018年12月31日）")
+        assert sheet["A3"].font.bold and sheet["A3"].border.left.style == "thin"
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
         assert rows[0] == ["单位类型", "应改建", "已改建", "仍为妇代会", "改建率"]
         assert rows[2][:4] == ["社区", 179, 156, 23] and round(rows[2][4], 4) == 0.8715
 

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from imports.spreadsheets import display_width
+from stats.tables import PREVIOUS_HEADERS
 from tests.base import MISSING_ID, TreeTestCase, assert_same_as_missing
 from tests.reports.county6 import build_county6
 
@@ -87,7 +88,28 @@ class CoverageExportTests(TreeTestCase):
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[0] == "调研县妇女组织组建情况统计表"
         assert next(line for line in text.splitlines() if line.startswith("不计镇,")) == "不计镇" + ",—" * 18
-        assert text.splitlines()[-1].startswith("合计,") and text.splitlines()[-1].endswith(",803,790,98.4%")
+        total = next(
+            line for line in text.splitlines() if line.startswith("合计,")
+        )  # the table's; compared ones follow
+        assert total.endswith(",803,790,98.4%")
+
+    def test_compared_the_exports_carry_the_year_before_as_the_page_does(self):
+        """On 2013-12-31 16 of 18 townships (后建镇 built that year) against 15 of 18: +1, +5.6 points."""
+        page = reverse("stats_coverage") + f"?unit={self.county.pk}&on=2013-12-31&compare=on&export="
+        client = self.client_for(self.superuser)
+        book = openpyxl.load_workbook(BytesIO(client.get(page + "xlsx").content))
+        sheet = book["与上年同期比较"]
+        assert sheet["A1"].value == "调研县组建率与上年同期比较（2013年12月31日与2012年12月31日）"
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+        assert rows[0] == ["单位类型", "应建", "已建", "组建率", *PREVIOUS_HEADERS]
+        townships = next(row for row in rows if row[0] == "乡镇")
+        assert townships[:3] == ["乡镇", 18, 16] and round(townships[3], 4) == 0.8889
+        assert townships[4:6] == [18, 15] and round(townships[6], 4) == 0.8333 and townships[7:] == ["+1", "+5.6"]
+        township_row = 3 + rows.index(townships)
+        assert sheet.cell(township_row, 4).number_format == "0.0%" and sheet.page_setup.orientation == "landscape"
+        assert any(row[0] == "单位" and row[4] == "上年组建率" for row in rows)  # then each line's rate
+        text = client.get(page + "csv").content.decode("utf-8-sig")
+        assert "乡镇,18,16,88.9%,18,15,83.3%,+1,+5.6" in text
 
     def test_the_command_writes_xlsx_and_refuses_a_user_outside(self):
         import tempfile
