@@ -231,8 +231,10 @@ class SpreadsheetImportMixin(ImportMixin):
     def process_import(self, request, **kwargs):
         # Another user's upload is as missing as an expired one: its name alone must not let her read
         # its rows (in the errors) or write them under her own scope.
+        # (Without the permission, or by GET, import-export's own answer stands: 403, 405.)
         name = request.POST.get("import_file_name", "")
-        if request.method == "POST" and (not name or cache.get(_owner_key(name)) != request.user.pk):
+        others = name and cache.get(_owner_key(name)) != request.user.pk
+        if request.method == "POST" and others and self.has_import_permission(request):
             messages.error(request, UPLOAD_EXPIRED)
             return HttpResponseRedirect(reverse("admin:" + self._url_name("import")))
         try:
