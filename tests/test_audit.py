@@ -1,16 +1,25 @@
 """Every change is on record: who, when, from where, and what changed; and it can be reverted."""
 
+import html
+import re
 from io import StringIO
 
 from django.core.management import call_command
 from django.urls import reverse
 
+from activities.models import ActivityType
+from activities.services import activity_create
+from facilities.models import FacilityKind
+from facilities.services import facility_create
 from imports.audit import ADMIN
-from orgunits.models import OrgUnit
-from orgunits.services import unit_close, unit_move
-from rosters.models import Appointment
+from orgunits.models import OrgForm, OrgUnit
+from orgunits.org_forms import org_form_change
+from orgunits.services import unit_close, unit_move, unit_update
+from rosters.models import Appointment, Post
+from rosters.services import appointment_create, person_create, term_open
 from tests.base import TreeTestCase, day
 from tests.conftest import FIXTURES
+from tests.security.world import grant_clerk
 
 
 def unit_form(unit, **changes):
@@ -88,3 +97,65 @@ class AuditTests(TreeTestCase):
         form_url = reverse("admin:orgunits_orgunit_simple_history", args=[self.heye.pk, entry.history_id])
         assert self.client.get(form_url).status_code in (403, 404)
         assert self.client.get(reverse("admin:orgunits_orgunit_history", args=[self.yongfeng.pk])).status_code == 200
+
+
+def breadcrumbs(response) -> str:
+    """The page's trail as she reads it: "首页 › 干部队伍 › 人员 › …"."""
+    trail = re.search(r'<div class="breadcrumbs">(.*?)</div>', response.content.decode(), re.S).group(1)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", trail))).strip()
+
+
+class RevertPageTrailTests(TreeTestCase):
+    """The revert form's trail reads like the rest of the admin: the app's Chinese name as on the
+    admin index and the model's, not simple_history's "Rosters › Historical 人员"."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        grant_clerk(cls.county_clerk)
+        heye = unit_update(unit=cls.heye, org_established_on=day("2016-03-08"))  # loaded units have no history
+        person = person_create(name="荷叶春兰", sex="F", birth_date=day("1980-05-01"), registered_in=heye)
+        term = term_open(unit=heye, elected_on=day("2021-06-01"))
+        chair = Post.objects.get(name="主席")
+        appointment = appointment_create(
+            person=person, unit=heye, post=chair, start_on=day("2021-06-01"), term=term
+        ).appointment
+        form_change = org_form_change(
+            unit=heye, on=day("2017-06-30"), from_form=OrgForm.CONGRESS, to_form=OrgForm.FEDERATION
+        )
+        facility = facility_create(
+            unit=heye, kind=FacilityKind.objects.get(code="women_home"), opened_on=day("2020-03-08")
+        )
+        activity = activity_create(
+            unit=heye,
+            type=ActivityType.objects.get(code="training"),
+            title="荷叶镇妇女培训",
+            started_on=day("2023-04-01"),
+            sessions=3,
+            participants=120,
+        )
+        # Each with the app's name on the admin index and the model's, as the rest of the admin shows them.
+        cls.subjects = [
+            (heye, "组织机构", "单位"),
+            (form_change, "组织机构", "组织形式变更"),
+            (person, "干部队伍", "人员"),
+            (appointment, "干部队伍", "任职"),
+            (term, "干部队伍", "届次"),
+            (facility, "阵地建设", "阵地"),
+            (activity, "活动开展", "活动"),
+        ]
+
+    def test_each_apps_revert_page_names_the_app_and_the_model_in_chinese(self):
+        self.client.force_login(self.county_clerk)
+        for obj, app_name, model_name in self.subjects:
+            opts = obj._meta
+            with self.subTest(opts.label):
+                version = obj.history.order_by("history_id").first()
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[obj.pk, version.pk])
+                response = self.client.get(url)
+                assert response.status_code == 200
+                trail = breadcrumbs(response)
+                assert trail.startswith(f"首页 › {app_name} › {model_name} › ")
+                assert trail.endswith(f" › 历史 › 还原 {model_name}")
+                assert "Historical" not in trail
+                assert opts.app_label.capitalize() not in trail  # "Rosters", "Orgunits", …

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.base import TreeTestCase
+from tests.orgunits.test_roster_admin import grant
 
 
 class LanguageTests(TreeTestCase):
@@ -43,3 +44,20 @@ class LanguageTests(TreeTestCase):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         missing = self.client.get(reverse("admin:orgunits_orgunit_change", args=[self.heye.pk]))
         assert "Page not found" in missing.content.decode()
+
+    def test_a_bad_request_speaks_chinese(self):
+        # Found by the audit: a disallowed lookup (a phone digit by digit) answered Django's bare
+        # English "Bad Request (400)". DEBUG is off, as in production.
+        self.client.force_login(grant(self.county_clerk, "view_person"))
+        response = self.client.get(reverse("admin:rosters_person_changelist") + "?phone=1")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "请求有误" in html and "返回管理首页" in html
+        assert "Bad Request" not in html
+
+    def test_a_bad_request_in_english_when_chosen(self):
+        self.client.force_login(grant(self.county_clerk, "view_person"))
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = self.client.get(reverse("admin:rosters_person_changelist") + "?phone=1")
+        assert response.status_code == 400
+        assert "This request could not be handled" in response.content.decode()

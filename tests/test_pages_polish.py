@@ -24,7 +24,7 @@ from reports.admin import UNIT_PLACEHOLDER
 from reports.survey_services import survey_report_create
 from rosters.models import Appointment, Post
 from rosters.services import appointment_create, person_create
-from rosters.views import EMPTY_WORKLIST
+from rosters.views import EMPTY_WORKLIST, WORKLISTS
 from tests.base import DOMAIN_APPS, TreeTestCase, make_user
 
 ROSTER_VIEW = ("view_orgunit", "view_appointment")
@@ -198,6 +198,13 @@ class WorklistTests(TreeTestCase):
         with CaptureQueriesContext(connection) as large:
             self.worklist("vacant-seats", self.shuangfeng)
         assert len(large) == len(small)
+
+    def test_the_home_page_lists_every_worklist(self):
+        # Found by the audit: 执委未达标 was reachable only through the tabs of another worklist.
+        html = self.client.get(reverse("admin:index")).content.decode()
+        box = re.search(r"<caption>工作清单</caption>(.*?)</table>", html, re.S).group(1)
+        links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', box)
+        assert links == [(reverse("rosters_worklist", args=[name]), entry[0]) for name, entry in WORKLISTS.items()]
 
 
 class ChineseChromeTests(TreeTestCase):
