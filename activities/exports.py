@@ -1,8 +1,20 @@
-"""The 活动统计 table as rows: the totals per type with 上年同期, then each area's figures."""
+"""The 活动统计 table as rows: the totals per type with 上年同期, then each area's figures.
 
-from activities.totals import ActivityTotals
+A figure holding one given as approximate goes out as the statistics export writes it (stats.services
+.figure_text): a text cell "5200余", the others as numbers."""
+
+from decimal import Decimal
+
+from activities.totals import ActivityTotals, Counts
+from stats.formatting import format_count
 
 HEADERS = ["区域", "活动类型", "项目", "计量单位", "本期", "上年同期", "比上年同期"]
+
+
+def figure_cell(counts: Counts, name: str) -> int | Decimal | str:
+    """The count as a number, or "5200余" (12000余 for 金额) when it holds an approximate figure."""
+    value = counts.get(name)
+    return format_count(value, approximate=True) if value and counts.approximate else value
 
 
 def totals_rows(totals: ActivityTotals) -> list[list]:
@@ -15,16 +27,18 @@ def totals_rows(totals: ActivityTotals) -> list[list]:
                 line.type.name,
                 line.phrase,
                 line.unit,
-                now.get(line.name),
-                before.get(line.name),
+                figure_cell(now, line.name),
+                figure_cell(before, line.name),
                 totals.change(line),
             ]
         )
     for row in totals.rows:
         for line in totals.lines():
-            value = row.counts(line.type).get(line.name)
-            if value:
-                rows.append([row.label, line.type.name, line.phrase, line.unit, value, None, ""])
+            counts = row.counts(line.type)
+            if counts.get(line.name):
+                rows.append(
+                    [row.label, line.type.name, line.phrase, line.unit, figure_cell(counts, line.name), None, ""]
+                )
     return rows
 
 

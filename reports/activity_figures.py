@@ -17,7 +17,8 @@ class ActivityLineFigures:
     unit: str  # 场次
     value: Decimal
     previous: Decimal | None
-    approximate: bool = False
+    approximate: bool = False  # this span's figure holds one given as approximate: 5200余场次
+    previous_approximate: bool = False  # and 上年同期's: 30余场次 (snapshots without it read as exact)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def activity_figures(unit: OrgUnit, period: Period, *, trees: tuple[TreeOn, Tree
                 Decimal(value),
                 previous and Decimal(previous),
                 bool(now.approximate),
+                bool(previous and before.approximate),
             )
             lines.append(figures)
     honours = [

@@ -45,7 +45,7 @@ def activities_table(figures: SurveyFigures) -> Table:
             Cell(line.type_name),
             Cell(line.phrase),
             Cell(format_measure(line.value, line.unit, approximate=line.approximate)),
-            Cell(format_measure(line.previous, line.unit)),
+            Cell(format_measure(line.previous, line.unit, approximate=line.previous_approximate)),
             Cell(format_change_rate(line.value, line.previous).replace("比上年同期", "") or "—"),
         ]
         for line in figures.activities.lines
