@@ -11,6 +11,8 @@ from reports.sections.common import DocSection
 from stats.formatting import format_measure
 from stats.tables import Cell, Table
 
+LEDGER = "据活动台账，"
+
 
 def _figure(line: ActivityLineFigures) -> str:
     text = f"{line.phrase}{format_measure(line.value, line.unit, approximate=line.approximate)}"
@@ -23,7 +25,9 @@ def activities_text(figures: SurveyFigures) -> str:
         "，".join(_figure(line) for line in lines) + "。"
         for _type, lines in groupby(figures.activities.lines, key=lambda line: line.type_name)
     ]
-    return f"{figures.period.span_label}{''.join(sentences)}" if sentences else ""
+    # 据活动台账: these are the records entered one by one, beside 工作开展's figures reported as totals
+    # (共举办各级各类培训班5200场次): two sources, and the reader must be told which is which.
+    return f"{LEDGER}{figures.period.span_label}{''.join(sentences)}" if sentences else ""
 
 
 def honours_text(figures: SurveyFigures) -> str:

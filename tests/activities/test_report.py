@@ -34,7 +34,7 @@ class ActivityReportTests(TreeTestCase):
     def test_the_sentences(self):
         figures = survey_figures(self.shuangfeng, 2025)
         assert activity_records.activities_text(figures) == (
-            "全年举办各类培训135场次，比上年同期增长13%，培训妇女8500人次，与上年同期持平。"
+            "据活动台账，全年举办各类培训135场次，比上年同期增长13%，培训妇女8500人次，与上年同期持平。"
             "资助春蕾女童38人，发放助学金1.2万元。"
         )
         assert activity_records.honours_text(figures) == (

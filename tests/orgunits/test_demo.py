@@ -177,7 +177,7 @@ class LoadedDemoTests(TestCase):
         changes = " ".join(p.text for p in sections["同比变化"].paragraphs)
         self.assertIn("比上年同期", changes)
         self.assertNotRegex(changes, "比上年(?!同期)")
-        self.assertRegex(sections["活动开展"].paragraphs[0].text, r"^1–9月举办各类培训\d+场次，比上年同期")
+        self.assertRegex(sections["活动开展"].paragraphs[0].text, r"^据活动台账，1–9月举办各类培训\d+场次，比上年同期")
         self.assertEqual(sections["同比变化"].tables[0][0], "2025年1–9月与上年同期对比")
 
     def test_the_county_has_two_years_of_activities_and_honours(self):
@@ -191,7 +191,7 @@ class LoadedDemoTests(TestCase):
         self.assertEqual(levels, {"national", "province", "city", "county"})
         text = report_view(SurveyReport.objects.get(unit=self.county, year=2025, span="")).document.sections
         section = next(s for s in text if s.title == "活动开展")
-        self.assertRegex(section.paragraphs[0].text, r"^全年举办各类培训\d+场次，比上年同期")
+        self.assertRegex(section.paragraphs[0].text, r"^据活动台账，全年举办各类培训\d+场次，比上年同期")
 
     def test_the_county_clerks_honours_export_imports_back_unchanged(self):
         from activities.honour_import import HonourImporter
