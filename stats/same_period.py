@@ -83,10 +83,22 @@ def compared_sentence(period: Period, changes: list[ElementChange]) -> str:
     shown = [change for change in changes if change.now is not None and change.percent is not None]
     if not shown:
         return ""
-    figures = "，".join(f"{c.element.name}{c.shown_now}" for c in shown)
+    figures = "，".join(_named_figure(c) for c in shown)
     directions = {change.direction for change in shown}
     if len(directions) == 1 and SAME not in directions and len(shown) > 1:
         tail = f"分别比上年同期{shown[0].direction}{'、'.join(c.shown_percent for c in shown)}"
         return f"{period.span_label}，{figures}，{tail}。"
-    clauses = [f"{c.element.name}{c.shown_now}，比上年同期{c.shown_change}" for c in shown]
+    clauses = [f"{_named_figure(c)}，{_compared(c)}" for c in shown]
     return f"{period.span_label}，{'；'.join(clauses)}。"
+
+
+def _named_figure(change: ElementChange) -> str:
+    """受训8万余人次, not 受训人次8万余人次: a name that ends in its measure word leaves it to the figure."""
+    name, measure = change.element.name, change.element.measure
+    if measure and name.endswith(measure) and len(name) > len(measure):
+        name = name[: -len(measure)]
+    return f"{name}{change.shown_now}"
+
+
+def _compared(change: ElementChange) -> str:
+    return f"与上年同期{SAME}" if change.direction == SAME else f"比上年同期{change.shown_change}"

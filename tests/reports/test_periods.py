@@ -100,6 +100,10 @@ class SamePeriodTests(TreeTestCase):
         assert compared_sentence(period, element_changes(self.heye, period)) == (
             "第三季度，不稳定因素1起，比上年同期下降75%；矛盾纠纷300起，比上年同期上升20%。"
         )
+        datavalues_save(unit=self.heye, period="2022Q3", values={"instability": (1, None)})
+        assert compared_sentence(period, element_changes(self.heye, period)).startswith(
+            "第三季度，不稳定因素1起，与上年同期持平；"
+        )
 
     def test_the_entry_page_writes_to_the_chosen_span(self):
         self.client.force_login(self.superuser)
