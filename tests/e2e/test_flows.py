@@ -342,7 +342,9 @@ def test_flow5_coverage_page_exports_an_xlsx_with_title_and_totals(browser, demo
     # The host units directly under the county: agencies 3/4, institutions 3/3, 农机装备 1/1, 女企业家协会 1/1.
     assert figures("县直单位")[-1] == (9, 8, 0.8889)
     assert list(lines)[-1] == "合计"
-    conversion = [list(row) for row in load_workbook(path)["会改联"].iter_rows(min_row=3, values_only=True)]
+    book = load_workbook(path)
+    assert book.sheetnames == ["组建率", "与上年同期比较", "会改联"]  # compared, as the page is by default
+    conversion = [list(row) for row in book["会改联"].iter_rows(min_row=4, values_only=True)]
     assert [row[:4] for row in conversion] == [["村", 416, 416, 0], ["社区", 52, 49, 3]]
     assert round(conversion[1][4], 4) == 0.9423
     browser.screenshot("05_coverage")
