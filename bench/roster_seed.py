@@ -163,8 +163,12 @@ def seeded() -> dict | None:
     if not execute("SELECT to_regclass(%s)", [MARKER])[0][0]:
         return None
     bases = dict(execute(f"SELECT name, value FROM {MARKER}"))
-    first = bases.get("appointment_base")
-    if first is not None and execute("SELECT EXISTS (SELECT 1 FROM orgunits_appointment WHERE id = %s)", [first])[0][0]:
+    base = bases.get("appointment_base")
+    # The seed's ids start one past each base (base + n, n from 1): look for its first appointment.
+    if (
+        base is not None
+        and execute("SELECT EXISTS (SELECT 1 FROM orgunits_appointment WHERE id = %s)", [base + 1])[0][0]
+    ):
         return bases
     execute(f"DROP TABLE IF EXISTS {MARKER}, {MARKER}_established")
     return None
