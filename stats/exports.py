@@ -158,8 +158,7 @@ def _write_comparison_sheet(book, result: CoverageComparison) -> None:
 
 def _write_heading(sheet, coverage: Coverage, first: int, last: int) -> None:
     """The title and the info line, merged over the columns (first to last) that print on the first page."""
-    on = coverage.on
-    info = f"单位：{coverage.unit.name}（{coverage.unit.code}）　截至：{on.year}年{on.month}月{on.day}日"
+    info = f"单位：{coverage.unit.name}（{coverage.unit.code}）　截至：{chinese_date(coverage.on)}"
     title = sheet.cell(1, first, title_of(coverage))
     title.font, title.alignment = Font(bold=True, size=14), Alignment(horizontal="center", vertical="center")
     sheet.cell(2, first, info)
@@ -243,18 +242,21 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
         writer.writerow([neutralize(line.label), *(value for t in _tallies(line) for value in _csv_cells(t))])
     if isinstance(result, CoverageComparison):
         for table in (summary_table(result), comparison_lines(result)):
-            writer.writerow([])
-            writer.writerow([neutralize(h) for h in table.headers])
-            for row in table.rows:
-                writer.writerow([neutralize(row[0].text), *(cell.text for cell in row[1:])])
+            _csv_block(writer, table)
     conversion = conversion_table(coverage)
     if conversion is not None:
-        writer.writerow([])
-        writer.writerow(["妇代会改建妇联（会改联）"])
-        writer.writerow(conversion.headers)
-        for row in conversion.rows:
-            writer.writerow([neutralize(row[0].text), *(cell.text for cell in row[1:])])
+        _csv_block(writer, conversion, "妇代会改建妇联（会改联）")
     return out.getvalue()
+
+
+def _csv_block(writer, table, heading: str = "") -> None:
+    """A table below the coverage, after a blank line (and its heading): the names neutralised."""
+    writer.writerow([])
+    if heading:
+        writer.writerow([heading])
+    writer.writerow([neutralize(header) for header in table.headers])
+    for row in table.rows:
+        writer.writerow([neutralize(row[0].text), *(cell.text for cell in row[1:])])
 
 
 def _csv_cells(tally: Tally) -> list:

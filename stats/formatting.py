@@ -41,6 +41,13 @@ def format_change(value: Decimal | None, decimals: int = 1, unit: str = "") -> s
     return f"{sign}{text}{unit}"
 
 
+def printed_difference(now: Decimal, before: Decimal, decimals: int) -> Decimal:
+    """A rate's change as the difference of the two rates as printed: 48.74% → 48.75% prints 48.7% →
+    48.8%, a change of 0.1 个百分点 whatever the digits behind them."""
+    step = Decimal(1).scaleb(-decimals)
+    return now.quantize(step, rounding=ROUND_HALF_UP) - before.quantize(step, rounding=ROUND_HALF_UP)
+
+
 def format_change_percent(value: Decimal, decimals: int = 0) -> str:
     """The size of a relative change, without its sign, to the figure's own decimals: counts are whole,
     so 756 against 628 (+20.4%) reads 20%, as report 4 prints it. A change those decimals would round

@@ -1,13 +1,13 @@
 """Indicators for a unit's subtree and a period, with the change on the year before."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from stats.coverage import Coverage, coverage
 from stats.expressions import Expression, Values
-from stats.formatting import format_change, format_rate
+from stats.formatting import format_change, format_rate, printed_difference
 from stats.models import DataElement, Indicator
 from stats.periods import Period
 from stats.services import SummedValues, subtree_values
@@ -25,8 +25,7 @@ class IndicatorValue:
         个百分点 whatever the digits behind them."""
         if self.value is None or self.previous is None:
             return None
-        step = Decimal(1).scaleb(-self.indicator.decimals)
-        return self.value.quantize(step, ROUND_HALF_UP) - self.previous.quantize(step, ROUND_HALF_UP)
+        return printed_difference(self.value, self.previous, self.indicator.decimals)
 
     def _show(self, value: Decimal | None) -> str:
         return format_rate(value, self.indicator.decimals, self.indicator.suffix)

@@ -148,15 +148,18 @@ def _ratio_cell(tally: Tally) -> Cell:
 def _branch_cells(line: CoverageLine, table: CoverageTable) -> list[Cell]:
     link = line.unit_id if line.unit_id != table.own_unit_id else None
     cells = [Cell(line.label, unit_id=link), *map(_ratio_cell, line.by_kind), _ratio_cell(line.total)]
-    if table.compared and line.new:
-        cells += [Cell(NEW_LABEL), Cell("—")]
-    elif table.compared:
-        change = Change(line.total, line.before)
-        cells += [
-            Cell(format_rate(change.before.rate), change.before.rate),
-            Cell(format_change(change.points), change.points),
-        ]
-    return cells
+    return cells + _previous_cells(line) if table.compared else cells
+
+
+def _previous_cells(line: CoverageLine) -> list[Cell]:
+    """上年组建率 and the change in points; 新设 for a line that was not there a year earlier."""
+    if line.new:
+        return [Cell(NEW_LABEL), Cell("—")]
+    change = Change(line.total, line.before)
+    return [
+        Cell(format_rate(change.before.rate), change.before.rate),
+        Cell(format_change(change.points), change.points),
+    ]
 
 
 def comparison_lines(result: Coverage | CoverageComparison | CoverageTable) -> Table:
@@ -164,18 +167,11 @@ def comparison_lines(result: Coverage | CoverageComparison | CoverageTable) -> T
     a line that was not there)."""
     table = _table(result)
     headers = ["单位", "应建", "已建", "组建率", "上年组建率", "变化（百分点）"]
-    rows = []
-    for line in table.lines:
-        cells = [Cell(line.label), *_tally_cells(line.total)]
-        if line.new or line.before is None:
-            cells += [Cell(NEW_LABEL if line.new else "—"), Cell("—")]
-        else:
-            change = Change(line.total, line.before)
-            cells += [
-                Cell(format_rate(change.before.rate), change.before.rate),
-                Cell(format_change(change.points), change.points),
-            ]
-        rows.append(cells)
+    uncompared = [Cell("—"), Cell("—")]
+    rows = [
+        [Cell(line.label), *_tally_cells(line.total), *(_previous_cells(line) if table.compared else uncompared)]
+        for line in table.lines
+    ]
     return Table(headers, rows)
 
 

@@ -7,7 +7,7 @@ printed, so 48.7% → 48.8% reads 上升0.1个百分点 whatever the digits behi
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from reports.figures import SurveyFigures
 from reports.sections.common import DocSection
@@ -19,6 +19,7 @@ from stats.formatting import (
     format_rate,
     format_signed_change_percent,
     percent,
+    printed_difference,
 )
 from stats.tables import Cell, Table
 
@@ -77,12 +78,9 @@ class RateItem:
     before: Decimal
     decimals: int = 1
 
-    def shown(self, value: Decimal) -> Decimal:
-        return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
-
     @property
     def points(self) -> Decimal:
-        return self.shown(self.now) - self.shown(self.before)
+        return printed_difference(self.now, self.before, self.decimals)
 
     @property
     def now_text(self) -> str:
