@@ -153,7 +153,8 @@ def _write_comparison_sheet(book, result: CoverageComparison) -> None:
     """What the page shows when compared: by kind against the year before, then each line's rate."""
     current = result.current
     title = f"{current.unit.name}组建率与上年同期比较（{chinese_date(current.on)}与{chinese_date(result.previous.on)}）"
-    write_table_sheet(book, COMPARISON_SHEET, title, [summary_table(result), comparison_lines(result)])
+    table = coverage_table(result)  # built once for both
+    write_table_sheet(book, COMPARISON_SHEET, title, [summary_table(table), comparison_lines(table)])
 
 
 def _write_heading(sheet, coverage: Coverage, first: int, last: int) -> None:
@@ -238,11 +239,12 @@ def coverage_csv(result: Coverage | CoverageComparison) -> str:
     writer.writerow([neutralize(title_of(coverage))])
     writer.writerow([f"截至{coverage.on.isoformat()}"])
     writer.writerow(["单位", *(neutralize(f"{group}{part}") for group in groups for part in PARTS)])
-    for line in coverage_table(coverage).lines:
+    table = coverage_table(result)  # its lines' figures are the chosen date's, compared or not
+    for line in table.lines:
         writer.writerow([neutralize(line.label), *(value for t in _tallies(line) for value in _csv_cells(t))])
     if isinstance(result, CoverageComparison):
-        for table in (summary_table(result), comparison_lines(result)):
-            _csv_block(writer, table)
+        for block in (summary_table(table), comparison_lines(table)):
+            _csv_block(writer, block)
     conversion = conversion_table(coverage)
     if conversion is not None:
         _csv_block(writer, conversion, "妇代会改建妇联（会改联）")
