@@ -363,3 +363,4 @@ class DutyRecord(models.Model):
 
 # Officer profiles (age bands, education groups) live in their own module; Django finds them here.
 from rosters.profile_models import AgeBand, AgeBandSet, EducationGroup, EducationGroupSet  # noqa: E402, F401
+from rosters.rollup_models import RosterCell, RosterCellTally  # noqa: E402, F401

@@ -1,6 +1,7 @@
 """Who the officers of a subtree are on a date: counts by post, sex, age band, education (level and
 group), political status and mode; the new officers (新任); the chairs' profile; and the 进两委 and
-三位一体 rates. Three queries, whatever the size (five when the bands and groups are not given).
+三位一体 rates: counted by rosters.roster_tally, from maintained rollups where they serve
+(rosters.roster_rollups).
 
 Age bands and education groups are data (rosters.profile_models); here they are plain values,
 `Band` and `Group`, so that callers and tests may pass their own.
@@ -11,17 +12,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import F, Q
 
 from orgunits.as_of import TreeOn
 from orgunits.dates import shift_years
 from orgunits.models import OrgUnit
-from rosters.models import AgeBand, AgeBandSet, Appointment, EducationGroup, EducationGroupSet, Post, Term
+from rosters import roster_rollups, roster_tally
+from rosters.models import AgeBand, AgeBandSet, Appointment, EducationGroup, EducationGroupSet
+from rosters.roster_tally import Partial
 
-VILLAGE_KINDS = ("village", "community")
-COMMITTEE_ROLES = ("village_party_committee", "village_committee")
-THREE_IN_ONE_ROLES = ("family_planning", "maternal_child_health")
 UNFILLED = "未填"
 
 
@@ -149,125 +148,56 @@ class RosterStats:
         return self._rate(self.village_chairs_three_in_one, self.village_chairs)
 
 
-def _has_role(code: str):
-    return Exists(
-        Appointment.concurrent_roles.through.objects.filter(appointment=OuterRef("pk"), concurrentrole__code=code)
-    )
-
-
-def _grouped(active, on: datetime.date, age_bands):
-    """One pass over the appointments: grouped by post, sex, education, political status and mode, each
-    group with its count per age band (each band its own conditional count, so overlapping bands both
-    count) and its village chairs, with those in the 两委 and those 三位一体. Education groups are
-    sums of education levels, so they come from the groups without a count of their own."""
-    village_chair = Q(post__counts_as_chair=True, unit__kind__code__in=VILLAGE_KINDS)
-    in_committee = Q(_has_role(COMMITTEE_ROLES[0])) | Q(_has_role(COMMITTEE_ROLES[1]))
-    three_in_one = Q(_has_role(THREE_IN_ONE_ROLES[0])) & Q(_has_role(THREE_IN_ONE_ROLES[1]))
-    keys = ("post__name", "post__counts_as_chair", "person__sex", "person__education", "person__political_status")
-    return (
-        active.values(*keys, "mode")
-        .annotate(
-            n=Count("pk"),
-            **{f"band{i}": Count("pk", filter=band.born(on)) for i, band in enumerate(age_bands)},
-            village_chairs=Count("pk", filter=village_chair),
-            in_committee=Count("pk", filter=village_chair & in_committee),
-            three_in_one=Count("pk", filter=village_chair & three_in_one),
-        )
-        .order_by()
-    )
-
-
 def _profile(bands: Counter, education: Counter, age_bands, education_groups) -> tuple[Counter, Counter]:
     """Bands in their order and education groups in theirs, then 未填; groups with nobody left out."""
-    by_band = Counter({band.label: bands[i] for i, band in enumerate(age_bands)})
+    by_band = Counter({band.label: bands[str(i)] for i, band in enumerate(age_bands)})
     by_group = Counter({g.label: sum(education[level] for level in set(g.levels)) for g in education_groups})
     by_group[UNFILLED] += education[""]
     return +by_band, +by_group  # unary plus drops the zeros and keeps the order
 
 
-def _tally(stats: RosterStats, rows, age_bands, education_groups) -> None:
-    bands, chair_bands, education, chair_education = Counter(), Counter(), Counter(), Counter()
-    for row in rows:
-        n, is_chair = row["n"], row["post__counts_as_chair"]
-        stats.appointments += n
-        stats.by_post[row["post__name"]] += n
-        stats.by_sex[row["person__sex"]] += n
-        stats.by_education[row["person__education"] or UNFILLED] += n
-        stats.by_political_status[row["person__political_status"] or UNFILLED] += n
-        stats.by_mode[row["mode"]] += n
-        row_bands = Counter({i: row[f"band{i}"] for i in range(len(age_bands))})
-        bands.update(row_bands)
-        education[row["person__education"]] += n
-        if is_chair:
-            stats.chairs += n
-            chair_bands.update(row_bands)
-            chair_education[row["person__education"]] += n
-        stats.village_chairs += row["village_chairs"]
-        stats.village_chairs_in_committees += row["in_committee"]
-        stats.village_chairs_three_in_one += row["three_in_one"]
-    stats.by_age_band, stats.by_education_group = _profile(bands, education, age_bands, education_groups)
+def _stats(partial: Partial, age_bands, education_groups) -> RosterStats:
+    stats = RosterStats(
+        appointments=partial.appointments,
+        people=partial.people,
+        by_post=+partial.by_post,
+        by_sex=+partial.by_sex,
+        by_education=Counter({level or UNFILLED: n for level, n in partial.by_education.items() if n}),
+        by_political_status=Counter({s or UNFILLED: n for s, n in partial.by_political_status.items() if n}),
+        by_mode=+partial.by_mode,
+        new_officers=partial.new_officers,
+        chairs=partial.chairs,
+        new_chairs=partial.new_chairs,
+        village_chairs=partial.village_chairs,
+        village_chairs_in_committees=partial.in_committee,
+        village_chairs_three_in_one=partial.three_in_one,
+    )
+    stats.by_age_band, stats.by_education_group = _profile(
+        partial.bands, partial.by_education, age_bands, education_groups
+    )
     stats.chairs_by_age_band, stats.chairs_by_education_group = _profile(
-        chair_bands, chair_education, age_bands, education_groups
+        partial.chair_bands, partial.chair_education, age_bands, education_groups
     )
+    return stats
 
 
-def _new_officers(active, units, on: datetime.date) -> dict:
-    """新任 and the new chairs, in one query of its own.
-
-    An appointment is new when it began on or after the threshold and the person held the same post at
-    the same unit by no appointment that began before the threshold (a re-appointment is not 新任).
-    The threshold is the start of the unit's term covering the day (elected on or before it, not closed
-    by then), or 1 January of the day's year where the unit has no such term.
-
-    Written in SQL because the threshold is the unit's, not the appointment's: here it is found once per
-    unit (the latest covering election is the largest) and joined. As a subquery per appointment it
-    took three quarters of a province's statistics (7.6 s of 10 s for 山东's 1.1 million). The earlier
-    appointments are looked for only behind the recent ones (an anti-join): grouping every appointment
-    of the subtree by person, post and unit to find each one's first took 4.3 s of 山东's, this 2.0 s.
-    """
-    quote = connection.ops.quote_name
-    appointments, posts = quote(Appointment._meta.db_table), quote(Post._meta.db_table)
-    columns = active.order_by().values("person_id", "post_id", "unit_id", "start_on")
-    active_sql, active_params = columns.query.sql_with_params()
-    covering = Term.objects.filter(unit__in=units, elected_on__lte=on).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=on)
-    )
-    since = covering.order_by().values("unit_id").annotate(elected_on=Max("elected_on")).values("unit_id", "elected_on")
-    since_sql, since_params = since.query.sql_with_params()
-    sql = f"""
-        WITH active (person_id, post_id, unit_id, start_on) AS ({active_sql}),
-        since (unit_id, elected_on) AS ({since_sql}),
-        recent (person_id, post_id, unit_id, threshold) AS (
-            SELECT a.person_id, a.post_id, a.unit_id, COALESCE(s.elected_on, %s)
-            FROM active a LEFT JOIN since s ON s.unit_id = a.unit_id
-            WHERE a.start_on >= COALESCE(s.elected_on, %s)
-        )
-        SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.counts_as_chair THEN 1 ELSE 0 END), 0)
-        FROM recent r JOIN {posts} p ON p.id = r.post_id
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {appointments} e
-            WHERE e.unit_id = r.unit_id AND e.post_id = r.post_id AND e.person_id = r.person_id
-                AND e.start_on < r.threshold
-        )
-    """
-    year_start = datetime.date(on.year, 1, 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*active_params, *since_params, year_start, year_start])
-        new, new_chairs = cursor.fetchone()
-    return {"new": new, "new_chairs": new_chairs}
-
-
-def roster_stats(unit, on: datetime.date, *, age_bands=None, education_groups=None, tree=None) -> RosterStats:
+def roster_stats(
+    unit, on: datetime.date, *, age_bands=None, education_groups=None, tree=None, use_rollups: bool = True
+) -> RosterStats:
     """Counts of appointments (人次) in the subtree as it stood on the day (`tree`, the TreeOn of
     that day, when the caller has it). Bands and groups default to the nearest default sets
-    (rosters.profile_models)."""
+    (rosters.profile_models).
+
+    A subtree at or above the township level, as it stands, is added up from the maintained rollups
+    (rosters.roster_rollups); a village, or a subtree on a day before a division change, is counted
+    directly in three queries. use_rollups=False counts directly whatever the unit (the rollups'
+    tests compare the two)."""
     age_bands = default_age_bands(unit) if age_bands is None else age_bands
     education_groups = default_education_groups(unit) if education_groups is None else education_groups
     tree = tree or TreeOn.of(on)
-    active = Appointment.objects.in_subtree(unit, tree=tree).active_on(on)
-    stats = RosterStats()
-    _tally(stats, _grouped(active, on, age_bands), age_bands, education_groups)
-    stats.people = active.aggregate(people=Count("person", distinct=True))["people"]
-    new = _new_officers(active, tree.subtree(unit).values("pk"), on)
-    stats.new_officers, stats.new_chairs = new["new"], new["new_chairs"]
-    return stats
+    if use_rollups and not tree.changed and roster_rollups.covers(unit):
+        partial = roster_rollups.subtree_partial(unit, on, age_bands)
+    else:
+        active = Appointment.objects.in_subtree(unit, tree=tree).active_on(on)
+        partial = roster_tally.whole(active, tree.subtree(unit).values("pk"), on, age_bands)
+    return _stats(partial, age_bands, education_groups)

@@ -32,15 +32,22 @@ CEILINGS = {
     # +4 since the facilities (阵地建设): their coverage's kinds, unit kinds, grouped query and children;
     # +4 (+3 final) since the activities and honours (活动开展); +4 since 执委配备 (seats, kinds, one grouped
     # query, children), the final report's live figures (what changed) included.
-    "reports.surveyreport report": (45, 48),
-    "reports.surveyreport report final": (38, 41),
-    "reports.surveyreport docx": (39, 42),
+    # −2 since the roster rollups (rosters.roster_rollups): the officers' statistics read their cells'
+    # versions and tallies (two queries) where they were counted (three).
+    "reports.surveyreport report": (43, 46),
+    "reports.surveyreport report final": (36, 39),
+    "reports.surveyreport docx": (37, 40),
     # +1 since issue 17: whether any division change was applied, before looking up old codes.
     "stats.datavalue import long preview": (8, 12),
     "stats.datavalue import long confirm": (14, 18),
     "stats.datavalue import wide preview": (8, 12),
     "stats.datavalue import wide confirm": (14, 18),
 }
+
+# The first request after the officers changed counts their changed cells again (rosters.roster_rollups:
+# the rows, people, crossers and 新任 of those cells, then the tallies kept and the outdated dropped):
+# the superuser asks first at 3N; the clerk then finds the tallies kept.
+GROWTH = {"reports.surveyreport report": (6, 0)}
 
 
 class StatisticsCeilingTests(CeilingWorld):
@@ -76,7 +83,7 @@ class StatisticsCeilingTests(CeilingWorld):
                 "reports.surveyreport docx": reverse("admin:reports_surveyreport_docx", args=[self.probe_report.pk]),
             }
 
-        self.assert_constant(CEILINGS, pages, shown=lambda response: len(response.content))
+        self.assert_constant(CEILINGS, pages, shown=lambda response: len(response.content), growth=GROWTH)
 
     # ---- the figures' import, long and wide
 

@@ -1,0 +1,111 @@
+"""Maintained rollups for the roster statistics: a subtree's counts on a day added up from the tallies
+of its roster cells (rosters.roster_tally), kept exact by the database.
+
+Every unit at or above the township level is a cell of its own appointments; a township-level unit is
+also the cell of everything below it. A tally is kept per cell, day and set of age bands. The
+database's triggers (migration rosters/0008) raise a cell's version whenever something its tallies
+count changes: an appointment at one of its units (or any appointment of a person holding one there,
+since she may count once across cells), a concurrent role, a person's details, a term, a unit's
+move or kind. Changes that touch every cell (a post's chair flag or name, a role's code, a kind's
+code) raise the global version. A tally is used only while both versions are those it was counted
+under; the rest are counted again, all in one pass, and kept.
+
+The versions are read before anything is counted, so a change committed while counting leaves the new
+tally already stale: it is counted again next time, never trusted.
+
+Used for the subtree as it stands (a past day after a division change is counted directly).
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.db.models import OuterRef, Q, Subquery
+
+from orgunits.models import OrgUnit
+from rosters.models import Appointment
+from rosters.rollup_models import GLOBAL_CELL, RosterCell, RosterCellTally
+from rosters.roster_tally import CELL_PATH_LENGTH, Partial, by_cell, combine
+
+# Above this many stale cells the whole subtree is counted in one pass (a range on the path index)
+# rather than cell by cell (an OR of ranges).
+FEW_CELLS = 64
+
+
+def covers(unit: OrgUnit) -> bool:
+    """Whether the unit's subtree is made of whole cells (it is at or above the township level)."""
+    return len(unit.path) <= CELL_PATH_LENGTH
+
+
+def bands_key(age_bands) -> str:
+    bands = [(b.label, b.lower, b.lower_inclusive, b.upper, b.upper_inclusive) for b in age_bands]
+    return hashlib.sha256(json.dumps(bands, ensure_ascii=False).encode()).hexdigest()
+
+
+def _cells_q(cells, via: str = "") -> Q:
+    found = Q()
+    for cell in cells:
+        if len(cell) < CELL_PATH_LENGTH:
+            found |= Q(**{f"{via}path": cell})
+        else:
+            found |= OrgUnit.subtree_q(cell, via=via)
+    return found
+
+
+def _count(unit: OrgUnit, stale: list[str], on: datetime.date, age_bands) -> dict[str, Partial]:
+    if len(stale) > FEW_CELLS:
+        units_q, via_q = OrgUnit.subtree_q(unit.path), OrgUnit.subtree_q(unit.path, via="unit__")
+    else:
+        units_q, via_q = _cells_q(stale), _cells_q(stale, via="unit__")
+    active = Appointment.objects.filter(via_q).active_on(on)
+    counted = by_cell(active, OrgUnit.objects.filter(units_q).values("pk"), on, age_bands)
+    return {cell: counted.get(cell, Partial()) for cell in stale}
+
+
+def _keep(counted: dict[str, Partial], versions: dict[str, int], global_version: int, on, key: str) -> None:
+    rows = [
+        RosterCellTally(
+            path=cell, on=on, bands_key=key, version=versions[cell], global_version=global_version, payload=p.as_json()
+        )
+        for cell, p in counted.items()
+    ]
+    RosterCellTally.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["path", "on", "bands_key"],
+        update_fields=["version", "global_version", "payload"],
+    )
+
+
+def _drop_outdated(first: str, last: str) -> None:
+    """Tallies of the subtree's cells counted under an earlier version, on whatever day."""
+    current = RosterCell.objects.filter(path=OuterRef("path")).values("version")[:1]
+    RosterCellTally.objects.filter(path__range=(first, last), version__lt=Subquery(current)).delete()
+
+
+def subtree_partial(unit: OrgUnit, on: datetime.date, age_bands) -> Partial:
+    """The unit's subtree (as it stands) on the day, from the cells' tallies: three queries when all
+    are good, four or five more when some must be counted again."""
+    key, (first, last) = bands_key(age_bands), OrgUnit.subtree_range(unit.path)
+    cells = RosterCell.objects.filter(Q(path__range=(first, last)) | Q(path=GLOBAL_CELL))
+    versions = dict(cells.values_list("path", "version"))
+    global_version = versions.pop(GLOBAL_CELL, 0)
+    tallies = RosterCellTally.objects.filter(path__range=(first, last), on=on, bands_key=key)
+    good, stale = [], []
+    found = {
+        path: (v, g, payload)
+        for path, v, g, payload in tallies.values_list("path", "version", "global_version", "payload")
+    }
+    for cell, version in versions.items():
+        tally = found.get(cell)
+        if tally and tally[0] == version and tally[1] == global_version:
+            good.append(Partial.from_json(tally[2]))
+        else:
+            stale.append(cell)
+    if not stale:
+        return combine(good)
+    counted = _count(unit, stale, on, age_bands)
+    _keep(counted, versions, global_version, on, key)
+    _drop_outdated(first, last)
+    return combine([*good, *counted.values()])
