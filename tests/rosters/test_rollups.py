@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import F
 
 from orgunits.models import OrgUnit, UnitKind
+from orgunits.services import unit_move
 from rosters.models import Appointment, Post, RosterCell, RosterCellTally
 from rosters.profiles import roster_stats
 from rosters.services import appointment_end, appointment_update, person_update, term_open
@@ -112,3 +113,13 @@ class RollupTests(RosterTestCase):
         self.appoint(self.zhao, self.villages[2], "执委")
         with self.max_queries(9):
             roster_stats(self.hunan, ON, **bands_and_groups)
+
+    def test_a_village_moved_to_another_township_is_counted_there(self):
+        today = datetime.date.today()
+        self.appoint(self.zhao, self.villages[2], "执委")
+        before = self.assert_exact(today)
+        unit_move(unit=self.villages[2], new_parent=self.yongfeng)
+        after = self.assert_exact(today)
+        assert after["荷叶镇"].appointments == before["荷叶镇"].appointments - 1
+        assert after["永丰街道"].appointments == before["永丰街道"].appointments + 1
+        assert after["双峰县"] == before["双峰县"]
