@@ -174,5 +174,10 @@ def executive_staffing(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None 
 def executives_below_norm(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None):
     """执委未达标: organisations established that day whose 执委 in post are fewer than the seats of
     their kind (annotated `executives` and `executive_norm`)."""
-    units = staffed_organisations(subtree_on(unit, on, tree=tree), on, executive_seats())
+    return below_norm_among(subtree_on(unit, on, tree=tree), on)
+
+
+def below_norm_among(units, on: datetime.date):
+    """Of the units (annotated by TreeOn), the organisations below the norm that day."""
+    units = staffed_organisations(units, on, executive_seats())
     return units.filter(executives__lt=F("executive_norm")).select_related("kind").order_by("then_path")

@@ -1,7 +1,8 @@
-"""Maintained roster rollups (rosters.roster_rollups): the tallies kept per roster cell and date, and
-each cell's version, which the database's triggers (migration rosters/0008) raise whenever something
-a tally counts changes. A tally is good while its cell's version, and the version of everything
-(`GLOBAL_CELL`), are still those it was counted under."""
+"""Maintained roster rollups (rosters.roster_rollups): the tallies kept per roster cell, day and key
+(the age bands the statistics count by, or a worklist's name), and each cell's version, which the
+database's triggers (migration rosters/0009) raise whenever something a tally counts changes. A tally
+is good while its cell's version, and the version of everything (`GLOBAL_CELL`), are still those it
+was counted under."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,7 @@ class RosterCell(models.Model):
 class RosterCellTally(models.Model):
     path = models.CharField(_("单元路径"), max_length=255)
     on = models.DateField(_("统计日"))
-    bands_key = models.CharField(_("年龄段"), max_length=64)
+    key = models.CharField(_("计数内容"), max_length=64)  # the age bands counted by, or a worklist's name
     version = models.BigIntegerField(_("单元版本"))
     global_version = models.BigIntegerField(_("全局版本"))
     payload = models.JSONField(_("计数"))
@@ -32,9 +33,7 @@ class RosterCellTally(models.Model):
     class Meta:
         verbose_name = _("任职统计小计")
         verbose_name_plural = verbose_name
-        constraints = [
-            models.UniqueConstraint(fields=["path", "on", "bands_key"], name="roster_tally_one_per_cell_day_bands")
-        ]
+        constraints = [models.UniqueConstraint(fields=["path", "on", "key"], name="roster_tally_one_per_cell_day_key")]
 
     def __str__(self):
         return f"{self.path} {self.on}"

@@ -42,7 +42,8 @@ def bands_key(age_bands) -> str:
     return hashlib.sha256(json.dumps(bands, ensure_ascii=False).encode()).hexdigest()
 
 
-def _cells_q(cells, via: str = "") -> Q:
+def cells_q(cells, via: str = "") -> Q:
+    """The units of these cells (reached through `via`)."""
     found = Q()
     for cell in cells:
         if len(cell) < CELL_PATH_LENGTH:
@@ -52,28 +53,16 @@ def _cells_q(cells, via: str = "") -> Q:
     return found
 
 
-def _count(unit: OrgUnit, stale: list[str], on: datetime.date, age_bands) -> dict[str, Partial]:
-    if len(stale) > FEW_CELLS:
-        units_q, via_q = OrgUnit.subtree_q(unit.path), OrgUnit.subtree_q(unit.path, via="unit__")
-    else:
-        units_q, via_q = _cells_q(stale), _cells_q(stale, via="unit__")
-    active = Appointment.objects.filter(via_q).active_on(on)
-    counted = by_cell(active, OrgUnit.objects.filter(units_q).values("pk"), on, age_bands)
-    return {cell: counted.get(cell, Partial()) for cell in stale}
-
-
-def _keep(counted: dict[str, Partial], versions: dict[str, int], global_version: int, on, key: str) -> None:
+def _keep(counted: dict[str, dict], versions: dict[str, int], global_version: int, on, key: str) -> None:
     rows = [
-        RosterCellTally(
-            path=cell, on=on, bands_key=key, version=versions[cell], global_version=global_version, payload=p.as_json()
-        )
+        RosterCellTally(path=cell, on=on, key=key, version=versions[cell], global_version=global_version, payload=p)
         for cell, p in counted.items()
     ]
     RosterCellTally.objects.bulk_create(
         rows,
         batch_size=1000,
         update_conflicts=True,
-        unique_fields=["path", "on", "bands_key"],
+        unique_fields=["path", "on", "key"],
         update_fields=["version", "global_version", "payload"],
     )
 
@@ -84,28 +73,47 @@ def _drop_outdated(first: str, last: str) -> None:
     RosterCellTally.objects.filter(path__range=(first, last), version__lt=Subquery(current)).delete()
 
 
-def subtree_partial(unit: OrgUnit, on: datetime.date, age_bands) -> Partial:
-    """The unit's subtree (as it stands) on the day, from the cells' tallies: three queries when all
-    are good, four or five more when some must be counted again."""
-    key, (first, last) = bands_key(age_bands), OrgUnit.subtree_range(unit.path)
+def kept_payloads(unit: OrgUnit, on: datetime.date, key: str, count) -> list[dict]:
+    """The payload of every cell of the unit's subtree (as it stands) for the day and key: read where
+    good, else counted again by `count(within, stale)` and kept. `within(via)` is a Q for units (reached
+    through `via`) that holds the stale cells: their ranges, or the whole subtree when there are many;
+    count returns {cell: payload} with at least the stale cells. Two queries when all are good,
+    three more beside the counting when some are not."""
+    first, last = OrgUnit.subtree_range(unit.path)
     cells = RosterCell.objects.filter(Q(path__range=(first, last)) | Q(path=GLOBAL_CELL))
     versions = dict(cells.values_list("path", "version"))
     global_version = versions.pop(GLOBAL_CELL, 0)
-    tallies = RosterCellTally.objects.filter(path__range=(first, last), on=on, bands_key=key)
-    good, stale = [], []
+    tallies = RosterCellTally.objects.filter(path__range=(first, last), on=on, key=key)
     found = {
         path: (v, g, payload)
         for path, v, g, payload in tallies.values_list("path", "version", "global_version", "payload")
     }
+    good, stale = [], []
     for cell, version in versions.items():
         tally = found.get(cell)
         if tally and tally[0] == version and tally[1] == global_version:
-            good.append(Partial.from_json(tally[2]))
+            good.append(tally[2])
         else:
             stale.append(cell)
     if not stale:
-        return combine(good)
-    counted = _count(unit, stale, on, age_bands)
+        return good
+
+    def within(via: str = "") -> Q:
+        return OrgUnit.subtree_q(unit.path, via=via) if len(stale) > FEW_CELLS else cells_q(stale, via=via)
+
+    counted = count(within, stale)
+    counted = {cell: counted[cell] for cell in stale}
     _keep(counted, versions, global_version, on, key)
     _drop_outdated(first, last)
-    return combine([*good, *counted.values()])
+    return [*good, *counted.values()]
+
+
+def subtree_partial(unit: OrgUnit, on: datetime.date, age_bands) -> Partial:
+    """The roster statistics of the unit's subtree (as it stands) on the day, from the cells' tallies."""
+
+    def count(within, stale: list[str]) -> dict[str, dict]:
+        active = Appointment.objects.filter(within("unit__")).active_on(on)
+        counted = by_cell(active, OrgUnit.objects.filter(within()).values("pk"), on, age_bands)
+        return {cell: counted.get(cell, Partial()).as_json() for cell in stale}
+
+    return combine(Partial.from_json(payload) for payload in kept_payloads(unit, on, bands_key(age_bands), count))

@@ -121,8 +121,13 @@ def seats_by_post() -> list[tuple[Post, dict[int, int]]]:
     return list(found.values())
 
 
-def vacant_seats(unit: OrgUnit, on: datetime.date) -> tuple[list[Post], object]:
-    """Units whose organisation has fewer holders than its seats.
+def vacant_seats(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None) -> tuple[list[Post], object]:
+    """职数空缺 in the subtree as it stood on the day: vacant_among its units."""
+    return vacant_among(subtree_on(unit, on, tree=tree), on)
+
+
+def vacant_among(units, on: datetime.date) -> tuple[list[Post], object]:
+    """The units (annotated by TreeOn) whose organisation has fewer holders than its seats.
 
     A post has seats only in the unit kinds its seats (PostSeats) list; a post listing none has seats
     nowhere, so a post added without seats cannot put every unit of the country on the list. The chair
@@ -134,7 +139,7 @@ def vacant_seats(unit: OrgUnit, on: datetime.date) -> tuple[list[Post], object]:
     which counts the chair seat once.
     """
     posts = seats_by_post()
-    units = subtree_on(unit, on).open_on(on).org_established_on(on).select_related("kind").order_by("then_path")
+    units = units.open_on(on).org_established_on(on).select_related("kind").order_by("then_path")
     chair_seats: dict[int, int] = {}
     for post, seats in posts:
         units = units.annotate(**{f"vacant_{post.pk}": _shortfall(seats_of_then_kind(seats), _holders(on, post=post))})

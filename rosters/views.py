@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,6 +13,7 @@ from orgunits.models import UnitKind
 from rosters.executive import executives_below_norm
 from rosters.forms import WorklistForm
 from rosters.selectors import busy_people, organisations_without_chair, people_for, terms_due, vacant_seats
+from rosters.worklist_counts import worklist_paginator
 
 PER_PAGE = 50
 EMPTY_WORKLIST = "没有需要处理的条目。"
@@ -188,7 +188,9 @@ def worklist_view(request, name: str):
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
         headers, queryset, cells, unit_of = build(unit, on, form.cleaned_data.get("months") or 0)
         queryset = _in_scope(scope_of(request), queryset, via)
-        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+        # The form offers only units of her scope, and below such a unit everything is hers: the kept
+        # counts (rosters.worklist_counts) are hers too.
+        page = worklist_paginator(name, unit, on, queryset, PER_PAGE).get_page(request.GET.get("page"))
         items = list(page.object_list)
         where = location_labels(unit_of(item) for item in items) if unit_of else {}
         context.update(headers=headers, page=page, rows=[cells(item, where) for item in items], unit=unit, on=on)

@@ -42,6 +42,7 @@ from registry.management.commands import load_demo
 from reports.management.commands import survey_report
 from rosters import errors as roster_errors
 from rosters import officers as officer_import
+from rosters.management.commands import count_roster_rollups
 from stats.management.commands import export_coverage
 from tests.conftest import FIXTURES
 
@@ -290,6 +291,20 @@ def test_import_duties_checks_then_imports_by_name_and_unit(database, demo):
     assert again.stdout == import_command.IMPORTED.format(summary="新增履职记录0条，更新0条，未变3条") + "\n"
 
 
+def test_count_roster_rollups_keeps_the_county_s_tallies(database, demo):
+    in_post = (
+        "FROM orgunits_appointment a JOIN orgunits_orgunit u ON u.id = a.unit_id"
+        " WHERE u.path LIKE (SELECT path FROM orgunits_orgunit WHERE code = '431321') || '%%'"
+        " AND a.start_on <= '2025-12-31' AND (a.end_on IS NULL OR a.end_on >= '2025-12-31')"
+    )
+    appointments, people = database.rows(f"SELECT count(*), count(DISTINCT a.person_id) {in_post}")[0]
+    run = database.manage("count_roster_rollups", "--on", "2025-12-31", "--unit", "431321")
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout.startswith(f"双峰县：2025-12-31在任 {appointments:,} 人次、{people:,} 人，用时")
+    assert appointments > 1000
+    assert database.value("SELECT count(*) FROM rosters_rostercelltally WHERE \"on\" = '2025-12-31'") > 10
+
+
 def test_import_duties_lists_the_rows_in_error_and_writes_nothing(database, demo):
     before = duty_records(database)
     run = database.manage("import_duties", FIXTURES / "duties" / "bad_duties.csv", "--user", COUNTY_CLERK)
@@ -465,6 +480,16 @@ MISTAKES = {
     "a bad date": (
         ("export_coverage", "431321", "--date", "2025-13-01", "-o", OUT),
         export_coverage.BAD_DATE.format(date="2025-13-01"),
+        1,
+    ),
+    "a roster count on a bad date": (
+        ("count_roster_rollups", "--on", "2025-02-30"),
+        count_roster_rollups.BAD_DATE.format(date="2025-02-30"),
+        1,
+    ),
+    "a roster count below the township": (
+        ("count_roster_rollups", "--unit", "131024100001"),
+        count_roster_rollups.BELOW_TOWNSHIP.format(unit="康宁社区居民委员会"),
         1,
     ),
     "unknown unit to report on": (

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('path', models.CharField(max_length=255, verbose_name='单元路径')),
                 ('on', models.DateField(verbose_name='统计日')),
-                ('bands_key', models.CharField(max_length=64, verbose_name='年龄段')),
+                ('key', models.CharField(max_length=64, verbose_name='计数内容')),
                 ('version', models.BigIntegerField(verbose_name='单元版本')),
                 ('global_version', models.BigIntegerField(verbose_name='全局版本')),
                 ('payload', models.JSONField(verbose_name='计数')),
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '任职统计小计',
                 'verbose_name_plural': '任职统计小计',
-                'constraints': [models.UniqueConstraint(fields=('path', 'on', 'bands_key'), name='roster_tally_one_per_cell_day_bands')],
+                'constraints': [models.UniqueConstraint(fields=('path', 'on', 'key'), name='roster_tally_one_per_cell_day_key')],
             },
         ),
     ]

@@ -3,8 +3,9 @@ roster statistics count (the admin, an import, a revert, raw SQL), the cells it 
 version, in the same transaction. Statement-level with transition tables on PostgreSQL, so that a
 20,000-row import raises each cell once; row-level on SQLite.
 
-A cell is the first 20 characters of a unit's path (rosters.roster_tally.CELL_PATH_LENGTH). The cells
-that hold appointments when this runs get their first version.
+A cell is the first 20 characters of a unit's path (rosters.roster_tally.CELL_PATH_LENGTH). Every
+cell of the units there when this runs gets its first version; a new unit's cell gets one from its
+trigger.
 """
 
 from django.db import migrations
@@ -39,19 +40,26 @@ SOURCES = {
         f"{UNIT_CELL} JOIN {{rows}} r ON r.unit_id = u.id",
         f"{UNIT_CELL} WHERE u.id = {{row}}.unit_id",
     ),
-    # A unit's move (its path) or kind (village chairs); a deleted unit's path may be given again.
+    # A new unit (every cell has a version from its first unit on, so a cell without any appointment is
+    # still counted by the worklists); a unit's move (its path), kind (village chairs) or dates
+    # (UNIT_COLUMNS); a deleted unit's path may be given again.
     "orgunits_orgunit": (
-        ("UPDATE", "DELETE"),
+        ("INSERT", "UPDATE", "DELETE"),
         f"SELECT {CELL.format('r')} FROM {{rows}} r",
         f"SELECT {CELL.format('{row}')}",
     ),
 }
-# What every cell counts by: a post's name and chair flag, a concurrent role's code, a kind's code.
+# What every cell counts by: a post's name and chair flag, a concurrent role's code, a kind's code, the
+# seats of the posts (the worklists of vacant seats and of 执委 below the norm).
 GLOBAL_SOURCES = {
-    "orgunits_post": ("name", "counts_as_chair"),
-    "orgunits_concurrentrole": ("code",),
-    "orgunits_unitkind": ("code",),
+    "orgunits_post": ("UPDATE OF name, counts_as_chair", "DELETE"),
+    "orgunits_concurrentrole": ("UPDATE OF code", "DELETE"),
+    "orgunits_unitkind": ("UPDATE OF code", "DELETE"),
+    "rosters_postseats": ("INSERT", "UPDATE", "DELETE"),
 }
+# The columns of a unit the statistics and worklists read: where it lies, its kind, when it was open,
+# when its organisation existed.
+UNIT_COLUMNS = ("path", "kind_id", "opened_on", "closed_on", "org_established_on", "org_dissolved_on")
 
 PG_BUMP = """
 CREATE FUNCTION rosters_bump(cells text[]) RETURNS void LANGUAGE sql AS $$
@@ -67,29 +75,30 @@ BEGIN
     RETURN NULL;
 END $$
 """
-ORGUNIT_MOVED = (
-    "(SELECT n.* FROM {this} n JOIN {other} o ON o.id = n.id WHERE o.path <> n.path OR o.kind_id <> n.kind_id)"
+ORGUNIT_CHANGED = (
+    "(SELECT n.* FROM {this} n JOIN {other} o ON o.id = n.id WHERE "
+    + " OR ".join(f"o.{column} IS DISTINCT FROM n.{column}" for column in UNIT_COLUMNS)
+    + ")"
 )
-BACKFILL = (
-    "INSERT INTO rosters_rostercell (path, version) SELECT DISTINCT substr(u.path, 1, 20), 1"
-    " FROM orgunits_orgunit u JOIN orgunits_appointment a ON a.unit_id = u.id"
-)
-
-
-def _pg_rows(table: str, this: str, other: str) -> str:
-    if table == "orgunits_orgunit" and other:
-        return ORGUNIT_MOVED.format(this=this, other=other)
-    return this
+BACKFILL = "INSERT INTO rosters_rostercell (path, version) SELECT DISTINCT substr(path, 1, 20), 1 FROM orgunits_orgunit"
 
 
 def pg_forward(table: str, events: tuple, cells: str) -> list[str]:
-    new = f"PERFORM rosters_bump(ARRAY({cells.format(rows=_pg_rows(table, 'new_rows', 'old_rows'))}));"
-    old = f"PERFORM rosters_bump(ARRAY({cells.format(rows=_pg_rows(table, 'old_rows', 'new_rows'))}));"
+    def bump(rows: str) -> str:
+        return f"PERFORM rosters_bump(ARRAY({cells.format(rows=rows)}));"
+
+    if table == "orgunits_orgunit":
+        on_update = bump(ORGUNIT_CHANGED.format(this="new_rows", other="old_rows"))
+        on_update += bump(ORGUNIT_CHANGED.format(this="old_rows", other="new_rows"))
+    else:
+        on_update = bump("new_rows") + bump("old_rows")
     function = f"""
 CREATE FUNCTION rosters_cells_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'DELETE' THEN {new} END IF;
-    IF TG_OP <> 'INSERT' THEN {old} END IF;
+    IF TG_OP = 'INSERT' THEN {bump("new_rows")}
+    ELSIF TG_OP = 'UPDATE' THEN {on_update}
+    ELSE {bump("old_rows")}
+    END IF;
     RETURN NULL;
 END $$
 """
@@ -111,8 +120,8 @@ def sqlite_forward(table: str, events: tuple, cells: str) -> list[str]:
     for event in events:
         rows = [] if event == "INSERT" else ["OLD"]
         rows += [] if event == "DELETE" else ["NEW"]
-        moved = table == "orgunits_orgunit" and event == "UPDATE"
-        when = " WHEN OLD.path <> NEW.path OR OLD.kind_id IS NOT NEW.kind_id" if moved else ""
+        changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in UNIT_COLUMNS)
+        when = f" WHEN {changed}" if table == "orgunits_orgunit" and event == "UPDATE" else ""
         union = " UNION ".join(cells.format(row=row) for row in rows)
         statements.append(
             f"CREATE TRIGGER rosters_cells_{table}_{event.lower()} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN"
@@ -122,15 +131,14 @@ def sqlite_forward(table: str, events: tuple, cells: str) -> list[str]:
     return statements
 
 
-def sqlite_global(table: str, columns: tuple) -> list[str]:
+def sqlite_global(table: str, events: tuple) -> list[str]:
     bump = (
         "INSERT INTO rosters_rostercell (path, version) VALUES ('', 1)"
         " ON CONFLICT (path) DO UPDATE SET version = version + 1;"
     )
     return [
-        f"CREATE TRIGGER rosters_global_{table}_update AFTER UPDATE OF {', '.join(columns)} ON {table}"
-        f" FOR EACH ROW BEGIN {bump} END",
-        f"CREATE TRIGGER rosters_global_{table}_delete AFTER DELETE ON {table} FOR EACH ROW BEGIN {bump} END",
+        f"CREATE TRIGGER rosters_global_{table}_{n} AFTER {event} ON {table} FOR EACH ROW BEGIN {bump} END"
+        for n, event in enumerate(events)
     ]
 
 
@@ -139,14 +147,14 @@ def forward(apps, schema_editor):
     statements = [PG_BUMP, PG_GLOBAL] if postgres else []
     for table, (events, pg_cells, sqlite_cells) in SOURCES.items():
         statements += pg_forward(table, events, pg_cells) if postgres else sqlite_forward(table, events, sqlite_cells)
-    for table, columns in GLOBAL_SOURCES.items():
+    for table, events in GLOBAL_SOURCES.items():
         if postgres:
             statements.append(
-                f"CREATE TRIGGER rosters_global AFTER UPDATE OF {', '.join(columns)} OR DELETE ON {table}"
+                f"CREATE TRIGGER rosters_global AFTER {' OR '.join(events)} ON {table}"
                 " FOR EACH STATEMENT EXECUTE FUNCTION rosters_bump_global()"
             )
         else:
-            statements += sqlite_global(table, columns)
+            statements += sqlite_global(table, events)
     statements.append(BACKFILL)
     for sql in statements:
         schema_editor.execute(sql)
@@ -165,11 +173,11 @@ def backward(apps, schema_editor):
             )
         if postgres:
             statements.append(f"DROP FUNCTION IF EXISTS rosters_cells_{table}()")
-    for table in GLOBAL_SOURCES:
+    for table, events in GLOBAL_SOURCES.items():
         if postgres:
             statements.append(f"DROP TRIGGER IF EXISTS rosters_global ON {table}")
         else:
-            statements += [f"DROP TRIGGER IF EXISTS rosters_global_{table}_{e}" for e in ("update", "delete")]
+            statements += [f"DROP TRIGGER IF EXISTS rosters_global_{table}_{n}" for n in range(len(events))]
     if postgres:
         statements += ["DROP FUNCTION IF EXISTS rosters_bump_global()", "DROP FUNCTION IF EXISTS rosters_bump(text[])"]
     statements.append("DELETE FROM rosters_rostercell")
