@@ -56,7 +56,7 @@ def cells_q(cells, via: str = "") -> Q:
 def _keep(counted: dict[str, dict], versions: dict[str, int], global_version: int, on, key: str) -> None:
     rows = [
         RosterCellTally(path=cell, on=on, key=key, version=versions[cell], global_version=global_version, payload=p)
-        for cell, p in counted.items()
+        for cell, p in sorted(counted.items())  # one order for every writer: no deadlock between two
     ]
     RosterCellTally.objects.bulk_create(
         rows,

@@ -67,22 +67,25 @@ def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOL
     """
     units = subtree_on(unit, on, tree=tree).values("pk")
     held = Appointment.objects.filter(unit__in=units).active_on(on).order_by()
-    loads = Count("pk", distinct=True) + Count("concurrent_roles", distinct=True)
-    busy = held.values("person").annotate(load=loads).filter(load__gte=threshold).values("person")
+    busy = held.values("person").annotate(load=LOAD).filter(load__gte=threshold).values("person")
+    return with_loads(Person.objects.filter(pk__in=busy), units, on).order_by("-load", "name")
+
+
+# A person's load: her posts and her distinct concurrent roles (over the appointments grouped).
+LOAD = Count("pk", distinct=True) + Count("concurrent_roles", distinct=True)
+
+
+def with_loads(people, units, on: datetime.date):
+    """The people annotated with their posts, roles and load that day at the units (pks)."""
     active = (
         Q(appointments__unit__in=units)
         & Q(appointments__start_on__lte=on)
         & (Q(appointments__end_on__isnull=True) | Q(appointments__end_on__gte=on))
     )
-    return (
-        Person.objects.filter(pk__in=busy)
-        .annotate(
-            posts=Count("appointments", filter=active, distinct=True),
-            roles=Count("appointments__concurrent_roles", filter=active, distinct=True),
-        )
-        .annotate(load=F("posts") + F("roles"))
-        .order_by("-load", "name")
-    )
+    return people.annotate(
+        posts=Count("appointments", filter=active, distinct=True),
+        roles=Count("appointments__concurrent_roles", filter=active, distinct=True),
+    ).annotate(load=F("posts") + F("roles"))
 
 
 def _holders(on: datetime.date, **posts):

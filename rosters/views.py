@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from access.scope import scope_of
 from orgunits.autocomplete import limit_unit_choices, location_labels
 from orgunits.models import UnitKind
+from rosters.busy_rollups import RankedPeople, ranked_busy
 from rosters.executive import executives_below_norm
 from rosters.forms import WorklistForm
 from rosters.selectors import busy_people, organisations_without_chair, people_for, terms_due, vacant_seats
@@ -64,7 +66,8 @@ def _terms_due(unit, on, months):
 
 
 def _busy(unit, on, months):
-    rows = busy_people(unit, on)
+    ranked = ranked_busy(unit, on)
+    rows = busy_people(unit, on) if ranked is None else RankedPeople(ranked, unit, on)
     return (
         ["姓名", "出生日期", "在任职务数", "兼任数", "合计"],
         rows,
@@ -187,9 +190,10 @@ def worklist_view(request, name: str):
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
         headers, queryset, cells, unit_of = build(unit, on, form.cleaned_data.get("months") or 0)
-        queryset = _in_scope(scope_of(request), queryset, via)
-        # The form offers only units of her scope, and below such a unit everything is hers: the kept
-        # counts (rosters.worklist_counts) are hers too.
+        if isinstance(queryset, QuerySet):  # else a list kept per cell, all hers (see below)
+            queryset = _in_scope(scope_of(request), queryset, via)
+        # The form offers only units of her scope, and below such a unit everything is hers: the lists
+        # and counts kept per cell (rosters.busy_rollups, rosters.worklist_counts) are hers too.
         page = worklist_paginator(name, unit, on, queryset, PER_PAGE).get_page(request.GET.get("page"))
         items = list(page.object_list)
         where = location_labels(unit_of(item) for item in items) if unit_of else {}

@@ -30,8 +30,10 @@ COUNTED_LISTS = {
 def listed_count(name: str, unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None) -> int | None:
     """How many units the worklist lists under the unit on the day, from the cells' counts; None where
     they do not serve (another list, a village, a day before a division change)."""
+    if name not in COUNTED_LISTS or not covers(unit):
+        return None
     tree = tree or TreeOn.of(on)
-    if name not in COUNTED_LISTS or tree.changed or not covers(unit):
+    if tree.changed:
         return None
 
     def count(within, stale: list[str]) -> dict[str, dict]:

@@ -6,7 +6,6 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from access.models import Assignment
-
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create, unit_update
 from rosters.executive import executives_below_norm

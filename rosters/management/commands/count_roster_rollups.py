@@ -7,8 +7,10 @@ from imports.commands import RegistryCommand
 from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from rosters import roster_rollups
+from rosters.busy_rollups import ranked_busy
 from rosters.profile_models import AgeBandSet
 from rosters.profiles import roster_stats
+from rosters.worklist_counts import COUNTED_LISTS, listed_count
 
 BAD_DATE = "日期“{date}”不对，应写成 2025-12-31。"
 BELOW_TOWNSHIP = "“{unit}”在乡镇（街道）以下：其任职统计每次直接计数，无需预先计数。"
@@ -18,7 +20,8 @@ COUNTED = "{unit}：{on}在任 {appointments:,} 人次、{people:,} 人，用时
 
 class Command(RegistryCommand):
     help = (
-        "预先计数某单位（默认全国）某日的任职统计，保存各统计单元的汇总，随后打开统计时直接读取。"
+        "预先计数某单位（默认全国）某日的任职统计和工作清单（身兼数职、职数空缺、执委未达标），"
+        "保存各统计单元的汇总，随后打开时直接读取。"
         "宜在夜间导入之后、或改动职务的“计为主席”之后运行。该单位之下自设默认年龄段的单位也一并计数。"
     )
 
@@ -46,6 +49,9 @@ class Command(RegistryCommand):
             for counted in (root, *(owner for owner in owners.order_by("path") if roster_rollups.covers(owner))):
                 start = time.perf_counter()
                 stats = roster_stats(counted, day, tree=tree)
+                for name in COUNTED_LISTS:
+                    listed_count(name, counted, day, tree=tree)
+                ranked_busy(counted, day)
                 line = COUNTED.format(
                     unit=counted.name,
                     on=day,
