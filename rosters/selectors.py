@@ -68,17 +68,18 @@ def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOL
     units = subtree_on(unit, on, tree=tree).values("pk")
     held = Appointment.objects.filter(unit__in=units).active_on(on).order_by()
     busy = held.values("person").annotate(load=LOAD).filter(load__gte=threshold).values("person")
-    return with_loads(Person.objects.filter(pk__in=busy), units, on).order_by("-load", "name")
+    return with_loads(Person.objects.filter(pk__in=busy), Q(appointments__unit__in=units), on).order_by("-load", "name")
 
 
 # A person's load: her posts and her distinct concurrent roles (over the appointments grouped).
 LOAD = Count("pk", distinct=True) + Count("concurrent_roles", distinct=True)
 
 
-def with_loads(people, units, on: datetime.date):
-    """The people annotated with their posts, roles and load that day at the units (pks)."""
+def with_loads(people, within: Q, on: datetime.date):
+    """The people annotated with their posts, roles and load that day at the units `within` (a Q on
+    the people's appointments, e.g. appointments__unit__in)."""
     active = (
-        Q(appointments__unit__in=units)
+        within
         & Q(appointments__start_on__lte=on)
         & (Q(appointments__end_on__isnull=True) | Q(appointments__end_on__gte=on))
     )

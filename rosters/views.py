@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from access.scope import scope_of
 from orgunits.autocomplete import limit_unit_choices, location_labels
 from orgunits.models import UnitKind
-from rosters.busy_rollups import RankedPeople, ranked_busy
+from rosters.busy_rollups import RankedPeople, kept_busy
 from rosters.executive import executives_below_norm
 from rosters.forms import WorklistForm
 from rosters.selectors import busy_people, organisations_without_chair, people_for, terms_due, vacant_seats
@@ -66,8 +66,8 @@ def _terms_due(unit, on, months):
 
 
 def _busy(unit, on, months):
-    ranked = ranked_busy(unit, on)
-    rows = busy_people(unit, on) if ranked is None else RankedPeople(ranked, unit, on)
+    busy = kept_busy(unit, on)
+    rows = busy_people(unit, on) if busy is None else RankedPeople(busy, unit, on)
     return (
         ["姓名", "出生日期", "在任职务数", "兼任数", "合计"],
         rows,

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from orgunits.models import OrgUnit
-from rosters.busy_rollups import RankedPeople, ranked_busy
+from rosters.busy_rollups import RankedPeople, kept_busy
 from rosters.selectors import busy_people
 from rosters.services import appointment_end, appointment_update, person_update
 from tests.base import day
@@ -33,8 +33,8 @@ class BusyRollupTests(RosterTestCase):
         for unit in (self.nation, self.hunan, self.shuangfeng, self.heye):
             direct = [(p.pk, p.load) for p in busy_people(unit, ON)]
             for _read in ("counted", "read back"):
-                ranked = ranked_busy(unit, ON)
-                kept = [(p.pk, p.load) for p in RankedPeople(ranked, unit, ON)[: len(ranked)]]
+                busy = kept_busy(unit, ON)
+                kept = [(p.pk, p.load) for p in RankedPeople(busy, unit, ON)[: len(busy)]]
                 assert kept == direct, unit.name
             found[unit.name] = [(self.names[pk], load) for pk, load in direct]
         return found

@@ -7,7 +7,7 @@ from imports.commands import RegistryCommand
 from orgunits.as_of import TreeOn
 from orgunits.models import OrgUnit
 from rosters import roster_rollups
-from rosters.busy_rollups import ranked_busy
+from rosters.busy_rollups import kept_busy
 from rosters.profile_models import AgeBandSet
 from rosters.profiles import roster_stats
 from rosters.worklist_counts import COUNTED_LISTS, listed_count
@@ -51,7 +51,7 @@ class Command(RegistryCommand):
                 stats = roster_stats(counted, day, tree=tree)
                 for name in COUNTED_LISTS:
                     listed_count(name, counted, day, tree=tree)
-                ranked_busy(counted, day)
+                kept_busy(counted, day)
                 line = COUNTED.format(
                     unit=counted.name,
                     on=day,
