@@ -67,10 +67,11 @@ def _keep(counted: dict[str, dict], versions: dict[str, int], global_version: in
     )
 
 
-def _drop_outdated(first: str, last: str) -> None:
-    """Tallies of the subtree's cells counted under an earlier version, on whatever day."""
+def _drop_outdated(cells: list[str]) -> None:
+    """Tallies of these cells counted under an earlier version, on whatever day and key (only a cell
+    counted again can have them: its version changed, or it was never counted)."""
     current = RosterCell.objects.filter(path=OuterRef("path")).values("version")[:1]
-    RosterCellTally.objects.filter(path__range=(first, last), version__lt=Subquery(current)).delete()
+    RosterCellTally.objects.filter(path__in=cells, version__lt=Subquery(current)).delete()
 
 
 def kept_payloads(unit: OrgUnit, on: datetime.date, key: str, count) -> list[dict]:
@@ -104,7 +105,7 @@ def kept_payloads(unit: OrgUnit, on: datetime.date, key: str, count) -> list[dic
     counted = count(within, stale)
     counted = {cell: counted[cell] for cell in stale}
     _keep(counted, versions, global_version, on, key)
-    _drop_outdated(first, last)
+    _drop_outdated(stale)
     return [*good, *counted.values()]
 
 

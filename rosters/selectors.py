@@ -59,6 +59,10 @@ def terms_due(unit: OrgUnit, on: datetime.date, months: int = 6, *, tree: TreeOn
     )
 
 
+# A person's load: her posts and her distinct concurrent roles (over the appointments grouped).
+LOAD = Count("pk", distinct=True) + Count("concurrent_roles", distinct=True)
+
+
 def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOLD, *, tree: TreeOn | None = None):
     """身兼数职: people holding `threshold` or more posts and concurrent roles that day in the subtree.
 
@@ -69,10 +73,6 @@ def busy_people(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOL
     held = Appointment.objects.filter(unit__in=units).active_on(on).order_by()
     busy = held.values("person").annotate(load=LOAD).filter(load__gte=threshold).values("person")
     return with_loads(Person.objects.filter(pk__in=busy), Q(appointments__unit__in=units), on).order_by("-load", "name")
-
-
-# A person's load: her posts and her distinct concurrent roles (over the appointments grouped).
-LOAD = Count("pk", distinct=True) + Count("concurrent_roles", distinct=True)
 
 
 def with_loads(people, within: Q, on: datetime.date):

@@ -123,3 +123,9 @@ class RollupTests(RosterTestCase):
         assert after["荷叶镇"].appointments == before["荷叶镇"].appointments - 1
         assert after["永丰街道"].appointments == before["永丰街道"].appointments + 1
         assert after["双峰县"] == before["双峰县"]
+
+    def test_a_history_revert_is_counted_again(self):
+        person_update(person=self.wang, education="研究生")
+        assert self.assert_exact()["双峰县"].by_education["研究生"] == 1
+        self.wang.history.earliest().instance.save()  # what the history page's revert saves
+        assert self.assert_exact()["双峰县"].by_education["研究生"] == 0
