@@ -4,8 +4,8 @@ and in another cell (her posts there and her concurrent roles). A subtree's list
 former as they are, the latter with their posts summed and roles merged across the subtree's cells.
 
 The page is sorted by load, then name, so every load of the subtree had to be counted before its first
-row: grouping 山东's 1.1 million appointments by person took 3.6–9.5 s. Now the ranked list is read
-from the cells, and only the page's people are read from their table.
+row: grouping 山东's 1.1 million appointments by person took 3.6–9.5 s. Now the list is read from the
+cells, the page's fifty are found by a partial sort, and only they are read from their table.
 """
 
 import datetime

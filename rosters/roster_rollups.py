@@ -2,12 +2,13 @@
 of its roster cells (rosters.roster_tally), kept exact by the database.
 
 Every unit at or above the township level is a cell of its own appointments; a township-level unit is
-also the cell of everything below it. A tally is kept per cell, day and set of age bands. The
-database's triggers (migration rosters/0008) raise a cell's version whenever something its tallies
-count changes: an appointment at one of its units (or any appointment of a person holding one there,
-since she may count once across cells), a concurrent role, a person's details, a term, a unit's
-move or kind. Changes that touch every cell (a post's chair flag or name, a role's code, a kind's
-code) raise the global version. A tally is used only while both versions are those it was counted
+also the cell of everything below it. A tally is kept per cell, day and key (the set of age bands,
+or a worklist: rosters.worklist_counts, rosters.busy_rollups). The database's triggers (migration
+rosters/0009) raise a cell's version whenever something its tallies count changes: an appointment at
+one of its units (or any appointment of a person holding one there, since she may count once across
+cells), a concurrent role, a person's details, a term, a new unit, a unit's move, kind or dates.
+Changes that touch every cell (a post's chair flag or name, a role's code, a kind's code, the posts'
+seats) raise the global version. A tally is used only while both versions are those it was counted
 under; the rest are counted again, all in one pass, and kept.
 
 The versions are read before anything is counted, so a change committed while counting leaves the new
