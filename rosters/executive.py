@@ -16,12 +16,12 @@ from django.db.models.functions import Coalesce
 from orgunits.as_of import TreeOn, subtree_on
 from orgunits.models import OrgUnit, UnitKind
 from rosters.models import Appointment, PostSeats
+from rosters.roster_tally import VILLAGE_KINDS
 from rosters.selectors import seats_of_then_kind
 
 EXECUTIVE_POST = "执委"
 OWN_LEVEL_LABEL = "本级"
 HOSTS_LABEL = "直属单位"
-VILLAGE_KINDS = ("village", "community")
 
 
 def rate(part: int, whole: int) -> Decimal | None:
