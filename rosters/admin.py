@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from rosters.errors import REVERT_KEEPS_PERSONAL_DATA
 from rosters.forms import AppointmentForm, PersonForm, TermForm
 from rosters.identity import mask_id_number, mask_phone
 from rosters.models import Appointment, ConcurrentRole, DutyRecord, Person, Post, PostSeats, Term
+from rosters.name_search import name_search, searched_ordering
 from rosters.officer_export import export_xlsx
 from rosters.officers import SPREADSHEET_COLUMNS
 from rosters.resources import OfficerResource
@@ -195,7 +197,13 @@ class PersonAdmin(RuledAdminMixin, GuardedHistoryAdmin):
         term = search_term.strip()
         if term and term.replace("X", "").replace("x", "").isdigit() and may_see_personal_data(request):
             return queryset.filter(id_number__startswith=term.upper()) | queryset.filter(phone__startswith=term), False
-        return queryset.filter(name__contains=term) if term else queryset, False
+        return name_search(queryset, term) if term else queryset, False
+
+    def get_ordering(self, request):
+        # The list's search is `q`, the autocomplete's `term`: both read their rows through here.
+        ordering = super().get_ordering(request) or Person._meta.ordering
+        searched = request.GET.get(SEARCH_VAR, "").strip() or request.GET.get("term", "").strip()
+        return searched_ordering(ordering) if searched else ordering
 
     def get_list_display(self, request):
         if may_see_personal_data(request):

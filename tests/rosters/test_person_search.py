@@ -1,14 +1,20 @@
 """The person list and autocomplete at scale: a common surname's count stops at COUNT_CAP and says so;
-below the cap the count is exact; the clerk still sees only her people."""
+below the cap the count is exact; the clerk still sees only her people. A search finds any part of a
+name, in name order, through the index of the names' characters on PostgreSQL."""
 
 import datetime
 import json
 
+import pytest
+from django.contrib.admin import site
+from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
 
 from orgunits.pagination import CAPPED_COUNT, COUNT_CAP, CappedPaginator
 from rosters.admin import AppointmentPaginator
 from rosters.models import Appointment, Person
+from rosters.name_search import name_search
 from tests.orgunits.test_roster import RosterTestCase, post
 from tests.orgunits.test_roster_admin import ROSTER_PERMS, grant
 
@@ -103,3 +109,75 @@ class PersonSearchPageTests(RosterTestCase):
     def test_outsiders_are_refused(self):
         self.client.force_login(self.outsider)
         assert self.client.get(reverse("admin:rosters_person_changelist") + "?q=张").status_code == 403
+
+
+class NameSearchTests(RosterTestCase):
+    """Any part of the name, exactly: the characters index only narrows the candidates down."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        born = datetime.date(1980, 1, 1)
+        names = ["张秀英", "王秀英", "李张秀", "秀张华", "张英", "欧阳秀", "Anna 张"]
+        cls.mine = Person.objects.bulk_create(
+            Person(name=name, sex="F", birth_date=born + datetime.timedelta(days=n)) for n, name in enumerate(names)
+        )
+
+    def found(self, term: str) -> list[str]:
+        people = Person.objects.filter(pk__in=[p.pk for p in self.mine])
+        return sorted(name_search(people, term).values_list("name", flat=True))
+
+    def test_a_character_anywhere_in_the_name(self):
+        assert self.found("秀") == sorted(["张秀英", "王秀英", "李张秀", "秀张华", "欧阳秀"])
+        assert self.found("张") == sorted(["张秀英", "李张秀", "秀张华", "张英", "Anna 张"])
+
+    def test_characters_in_that_order_and_together(self):
+        assert self.found("张秀") == sorted(["张秀英", "李张秀"])  # not 秀张华: the order counts
+        assert self.found("张英") == ["张英"]  # not 张秀英: the characters must stand together
+        assert self.found("秀英") == sorted(["张秀英", "王秀英"])
+
+    def test_spaces_and_latin_letters_and_wildcards_are_plain_characters(self):
+        assert self.found("Anna 张") == ["Anna 张"]
+        assert self.found("a 张") == ["Anna 张"]
+        assert self.found("%") == [] and self.found("_") == []
+
+    def test_the_searched_list_is_in_name_order(self):
+        self.client.force_login(self.superuser)
+        response = self.client.get(reverse("admin:rosters_person_changelist") + "?q=秀")
+        everyone = Person.objects.values_list("name", flat=True)
+        assert [p.name for p in response.context["cl"].result_list] == sorted(n for n in everyone if "秀" in n)
+        found = json.loads(self.client.get(AUTOCOMPLETE + "秀英").content)["results"]
+        assert [r["text"].split("（")[0] for r in found] == sorted(n for n in everyone if "秀英" in n)
+
+
+@pytest.mark.postgres
+class NameSearchIndexTests(RosterTestCase):
+    """The search's characters test is the expression of the index person_name_chars (migration
+    rosters/0010), so PostgreSQL can use it; a search is ordered by an expression that index cannot supply."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        namesakes(300)
+        namesakes(300, surname="王")
+
+    def plan(self, term: str) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a few hundred rows: force the index's use
+        admin = site._registry[Person]
+        request = RequestFactory().get("/", {"q": term})
+        request.user = self.superuser
+        queryset, _duplicates = admin.get_search_results(request, admin.get_queryset(request), term)
+        return queryset[:100].explain()
+
+    def test_one_and_two_characters_use_the_characters_index(self):
+        for term in ("张", "张0", "王01"):
+            plan = self.plan(term)
+            assert "person_name_chars" in plan, plan
+            assert "Index Scan using person_name_birth" not in plan, plan
+
+    def test_the_trigram_index_is_gone(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'orgunits_person'")
+            names = {row[0] for row in cursor.fetchall()}
+        assert "person_name_chars" in names and "person_name_trgm" not in names
