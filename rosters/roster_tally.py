@@ -81,30 +81,27 @@ class Partial:
         self.in_committee += row["in_committee"]
         self.three_in_one += row["three_in_one"]
 
-    def __iadd__(self, other: "Partial") -> "Partial":
-        for name in self.COUNTERS:
-            getattr(self, name).update(getattr(other, name))
-        for name in self.NUMBERS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.crossers.extend(other.crossers)
-        return self
-
     def as_json(self) -> dict:
         found = {name: {k: v for k, v in getattr(self, name).items() if v} for name in self.COUNTERS}
         return found | {name: getattr(self, name) for name in self.NUMBERS} | {"crossers": self.crossers}
 
-    @classmethod
-    def from_json(cls, data: dict) -> "Partial":
-        counters = {name: Counter(data[name]) for name in cls.COUNTERS}
-        return cls(**counters, **{name: data[name] for name in cls.NUMBERS}, crossers=list(data["crossers"]))
 
-
-def combine(partials) -> Partial:
-    """The partials of different cells as one: a person who holds posts in k of them counted once."""
-    total = Partial()
-    for partial in partials:
-        total += partial
-    held_in = Counter(total.crossers)
+def combine(payloads) -> Partial:
+    """The partials of different cells (as_json) as one: a person who holds posts in k of them counted
+    once. Added up as plain dictionaries: made into Partials and added as Counters, 山东's 1,853 cells
+    took 50 ms."""
+    counters = {name: {} for name in Partial.COUNTERS}
+    numbers = dict.fromkeys(Partial.NUMBERS, 0)
+    crossers = []
+    for payload in payloads:
+        for name, counted in counters.items():
+            for key, n in payload[name].items():
+                counted[key] = counted.get(key, 0) + n
+        for name in Partial.NUMBERS:
+            numbers[name] += payload[name]
+        crossers += payload["crossers"]
+    total = Partial(**{name: Counter(counted) for name, counted in counters.items()}, **numbers)
+    held_in = Counter(crossers)
     total.people -= sum(k - 1 for k in held_in.values())
     total.crossers = sorted(held_in)
     return total

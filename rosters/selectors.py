@@ -43,15 +43,26 @@ def latest_term(unit: OrgUnit, *, lock: bool = False) -> Term | None:
 
 def organisations_without_chair(unit: OrgUnit, on: datetime.date, *, tree: TreeOn | None = None):
     """有组织无人员: established organisations with nobody in a chair post that day."""
+    return without_chair_among(subtree_on(unit, on, tree=tree), on).select_related("kind").order_by("then_path")
+
+
+def without_chair_among(units, on: datetime.date):
+    """The units (annotated by TreeOn) with an organisation that day and nobody in a chair post."""
     chairs = Appointment.objects.active_on(on).filter(unit=OuterRef("pk"), post__counts_as_chair=True)
-    units = subtree_on(unit, on, tree=tree).open_on(on).org_established_on(on)
-    return units.exclude(Exists(chairs)).select_related("kind").order_by("then_path")
+    return units.open_on(on).org_established_on(on).exclude(Exists(chairs))
 
 
 def terms_due(unit: OrgUnit, on: datetime.date, months: int = 6, *, tree: TreeOn | None = None):
     """换届: open terms due within `months` of the date, or already overdue (annotated)."""
+    tree = tree or TreeOn.of(on)
+    # Joined on the path range where the tree has not changed since: as `unit IN (subtree)`, PostgreSQL
+    # sorted all 62,074 of 山东's terms on disk before testing which lay in the subtree (108 ms → 45 ms).
+    if tree.changed:
+        within = Q(unit__in=subtree_on(unit, on, tree=tree).values("pk"))
+    else:
+        within = OrgUnit.subtree_q(unit.path, via="unit__")
     return (
-        Term.objects.filter(unit__in=subtree_on(unit, on, tree=tree).values("pk"), closed_on__isnull=True)
+        Term.objects.filter(within, closed_on__isnull=True)
         .filter(due_on__lte=add_months(on, months))
         .annotate(overdue=Case(When(due_on__lt=on, then=Value(True)), default=Value(False)))
         .select_related("unit")

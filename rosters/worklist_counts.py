@@ -1,5 +1,5 @@
-"""The counts of the worklists of organisations (职数空缺, 执委未达标), kept per roster cell like the
-roster statistics (rosters.roster_rollups) and exact the same way.
+"""The counts of the worklists of organisations (有组织无人员, 职数空缺, 执委未达标), kept per roster
+cell like the roster statistics (rosters.roster_rollups) and exact the same way.
 
 Their first page is cheap: PostgreSQL walks the subtree's units in path order until it has fifty. Their
 count was not: every organisation of the subtree is tested, 62,074 per-unit probes for 山东 (1–3 s).
@@ -18,10 +18,11 @@ from orgunits.models import OrgUnit
 from rosters.executive import below_norm_among
 from rosters.roster_rollups import covers, kept_payloads
 from rosters.roster_tally import cell_of
-from rosters.selectors import vacant_among
+from rosters.selectors import vacant_among, without_chair_among
 
 # Worklist name -> its units among units annotated by TreeOn, on a day.
 COUNTED_LISTS = {
+    "without-chair": without_chair_among,
     "vacant-seats": lambda units, on: vacant_among(units, on)[1],
     "executives-below-norm": below_norm_among,
 }

@@ -1,4 +1,4 @@
-"""The kept counts of 职数空缺 and 执委未达标 (rosters.worklist_counts) equal the lists' own count after
+"""The kept counts of 有组织无人员, 职数空缺 and 执委未达标 (rosters.worklist_counts) equal the lists' own count after
 each kind of write they depend on, and the worklist page shows them, to a clerk of the county and to a
 clerk of one township alike."""
 
@@ -9,14 +9,15 @@ from access.models import Assignment
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create, unit_update
 from rosters.executive import executives_below_norm
-from rosters.models import Appointment, Person, PostSeats
-from rosters.selectors import vacant_seats
+from rosters.models import Appointment, Person, Post, PostSeats
+from rosters.selectors import organisations_without_chair, vacant_seats
 from rosters.worklist_counts import listed_count
 from tests.base import UNIT_PERMS, day, make_user
 from tests.orgunits.test_roster import RosterTestCase, post
 
 ON = day("2023-06-30")
 LISTS = {
+    "without-chair": lambda unit: organisations_without_chair(unit, ON),
     "vacant-seats": lambda unit: vacant_seats(unit, ON)[1],
     "executives-below-norm": lambda unit: executives_below_norm(unit, ON),
 }
@@ -43,11 +44,20 @@ class WorklistCountTests(RosterTestCase):
         )
 
     def test_each_kind_of_change_is_counted_again(self):
-        below = ("executives-below-norm", "荷叶镇")
-        before = self.assert_exact()[below]
-        assert before > 0
+        below, chairless = ("executives-below-norm", "荷叶镇"), ("without-chair", "荷叶镇")
+        found = self.assert_exact()
+        before, without_chair = found[below], found[chairless]
+        assert before > 0 and without_chair > 0
         self.executives(self.villages[0], 15)  # at the norm now
         assert self.assert_exact()[below] == before - 1
+        # A chair appointed where there was none, then her post no longer counted as a chair.
+        vacant = organisations_without_chair(self.heye, ON).first()
+        person = Person.objects.create(name="新主席", sex="F", birth_date=day("1980-01-01"))
+        Appointment.objects.create(person=person, unit=vacant, post=post("主席"), start_on=day("2023-01-01"))
+        assert self.assert_exact()[chairless] == without_chair - 1
+        Post.objects.filter(name="主席").update(counts_as_chair=False)
+        assert self.assert_exact()[chairless] == without_chair  # her village is listed again
+        Post.objects.filter(name="主席").update(counts_as_chair=True)
         unit_update(unit=self.villages[1], org_established_on=None)  # no organisation, not listed
         assert self.assert_exact()[below] == before - 2
         OrgUnit.objects.filter(pk=self.villages[2].pk).update(closed_on=day("2023-01-01"))
