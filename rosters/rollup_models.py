@@ -4,6 +4,8 @@ database's triggers (migration rosters/0009) raise whenever something a tally co
 is good while its cell's version, and the version of everything (`GLOBAL_CELL`), are still those it
 was counted under."""
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,9 @@ class RosterCellTally(models.Model):
     version = models.BigIntegerField(_("单元版本"))
     global_version = models.BigIntegerField(_("全局版本"))
     payload = models.JSONField(_("计数"))
+    # The last day it was read (or counted): prune_roster_rollups drops those unread for a while, since
+    # every day's default date (today) leaves a whole set behind.
+    read_on = models.DateField(_("最近读取日"), default=datetime.date.today)
 
     class Meta:
         verbose_name = _("任职统计小计")

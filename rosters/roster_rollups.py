@@ -59,8 +59,9 @@ def cells_q(cells, via: str = "") -> Q:
 
 
 def _keep(counted: dict[str, dict], versions: dict[str, int], global_version: int, on, key: str) -> None:
+    tally = {"on": on, "key": key, "global_version": global_version, "read_on": datetime.date.today()}
     rows = [
-        RosterCellTally(path=cell, on=on, key=key, version=versions[cell], global_version=global_version, payload=p)
+        RosterCellTally(path=cell, version=versions[cell], payload=p, **tally)
         for cell, p in sorted(counted.items())  # one order for every writer: no deadlock between two
     ]
     RosterCellTally.objects.bulk_create(
@@ -68,7 +69,7 @@ def _keep(counted: dict[str, dict], versions: dict[str, int], global_version: in
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["path", "on", "key"],
-        update_fields=["version", "global_version", "payload"],
+        update_fields=["version", "global_version", "payload", "read_on"],
     )
 
 
@@ -96,8 +97,8 @@ def kept_payloads(unit: OrgUnit, on: datetime.date, key: str, count) -> list[dic
     """The payload of every cell of the unit's subtree (as it stands) for the day and key: read where
     good, else counted again by `count(within, stale)` and kept. `within(via)` is a Q for units (reached
     through `via`) that holds the stale cells: their ranges, or the whole subtree when there are many;
-    count returns {cell: payload} with at least the stale cells. Two queries when all are good,
-    three more beside the counting when some are not."""
+    count returns {cell: payload} with at least the stale cells. Two queries when all are good (a third,
+    once a day, marks them read), three more beside the counting when some are not."""
     first, last = OrgUnit.subtree_range(unit.path)
     cells = RosterCell.objects.filter(Q(path__range=(first, last)) | Q(path=GLOBAL_CELL))
     versions = dict(cells.values_list("path", "version"))
@@ -105,8 +106,11 @@ def kept_payloads(unit: OrgUnit, on: datetime.date, key: str, count) -> list[dic
     tallies = RosterCellTally.objects.filter(path__range=(first, last), on=on, key=key)
     # Read as text and decoded by orjson: the standard json module took 55 ms of the 90 that 山东's
     # 身兼数职 took to read its 1,853 cells' lists (1.3 MB); orjson takes 14 (with the collector paused).
-    texts = tallies.values_list("path", "version", "global_version", Cast("payload", TextField()))
-    found = {path: (v, g, text) for path, v, g, text in texts}
+    rows = list(tallies.values_list("path", "version", "global_version", Cast("payload", TextField()), "read_on"))
+    found = {path: (v, g, text) for path, v, g, text, _read_on in rows}
+    today = datetime.date.today()
+    if any(read_on < today for *_tally, read_on in rows):
+        tallies.filter(read_on__lt=today).update(read_on=today)
     good, stale = [], []
     with _collector_paused():
         for cell, version in versions.items():

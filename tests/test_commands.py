@@ -11,6 +11,7 @@ Mistakes (a wrong argument, a missing file, an unknown code or user) must end in
 and a non-zero status: no traceback, no English usage dump.
 """
 
+import datetime
 import errno
 import os
 import re
@@ -42,7 +43,7 @@ from registry.management.commands import load_demo
 from reports.management.commands import survey_report
 from rosters import errors as roster_errors
 from rosters import officers as officer_import
-from rosters.management.commands import count_roster_rollups
+from rosters.management.commands import count_roster_rollups, prune_roster_rollups
 from stats.management.commands import export_coverage
 from tests.conftest import FIXTURES
 
@@ -88,6 +89,10 @@ class Database:
     def value(self, sql: str, *params):
         (row,) = self.rows(sql, *params)
         return row[0]
+
+    def execute(self, sql: str, *params) -> None:
+        with self.blocker.unblock(), self.handler["default"].cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def throwaway_postgres(url: str):
@@ -305,6 +310,19 @@ def test_count_roster_rollups_keeps_the_county_s_tallies(database, demo):
     assert database.value("SELECT count(*) FROM rosters_rostercelltally WHERE \"on\" = '2025-12-31'") > 10
 
 
+def test_prune_roster_rollups_drops_the_tallies_unread_for_a_while(database, demo):
+    assert database.manage("count_roster_rollups", "--on", "2025-06-30", "--unit", "431321").returncode == 0
+    database.execute("UPDATE rosters_rostercelltally SET read_on = '2000-01-01' WHERE \"on\" = '2025-06-30'")
+    unread = database.value("SELECT count(*) FROM rosters_rostercelltally WHERE read_on = '2000-01-01'")
+    kept = database.value("SELECT count(*) FROM rosters_rostercelltally") - unread
+    assert unread > 10 and kept > 10
+    run = database.manage("prune_roster_rollups", "--days", "30")
+    assert (run.returncode, run.stderr) == (0, "")
+    since = datetime.date.today() - datetime.timedelta(days=30)
+    assert run.stdout == prune_roster_rollups.PRUNED.format(count=unread, since=since, kept=kept) + "\n"
+    assert database.value("SELECT count(*) FROM rosters_rostercelltally") == kept
+
+
 def test_import_duties_lists_the_rows_in_error_and_writes_nothing(database, demo):
     before = duty_records(database)
     run = database.manage("import_duties", FIXTURES / "duties" / "bad_duties.csv", "--user", COUNTY_CLERK)
@@ -485,6 +503,11 @@ MISTAKES = {
     "a roster count on a bad date": (
         ("count_roster_rollups", "--on", "2025-02-30"),
         count_roster_rollups.BAD_DATE.format(date="2025-02-30"),
+        1,
+    ),
+    "roster tallies pruned after no days": (
+        ("prune_roster_rollups", "--days", "0"),
+        prune_roster_rollups.BAD_DAYS.format(days="0"),
         1,
     ),
     "a roster count below the township": (

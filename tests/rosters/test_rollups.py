@@ -3,12 +3,16 @@ after every kind of write the statistics depend on, made the way users make them
 way imports and scripts do (bulk and raw writes): the database's triggers keep them exact."""
 
 import datetime
+from io import StringIO
 
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_move
+from rosters.management.commands import prune_roster_rollups
 from rosters.models import Appointment, Post, RosterCell, RosterCellTally
 from rosters.profiles import roster_stats
 from rosters.services import appointment_end, appointment_update, person_update, term_open
@@ -113,6 +117,38 @@ class RollupTests(RosterTestCase):
         self.appoint(self.zhao, self.villages[2], "执委")
         with self.max_queries(9):
             roster_stats(self.hunan, ON, **bands_and_groups)
+
+    def test_a_read_marks_the_tallies_read_once_a_day(self):
+        self.assert_exact()
+        today, long_ago = datetime.date.today(), datetime.date.today() - datetime.timedelta(days=30)
+        assert set(RosterCellTally.objects.values_list("read_on", flat=True)) == {today}
+        with CaptureQueriesContext(connection) as warm:
+            roster_stats(self.hunan, ON)
+        RosterCellTally.objects.update(read_on=long_ago)
+        with CaptureQueriesContext(connection) as first_that_day:
+            roster_stats(self.hunan, ON)
+        assert len(first_that_day) == len(warm) + 1  # one query marks them read
+        read = RosterCellTally.objects.filter(OrgUnit.subtree_q(self.hunan.path))
+        assert set(read.values_list("read_on", flat=True)) == {today}
+        assert RosterCellTally.objects.filter(read_on=long_ago).exists()  # other subtrees' are not
+        with CaptureQueriesContext(connection) as again:
+            roster_stats(self.hunan, ON)
+        assert len(again) == len(warm)
+
+    def test_tallies_unread_for_a_while_are_pruned_and_counted_again(self):
+        unread, today = day("2022-12-31"), datetime.date.today()
+        self.assert_exact()
+        self.assert_exact(unread)
+        old = RosterCellTally.objects.filter(on=unread)
+        count = old.update(read_on=today - datetime.timedelta(days=prune_roster_rollups.DEFAULT_DAYS + 1))
+        kept = RosterCellTally.objects.count() - count
+        assert count > 0 and kept > 0
+        out = StringIO()
+        call_command("prune_roster_rollups", stdout=out)
+        since = today - datetime.timedelta(days=prune_roster_rollups.DEFAULT_DAYS)
+        assert out.getvalue() == prune_roster_rollups.PRUNED.format(count=count, since=since, kept=kept) + "\n"
+        assert not old.exists() and RosterCellTally.objects.count() == kept
+        self.assert_exact(unread)  # counted again, exactly
 
     def test_a_village_moved_to_another_township_is_counted_there(self):
         today = datetime.date.today()
