@@ -14,18 +14,17 @@ from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Concat
 
 
-def _characters(field: str):
-    return Func(F(field), Value(None), function="string_to_array", output_field=ArrayField(TextField()))
+def _characters():
+    """The expression of the index person_name_chars, character for character."""
+    return Func(F("name"), Value(None), function="string_to_array", output_field=ArrayField(TextField()))
 
 
-def name_search(queryset, term: str, via: str = ""):
-    """The rows whose person's name (reached through `via`, e.g. "person__") contains the term."""
-    found = queryset.filter(**{f"{via}name__contains": term})
+def name_search(people, term: str):
+    """The people whose name contains the term."""
+    found = people.filter(name__contains=term)
     if connection.vendor != "postgresql" or not term:
         return found
-    return found.alias(name_characters=_characters(f"{via}name")).filter(
-        name_characters__contains=list(dict.fromkeys(term))
-    )
+    return found.alias(name_characters=_characters()).filter(name_characters__contains=list(dict.fromkeys(term)))
 
 
 def searched_ordering(ordering) -> list:

@@ -4,7 +4,7 @@ string_to_array(name, NULL)), in place of the trigram index of 0006.
 Chinese names have two to four characters, and a search is usually one or two of them: pg_trgm finds
 no trigram inside `LIKE '%张%'` or `'%张秀%'`, so those read the whole name index (300–900 ms for 山东's
 1.1 million people). Each character of the term is a key of this index; the LIKE keeps the search
-exact (rosters.people.name_search). Other databases skip this migration's SQL."""
+exact (rosters.name_search). Other databases skip this migration's SQL."""
 
 from django.db import migrations
 
