@@ -168,12 +168,15 @@ def bench_stats(timer: Timer) -> None:
             )
 
 
-def first_page(name: str, unit: OrgUnit, queryset, per_page: int):
-    """What the worklist page runs: the page's rows and the paginator's count (kept per cell for the
-    lists rosters.worklist_counts serves)."""
+def first_page(name: str, unit: OrgUnit, build, per_page: int):
+    """What the worklist page runs: whether the tree changed, the list, the page's rows and the
+    paginator's count (kept per cell for the lists rosters.worklist_counts serves)."""
+    from orgunits.as_of import TreeOn
     from rosters.worklist_counts import worklist_paginator
 
-    page = worklist_paginator(name, unit, ON, queryset, per_page).get_page(1)
+    tree = TreeOn.of(ON)
+    queryset = build(unit, ON, 12, tree)[1]
+    page = worklist_paginator(name, unit, ON, queryset, per_page, tree=tree).get_page(1)
     return list(page.object_list), page.paginator.count
 
 
@@ -185,11 +188,10 @@ def bench_worklists(timer: Timer) -> None:
     province = OrgUnit.objects.get(code=PROVINCE_CODE)
     changed = village_change(OrgUnit.objects.get(code=COUNTY_CODE))
     for name, (title, _description, build, _via) in WORKLISTS.items():
-        rows = lambda build=build: build(province, ON, 12)[1]  # noqa: E731
-        _rows, count = first_page(name, province, rows(), PER_PAGE)
+        _rows, count = first_page(name, province, build, PER_PAGE)
         timer.compare(
             f"工作清单首页：{title}（山东，共 {count:,} 条），一村改动之后",
-            lambda name=name, rows=rows: first_page(name, province, rows(), PER_PAGE),
+            lambda name=name, build=build: first_page(name, province, build, PER_PAGE),
             lambda: raw_first_page(province),
             "山东已建组织单位的前 50 行和计数",
             PAGE_BUDGET_MS,

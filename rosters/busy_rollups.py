@@ -45,10 +45,12 @@ def _count(within, stale: list[str], on: datetime.date, threshold: int) -> dict[
     return payloads
 
 
-def kept_busy(unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOLD) -> list[list] | None:
+def kept_busy(
+    unit: OrgUnit, on: datetime.date, threshold: int = BUSY_THRESHOLD, *, tree: TreeOn | None = None
+) -> list[list] | None:
     """The subtree's busy people that day as [pk, load, name], in no order; None where the cells do
     not serve (a village, a day before a division change)."""
-    if TreeOn.of(on).changed or not covers(unit):
+    if not covers(unit) or (tree or TreeOn.of(on)).changed:
         return None
 
     def count(within, stale):

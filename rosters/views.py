@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from access.scope import scope_of
+from orgunits.as_of import TreeOn
 from orgunits.autocomplete import limit_unit_choices, location_labels
 from orgunits.models import UnitKind
 from rosters.busy_rollups import RankedPeople, kept_busy
@@ -38,8 +39,8 @@ def _kind_names() -> dict[int, str]:
 # `所属`) and the unit a row is about (None for lists of people): two units may share a name.
 
 
-def _without_chair(unit, on, months):
-    rows, kinds = organisations_without_chair(unit, on), _kind_names()
+def _without_chair(unit, on, months, tree):
+    rows, kinds = organisations_without_chair(unit, on, tree=tree), _kind_names()
     return (
         ["单位", "所属", "代码", "类型", "妇女组织成立"],
         rows,
@@ -48,8 +49,8 @@ def _without_chair(unit, on, months):
     )
 
 
-def _terms_due(unit, on, months):
-    rows = terms_due(unit, on, months)
+def _terms_due(unit, on, months, tree):
+    rows = terms_due(unit, on, months, tree=tree)
     return (
         ["单位", "所属", "届次", "选举日期", "届满日期", "状态"],
         rows,
@@ -65,9 +66,9 @@ def _terms_due(unit, on, months):
     )
 
 
-def _busy(unit, on, months):
-    busy = kept_busy(unit, on)
-    rows = busy_people(unit, on) if busy is None else RankedPeople(busy, unit, on)
+def _busy(unit, on, months, tree):
+    busy = kept_busy(unit, on, tree=tree)
+    rows = busy_people(unit, on, tree=tree) if busy is None else RankedPeople(busy, unit, on)
     return (
         ["姓名", "出生日期", "在任职务数", "兼任数", "合计"],
         rows,
@@ -82,8 +83,8 @@ def _busy(unit, on, months):
     )
 
 
-def _vacant(unit, on, months):
-    (posts, rows), kinds = vacant_seats(unit, on), _kind_names()
+def _vacant(unit, on, months, tree):
+    (posts, rows), kinds = vacant_seats(unit, on, tree=tree), _kind_names()
     chairs = [p for p in posts if p.counts_as_chair]
     others = [p for p in posts if not p.counts_as_chair]
     chair_header = (
@@ -112,8 +113,8 @@ def _vacant(unit, on, months):
     )
 
 
-def _below_norm(unit, on, months):
-    rows, kinds = executives_below_norm(unit, on), _kind_names()
+def _below_norm(unit, on, months, tree):
+    rows, kinds = executives_below_norm(unit, on, tree=tree), _kind_names()
     return (
         ["单位", "所属", "类型", "执委在任", "配备标准", "差额"],
         rows,
@@ -189,12 +190,13 @@ def worklist_view(request, name: str):
     }
     if form.is_valid():
         unit, on = form.cleaned_data["unit"], form.cleaned_data["on"]
-        headers, queryset, cells, unit_of = build(unit, on, form.cleaned_data.get("months") or 0)
+        tree = TreeOn.of(on)  # whether the tree changed since: asked once for the list and its count
+        headers, queryset, cells, unit_of = build(unit, on, form.cleaned_data.get("months") or 0, tree)
         if isinstance(queryset, QuerySet):  # else a list kept per cell, all hers (see below)
             queryset = _in_scope(scope_of(request), queryset, via)
         # The form offers only units of her scope, and below such a unit everything is hers: the lists
         # and counts kept per cell (rosters.busy_rollups, rosters.worklist_counts) are hers too.
-        page = worklist_paginator(name, unit, on, queryset, PER_PAGE).get_page(request.GET.get("page"))
+        page = worklist_paginator(name, unit, on, queryset, PER_PAGE, tree=tree).get_page(request.GET.get("page"))
         items = list(page.object_list)
         where = location_labels(unit_of(item) for item in items) if unit_of else {}
         context.update(headers=headers, page=page, rows=[cells(item, where) for item in items], unit=unit, on=on)

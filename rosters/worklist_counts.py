@@ -46,10 +46,12 @@ def listed_count(name: str, unit: OrgUnit, on: datetime.date, *, tree: TreeOn | 
     return sum(payload["listed"] for payload in kept_payloads(unit, on, f"worklist:{name}", count))
 
 
-def worklist_paginator(name: str, unit: OrgUnit, on: datetime.date, queryset, per_page: int) -> Paginator:
+def worklist_paginator(
+    name: str, unit: OrgUnit, on: datetime.date, queryset, per_page: int, *, tree: TreeOn | None = None
+) -> Paginator:
     """The paginator of a worklist's page: its count kept per cell where that serves."""
     paginator = Paginator(queryset, per_page)
-    count = listed_count(name, unit, on)
+    count = listed_count(name, unit, on, tree=tree)
     if count is not None:
         paginator.count = count  # a cached_property: the page numbers come from it, the query is not run
     return paginator

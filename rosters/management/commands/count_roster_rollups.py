@@ -51,7 +51,7 @@ class Command(RegistryCommand):
                 stats = roster_stats(counted, day, tree=tree)
                 for name in COUNTED_LISTS:
                     listed_count(name, counted, day, tree=tree)
-                kept_busy(counted, day)
+                kept_busy(counted, day, tree=tree)
                 line = COUNTED.format(
                     unit=counted.name,
                     on=day,
