@@ -118,6 +118,17 @@ class RollupTests(RosterTestCase):
         with self.max_queries(9):
             roster_stats(self.hunan, ON, **bands_and_groups)
 
+    def test_only_what_the_tallies_read_of_a_unit_raises_its_cell(self):
+        def version():
+            return RosterCell.objects.get(path=self.heye.path).version
+
+        before = version()
+        OrgUnit.objects.filter(pk__in=[v.pk for v in self.villages]).update(name=F("name"))  # nothing counted
+        assert version() == before
+        OrgUnit.objects.filter(pk__in=[v.pk for v in self.villages[:2]]).update(org_established_on=day("2019-01-01"))
+        assert version() > before  # once per statement on PostgreSQL, once per row on SQLite
+        self.assert_exact()
+
     def test_a_read_marks_the_tallies_read_once_a_day(self):
         self.assert_exact()
         today, long_ago = datetime.date.today(), datetime.date.today() - datetime.timedelta(days=30)
