@@ -78,6 +78,7 @@ from forms_bench import bench_forms
 from import_bench import bench_unit_import
 from psycopg import sql
 from rosters_bench import Timer, bench_rosters
+from settle import Settler
 
 from orgunits.models import OrgUnit, UnitKind
 from orgunits.services import unit_create
@@ -942,10 +943,15 @@ def main(argv: list[str]) -> int:
     }
     if any(name in later for name in wanted):
         preamble.append(settle_unit_table())
+    settle = Settler()
     for name in wanted:
         if name in later:
             sections.append(later[name]())
             print(f"（{sections[-1].title} 完成）", flush=True)
+            if name != wanted[-1]:
+                settle()
+    if len(wanted) > 1:
+        preamble.append(settle.summary())
 
     report = render_markdown(sections, preamble, argv)
     print(report)
