@@ -2,15 +2,17 @@
 same span a year earlier (上年同期).
 
 The subtree is the one that stood on the span's last day (orgunits.as_of), so totals after a division
-change still add up the areas as they were. An activity counts in the span it started in. Each span is
-one grouped query over the subtree, whatever its size; honours likewise.
+change still add up the areas as they were. An activity counts in the span it started in. The span
+and 上年同期 are one grouped query over the subtree, whatever its size (two when a division change
+came after either day, or the span is longer than a year); honours one more.
 """
 
 import datetime
+import operator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Sum, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, When
 
 from activities.measures import format_change_rate
 from activities.models import COUNT_FIELDS, ActivityType, HonourLevel
@@ -33,10 +35,13 @@ class Counts:
     approximate: int = 0  # records whose figures were given as approximate (余)
 
     def __add__(self, other: "Counts") -> "Counts":
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Counts(*map(operator.add, _count_values(self), _count_values(other)))
 
     def get(self, name: str):
         return getattr(self, name)
+
+
+_count_values = operator.attrgetter(*(f.name for f in fields(Counts)))
 
 
 @dataclass
@@ -112,14 +117,15 @@ def activity_totals(
     the trees on `end` and a year earlier when the caller has them; by_area=False skips the area rows."""
     before_start, before_end = previous_span(start, end)
     if trees is None:
-        tree, place = TreeOn.around(unit, end)
-        earlier = TreeOn.of(before_end)
-    else:
-        (tree, earlier), place = trees, trees[0].place(unit)
-    grouped = _grouped(unit, place, tree, start, end)
+        trees = TreeOn.both(end, before_end)
+    (tree, earlier), place = trees, trees[0].place(unit)
+    if tree.changed or earlier.changed or before_end >= start:
+        grouped = _grouped(unit, place, tree, [(start, end)], by_branch=by_area)[0]
+        before = _grouped(unit, earlier.place(unit), earlier, [(before_start, before_end)], by_branch=False)[0]
+    else:  # one tree for both, and spans apart: one query
+        grouped, before = _grouped(unit, place, tree, [(start, end), (before_start, before_end)], by_branch=by_area)
     rows = _rows(unit, place, tree, grouped) if by_area else []
-    by_type = _sum_branches(grouped)
-    previous = _sum_branches(_grouped(unit, earlier.place(unit), earlier, before_start, before_end))
+    by_type, previous = _sum_branches(grouped), _sum_branches(before)
     present = set(by_type) | set(previous)
     types = [t for t in ActivityType.objects.all() if t.pk in present] if present else []
     return ActivityTotals(unit, start, end, types, by_type, previous, rows)
@@ -130,23 +136,27 @@ def activity_totals_for(unit: OrgUnit, period) -> ActivityTotals:
     return activity_totals(unit, period.start, period.end)
 
 
-def _grouped(unit, place: PlaceThen, tree: TreeOn, start, end) -> dict[str, dict[int, Counts]]:
+def _grouped(unit, place: PlaceThen, tree: TreeOn, spans: list, *, by_branch: bool) -> list[dict[str | None, dict]]:
+    """For each of the (disjoint) spans: {branch path: {type id: Counts}}, from one grouped query;
+    by_branch=False: everything under None (a previous span needs no areas)."""
     sums = {name: Sum(f"activities__{name}") for name in COUNT_FIELDS}
     approximate = Case(When(activities__approximate=True, then=1), default=0, output_field=IntegerField())
-    rows = (
-        tree.subtree(unit, place)
-        .filter(activities__started_on__gte=start, activities__started_on__lte=end)
-        .annotate(branch=tree.branch(place))
-        .values("branch", "activities__type_id")
-        .annotate(records=Count("activities"), approximate=Sum(approximate), **sums)
-        .order_by()
-    )
-    found: dict[str, dict[int, Counts]] = {}
-    for row in rows:
+    started = Q()
+    for span in spans:
+        started |= Q(activities__started_on__range=span)
+    units, keys = tree.subtree(unit, place).filter(started), ["activities__type_id"]
+    if by_branch:
+        units, keys = units.annotate(branch=tree.branch(place)), ["branch", *keys]
+    if len(spans) > 1:
+        which = [When(activities__started_on__range=span, then=n) for n, span in enumerate(spans[:-1])]
+        units, keys = units.annotate(span=Case(*which, default=len(spans) - 1)), ["span", *keys]
+    rows = units.values(*keys).annotate(records=Count("activities"), approximate=Sum(approximate), **sums)
+    found: list[dict[str | None, dict[int, Counts]]] = [{} for _ in spans]
+    for row in rows.order_by():
         values = {name: row[name] or 0 for name in COUNT_FIELDS}
         values["amount"] = Decimal(values["amount"])
         counts = Counts(**values, records=row["records"], approximate=row["approximate"] or 0)
-        found.setdefault(row["branch"], {})[row["activities__type_id"]] = counts
+        found[row.get("span", 0)].setdefault(row.get("branch"), {})[row["activities__type_id"]] = counts
     return found
 
 

@@ -10,7 +10,8 @@ change happened after the day (the usual case), nothing is joined at all.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, FilteredRelation, Q
+from django.db import connection
+from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import Coalesce, Substr
 
 from orgunits.models import OrgFormChange, OrgUnit, UnitPastState
@@ -30,13 +31,24 @@ class PlaceThen:
     kind_id: int
 
 
-def _later(day: datetime.date) -> dict:
-    """Exists() of the division changes and of the organisation form changes after `day`."""
-    return {
-        "changed": Exists(UnitPastState.objects.filter(valid_until__gt=day).order_by()),
-        "forms_changed": Exists(OrgFormChange.objects.filter(changed_on__gt=day).order_by()),
-        "forms_recorded": Exists(OrgFormChange.objects.filter(changed_on__lte=day).order_by()),
-    }
+def _flags_on(*days: datetime.date) -> list[dict[str, bool]]:
+    """For each day: whether a division change or an organisation form change came after it, and
+    whether a form change was recorded on or before it. One statement of EXISTS tests for all the
+    days, written out because the ORM spent more building it than the database answering it, and
+    every figure of a subtree asks it first."""
+    tests = []
+    for _day in days:
+        tests += [
+            f"EXISTS(SELECT 1 FROM {UnitPastState._meta.db_table} WHERE valid_until > %s)",
+            f"EXISTS(SELECT 1 FROM {OrgFormChange._meta.db_table} WHERE changed_on > %s)",
+            f"EXISTS(SELECT 1 FROM {OrgFormChange._meta.db_table} WHERE changed_on <= %s)",
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(tests)}", [day for day in days for _ in range(3)])
+        row = cursor.fetchone()
+    names = ("changed", "forms_changed", "forms_recorded")
+    flags = [bool(flag) for flag in row]  # SQLite answers 0 and 1
+    return [dict(zip(names, flags[n * 3 : n * 3 + 3], strict=True)) for n in range(len(days))]
 
 
 def _state_on(day: datetime.date, prefix: str = "") -> Q:
@@ -62,20 +74,20 @@ class TreeOn:
 
     @classmethod
     def of(cls, day: datetime.date) -> "TreeOn":
-        """Both flags in one query (on any unit's row: with no units, nothing changed)."""
-        flags = _later(day)
-        row = OrgUnit.objects.order_by().annotate(**flags).values(*flags).first()
-        return cls(day, **row) if row else cls(day, changed=False, forms_changed=False, forms_recorded=False)
+        """The tree on `day`, its flags read in one query."""
+        return cls(day, **_flags_on(day)[0])
+
+    @classmethod
+    def both(cls, day: datetime.date, other_day: datetime.date) -> tuple["TreeOn", "TreeOn"]:
+        """The trees on two days (a span's end and 上年同期's), in one query."""
+        flags, other_flags = _flags_on(day, other_day)
+        return cls(day, **flags), cls(other_day, **other_flags)
 
     @classmethod
     def around(cls, unit: OrgUnit, day: datetime.date) -> tuple["TreeOn", PlaceThen]:
-        """The tree on `day` and the unit's place in it, in one indexed query."""
-        units = cls(day, changed=True, forms_changed=False).annotate(OrgUnit.objects.filter(pk=unit.pk).order_by())
-        fields = ("path", "depth", "code", "name", "kind_id")
-        flags = _later(day)
-        row = units.annotate(**flags).values(*flags, *(f"then_{name}" for name in fields))[0]
-        place = PlaceThen(*(row[f"then_{name}"] for name in fields))
-        return cls(day, **{flag: row[flag] for flag in flags}), place
+        """The tree on `day` and the unit's place in it: one query, two after a later division change."""
+        tree = cls.of(day)
+        return tree, tree.place(unit)
 
     def annotate(self, queryset):
         """The queryset with then_path, then_depth, then_code, then_name and then_kind_id, and then_form

@@ -17,11 +17,10 @@ class OrgFormChange(models.Model):
     from_form = models.CharField(_("原组织形式"), max_length=16, choices=OrgForm.choices)
     to_form = models.CharField(_("新组织形式"), max_length=16, choices=OrgForm.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    # Kept by orgunits.org_forms after every write, so the form on a day is one join, not a search:
-    # the next change's date (None: the latest), and whether this is the unit's first change.
+    # Kept by orgunits.org_forms after every write: the next change's date (None: the latest). Only a
+    # change followed by another has one, so the form between two changes is a join with few rows.
     held_until = models.DateField(_("此形式至"), null=True, blank=True, editable=False)
-    is_first = models.BooleanField(_("首条记录"), default=False, editable=False)
-    history = HistoricalRecords(excluded_fields=["held_until", "is_first"])
+    history = HistoricalRecords(excluded_fields=["held_until"])
 
     class Meta:
         verbose_name = verbose_name_plural = _("组织形式变更")
@@ -36,7 +35,10 @@ class OrgFormChange(models.Model):
                 name="orgformchange_one_conversion",
             ),
         ]
-        indexes = [models.Index(fields=["changed_on"], name="orgformchange_date")]
+        indexes = [
+            models.Index(fields=["changed_on"], name="orgformchange_date"),
+            models.Index(fields=["held_until"], name="orgformchange_followed", condition=Q(held_until__isnull=False)),
+        ]
 
     def __str__(self):
         return f"{self.changed_on} {self.get_from_form_display()}→{self.get_to_form_display()}"

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
 
 from orgunits.as_of import PlaceThen, TreeOn
 from orgunits.dates import shift_years
@@ -150,9 +150,8 @@ def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: lis
     counted = F("is_eligible") * F("is_established")
     sums = {"eligible": Sum("is_eligible"), "established": Sum(counted)}
     if tree.forms_recorded:
-        # A join, not a subquery per unit: an organisation converts once (orgformchange_one_conversion).
-        units = units.annotate(conversion=FilteredRelation("form_changes", condition=_converted_by(on)))
-        sums["converted"] = Sum(counted * Case(When(conversion__isnull=False, then=1), default=0))
+        # From the unit's row (org_forms.form_summary): an organisation converts once.
+        sums["converted"] = Sum(counted * Case(When(form_converted_on__lte=on, then=1), default=0))
     units = units.alias(is_eligible=is_eligible, is_established=is_established)
     rows = (
         units.annotate(branch=tree.branch(place))
@@ -170,15 +169,6 @@ def _tallies_by_branch(unit: OrgUnit, place: PlaceThen, tree: TreeOn, kinds: lis
             forms[kind_id][row["then_form"] or default_form[kind_id]] += row["established"]
             forms[kind_id][CONVERTED] += row.get("converted") or 0
     return found, forms
-
-
-def _converted_by(on: datetime.date) -> Q:
-    """The unit's organisation was recorded turning from 妇代会 into 妇联 on or before `on`."""
-    return Q(
-        form_changes__from_form=OrgForm.CONGRESS,
-        form_changes__to_form=OrgForm.FEDERATION,
-        form_changes__changed_on__lte=on,
-    )
 
 
 def one_year_earlier(day: datetime.date) -> datetime.date:

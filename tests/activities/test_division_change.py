@@ -7,6 +7,7 @@ import datetime
 from activities.activity_import import ActivityImporter
 from activities.totals import activity_totals
 from imports.errors import format_row_error
+from orgunits.models import OrgUnit
 from orgunits.old_codes import OLD_CODE_RECODED
 from tests.activities.helpers import activity_type, training
 from tests.activities.test_import import table
@@ -37,3 +38,14 @@ class DivisionChangeTests(ChangedCountyTestCase):
         kind = activity_type("training")
         assert {row.label: row.counts(kind).sessions for row in before.rows if row.by_type} == {"茅塘乡": 5}
         assert {row.label: row.counts(kind).sessions for row in after.rows if row.by_type} == {"茅塘镇": 7}
+
+    def test_the_year_before_is_summed_over_the_tree_as_it_stood_then(self):
+        """A span after the change against 上年同期 before it: two trees, so two grouped queries."""
+        jia = unit("431302106201")
+        training(jia, "2023-03-01", 5, 50)
+        training(jia, "2024-03-01", 6, 60)
+        township = OrgUnit.objects.get_parent(jia)  # 茅塘镇, which was 茅塘乡 on the earlier day
+        for area in (self.county, township):
+            totals = activity_totals(area, datetime.date(2024, 1, 1), datetime.date(2024, 6, 29))
+            kind = activity_type("training")
+            assert (totals.counts(kind).sessions, totals.previous_counts(kind).sessions) == (6, 5), area.name

@@ -66,6 +66,17 @@ class TotalsTests(TreeTestCase):
         assert totals.counts(activity_type("training")).sessions == 30
         assert totals.previous_counts(activity_type("training")).sessions == 60
 
+    def test_a_span_longer_than_a_year_overlaps_its_previous_one(self):
+        """2024-04 to 2025-12 against 2023-04 to 2024-12: 2024's training counts in both spans."""
+        totals = activity_totals(self.shuangfeng, day("2024-04-01"), day("2025-12-31"))
+        assert totals.counts(activity_type("training")).sessions == 82 + 60
+        assert totals.previous_counts(activity_type("training")).sessions == 60
+
+    def test_the_span_and_the_year_before_are_one_query(self):
+        with self.max_queries(5):  # the trees' flags, the span and 上年同期, the kinds, the children, the types
+            totals = activity_totals(self.shuangfeng, day("2025-01-01"), day("2025-12-31"))
+        assert totals.previous_counts(activity_type("training")).records == 1
+
     def test_nothing_is_empty(self):
         assert activity_totals(self.shuangfeng, day("2020-01-01"), day("2020-12-31")).empty
 

@@ -12,8 +12,14 @@ from openpyxl import load_workbook
 
 from orgunits import errors
 from orgunits.loader import Division, load_divisions
-from orgunits.models import OrgForm, OrgFormChange, OrgUnit
-from orgunits.org_forms import form_on, org_form_change, org_form_change_delete
+from orgunits.models import FORM_SUMMARY_FIELDS, OrgForm, OrgFormChange, OrgUnit
+from orgunits.org_forms import (
+    form_on,
+    form_summary,
+    org_form_change,
+    org_form_change_delete,
+    org_form_change_update,
+)
 from orgunits.services import unit_update
 from reports.sections.basics import coverage_sentences
 from reports.survey_figures import survey_figures
@@ -60,11 +66,12 @@ class WuhuConversionTests(TestCase):
         villages = list(OrgUnit.objects.filter(kind__code="village"))
         communities = list(OrgUnit.objects.filter(kind__code="community").order_by("code"))
         converted, still = communities[STILL_CONGRESS:], communities[:STILL_CONGRESS]
-        # Written in bulk for speed: one change per unit, so each is the unit's first and latest.
-        OrgFormChange.objects.bulk_create(
-            OrgFormChange(unit=u, changed_on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION, is_first=True)
+        # Written in bulk for speed: one change per unit, so each unit's summary is that change's.
+        changes = OrgFormChange.objects.bulk_create(
+            OrgFormChange(unit=u, changed_on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION)
             for u in villages + converted
         )
+        OrgUnit.objects.filter(pk__in=[u.pk for u in villages + converted]).update(**form_summary(changes[:1]))
         OrgUnit.objects.filter(pk__in=[u.pk for u in still]).update(org_form=CONGRESS)
 
     def rates(self, on: datetime.date) -> dict[str, tuple[int, int, str]]:
@@ -231,18 +238,18 @@ class ConversionOnceTests(TestCase):
         load_divisions(wuhu_county()[:5])
         village = OrgUnit.objects.filter(kind__code="village").first()
         OrgUnit.objects.filter(pk=village.pk).update(org_established_on=datetime.date(2010, 1, 1))
-        later = org_form_change(unit=unit(village.code), on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION)
+        org_form_change(unit=unit(village.code), on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION)
         earlier = org_form_change(
             unit=unit(village.code), on=datetime.date(2012, 1, 1), from_form=OrgForm.WOMEN_ORG, to_form=CONGRESS
         )
-        later.refresh_from_db()
-        earlier.refresh_from_db()
-        assert (earlier.is_first, earlier.held_until, later.is_first, later.held_until) == (
-            True,
+        village.refresh_from_db()
+        assert [getattr(village, name) for name in FORM_SUMMARY_FIELDS] == [
+            datetime.date(2012, 1, 1),
+            OrgForm.WOMEN_ORG,
             CONVERTED_ON,
-            False,
-            None,
-        )
+            FEDERATION,
+            CONVERTED_ON,
+        ]
         county = OrgUnit.objects.get(code="340223")
         village_kind = village.kind
         for day, form in (
@@ -252,8 +259,22 @@ class ConversionOnceTests(TestCase):
         ):
             assert coverage(county, day).forms_of(village_kind) == [(form, 1)], day
         org_form_change_delete(change=earlier)
-        later.refresh_from_db()
-        assert later.is_first
+        village.refresh_from_db()
+        assert (village.form_first_changed_on, village.form_before_first_change) == (CONVERTED_ON, CONGRESS)
+        assert coverage(county, datetime.date(2013, 1, 1)).forms_of(village_kind) == [("妇代会", 1)]
+
+    def test_a_corrected_date_moves_the_units_summary(self):
+        load_divisions(wuhu_county()[:5])
+        village = OrgUnit.objects.filter(kind__code="village").first()
+        OrgUnit.objects.filter(pk=village.pk).update(org_established_on=datetime.date(2010, 1, 1))
+        change = org_form_change(unit=unit(village.code), on=CONVERTED_ON, from_form=CONGRESS, to_form=FEDERATION)
+        corrected = datetime.date(2018, 1, 1)
+        org_form_change_update(change=change, on=corrected, to_form=FEDERATION)
+        village.refresh_from_db()
+        assert (village.form_first_changed_on, village.form_converted_on) == (corrected, corrected)
+        county = OrgUnit.objects.get(code="340223")
+        assert coverage(county, CONVERTED_ON).forms_of(village.kind) == [("妇代会", 1)]
+        assert conversions(coverage(county, corrected))[0].converted == 1
 
 
 class FormEditedOnTheUnitTests(TestCase):
@@ -280,6 +301,10 @@ class FormEditedOnTheUnitTests(TestCase):
         change = OrgFormChange.objects.get(unit=self.village)
         assert (change.changed_on, change.from_form, change.to_form) == (CONVERTED_ON, CONGRESS, FEDERATION)
         assert form_on(unit(self.village.code), CONVERTED_ON - datetime.timedelta(days=1)) == CONGRESS
+        assert conversions(coverage(unit("340223"), datetime.date(2018, 1, 1)))[0].converted == 1
+        # The unit's row keeps the changes' summary through a later save of the whole unit.
+        assert self.edit(unit(self.village.code), name="改名村").status_code == 302
+        assert unit(self.village.code).form_converted_on == CONVERTED_ON
         assert conversions(coverage(unit("340223"), datetime.date(2018, 1, 1)))[0].converted == 1
 
     def test_without_a_day_it_is_a_correction(self):
