@@ -125,9 +125,14 @@ class OrgUnit(TreePaths, MP_Node):
     # day and 会改联 are read from the unit's own row: joining a million changes to the units doubled
     # the national coverage. Blank and null: no change recorded.
     form_first_changed_on = models.DateField(_("首次形式变更日期"), null=True, blank=True, editable=False)
-    form_before_first_change = models.CharField(_("首次变更前形式"), max_length=16, blank=True, editable=False)
+    # A default in the database too: raw INSERTs of units (bulk loads, SQL by hand) need not name them.
+    form_before_first_change = models.CharField(
+        _("首次变更前形式"), max_length=16, blank=True, editable=False, default="", db_default=""
+    )
     form_last_changed_on = models.DateField(_("末次形式变更日期"), null=True, blank=True, editable=False)
-    form_after_last_change = models.CharField(_("末次变更后形式"), max_length=16, blank=True, editable=False)
+    form_after_last_change = models.CharField(
+        _("末次变更后形式"), max_length=16, blank=True, editable=False, default="", db_default=""
+    )
     form_converted_on = models.DateField(_("会改联日期"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)

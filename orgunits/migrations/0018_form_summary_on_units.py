@@ -31,12 +31,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="orgunit",
             name="form_after_last_change",
-            field=models.CharField(blank=True, editable=False, max_length=16, verbose_name="末次变更后形式"),
+            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=16, verbose_name="末次变更后形式"),
         ),
         migrations.AddField(
             model_name="orgunit",
             name="form_before_first_change",
-            field=models.CharField(blank=True, editable=False, max_length=16, verbose_name="首次变更前形式"),
+            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=16, verbose_name="首次变更前形式"),
         ),
         migrations.AddField(
             model_name="orgunit",
