@@ -15,6 +15,7 @@ from datetime import date
 from django.db import connection
 
 from orgunits.models import OrgFormChange, OrgUnit
+from orgunits.org_forms import form_summary
 
 REPEATS = 9
 CHANGED_ON = date(2018, 3, 8)  # the day bench_coverage gives four in five units an organisation
@@ -34,13 +35,8 @@ def record_conversions() -> int:
             [CHANGED_ON, CHANGED_ON],
         )
         count = cursor.rowcount
-        # What org_forms.form_summary keeps on each unit with one change (the bench's only).
-        cursor.execute(
-            f"UPDATE {UNIT_TABLE} SET form_first_changed_on = %s, form_before_first_change = 'congress',"
-            " form_last_changed_on = %s, form_after_last_change = 'federation', form_converted_on = %s"
-            f" WHERE id IN (SELECT unit_id FROM {TABLE} WHERE note = 'bench')",
-            [CHANGED_ON, CHANGED_ON, CHANGED_ON],
-        )
+        bench_change = OrgFormChange(changed_on=CHANGED_ON, from_form="congress", to_form="federation")
+        set_summaries(cursor, form_summary([bench_change]))
         cursor.execute(f"ANALYZE {TABLE}")
         # As autovacuum would after an update of half the units: the dead rows would slow every scan.
         cursor.execute(f"VACUUM (ANALYZE) {UNIT_TABLE}")
@@ -49,12 +45,17 @@ def record_conversions() -> int:
 
 def forget_conversions() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {UNIT_TABLE} SET form_first_changed_on = NULL, form_before_first_change = '',"
-            " form_last_changed_on = NULL, form_after_last_change = '', form_converted_on = NULL"
-            f" WHERE id IN (SELECT unit_id FROM {TABLE} WHERE note = 'bench')"
-        )
+        set_summaries(cursor, form_summary([]))
         cursor.execute(f"DELETE FROM {TABLE} WHERE note = 'bench'")
+
+
+def set_summaries(cursor, summary: dict) -> None:
+    """The summary org_forms keeps on each unit, written on the units with the bench's changes."""
+    columns = ", ".join(f"{name} = %s" for name in summary)
+    cursor.execute(
+        f"UPDATE {UNIT_TABLE} SET {columns} WHERE id IN (SELECT unit_id FROM {TABLE} WHERE note = 'bench')",
+        list(summary.values()),
+    )
 
 
 def bench_forms(section, row_class, samples_ms, summary_ms, ms, times):
